@@ -1,0 +1,84 @@
+package com.accountauth.extension;
+
+import com.accountauth.extension.acl.PermissionPlanner;
+import com.accountauth.extension.auth.AccountAuthenticator;
+import com.accountauth.extension.auth.AuthenticationWorkers;
+import com.accountauth.extension.auth.ConnectedClients;
+import com.accountauth.extension.auth.CredentialChecker;
+import com.accountauth.extension.auth.GrantReleasingListener;
+import com.accountauth.extension.auth.TopicAuthorizer;
+import com.accountauth.extension.config.AccountAuthConfig;
+import com.accountauth.extension.config.ConfigLoader;
+import com.accountauth.extension.config.InvalidConfigException;
+import com.accountauth.extension.db.AccountRepository;
+import com.accountauth.extension.db.DataSourceFactory;
+import com.accountauth.extension.identity.PasswordVerifier;
+import com.hivemq.extension.sdk.api.ExtensionMain;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
+import com.hivemq.extension.sdk.api.services.Services;
+import com.zaxxer.hikari.HikariDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Wiring only: config, then pool, repository, verifier and planner, then the authenticator and authorizers.
+ */
+public final class AccountAuthMain implements ExtensionMain {
+
+    private static final Logger log = LoggerFactory.getLogger(AccountAuthMain.class);
+
+    private HikariDataSource dataSource;
+    private AuthenticationWorkers workers;
+
+    @Override
+    public void extensionStart(final ExtensionStartInput input, final ExtensionStartOutput output) {
+        final Path configFile = input.getExtensionInformation().getExtensionHomeFolder()
+                .toPath().resolve(ConfigLoader.CONFIG_PATH);
+        final AccountAuthConfig config;
+        try {
+            config = new ConfigLoader(System::getenv).load(configFile);
+        } catch (final InvalidConfigException e) {
+            e.problems().forEach(problem -> log.error("account-auth: {}: {}", configFile, problem));
+            // without our authenticator the broker admits nobody: fail closed
+            output.preventExtensionStartup("account-auth: invalid " + configFile + ": " + e.getMessage());
+            return;
+        }
+        log.info("account-auth: using {}", config.database());
+
+        dataSource = DataSourceFactory.create(config.database());
+        final AccountRepository repository =
+                new AccountRepository(dataSource, config.queries(), config.database().queryTimeoutSeconds());
+        final PasswordVerifier verifier = new PasswordVerifier(config.authentication().maxBcryptCost(),
+                config.authentication().dummyBcryptCost());
+        final CredentialChecker checker =
+                new CredentialChecker(repository, verifier, new PermissionPlanner(config.permissions()));
+        workers = new AuthenticationWorkers(config.authentication());
+        final ConnectedClients clients = new ConnectedClients();
+
+        final AccountAuthenticator authenticator = new AccountAuthenticator(checker, workers, clients,
+                Duration.ofMillis(config.authentication().timeoutMillis()));
+        final TopicAuthorizer authorizer = new TopicAuthorizer(clients);
+        Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
+        Services.securityRegistry().setAuthorizerProvider(providerInput -> authorizer);
+        Services.eventRegistry().setClientLifecycleEventListener(
+                providerInput -> new GrantReleasingListener(clients));
+        log.info("account-auth: started");
+    }
+
+    @Override
+    public void extensionStop(final ExtensionStopInput input, final ExtensionStopOutput output) {
+        if (workers != null) {
+            workers.close();
+        }
+        if (dataSource != null) {
+            dataSource.close();
+        }
+        log.info("account-auth: stopped");
+    }
+}

@@ -1,0 +1,60 @@
+package com.accountauth.extension.acl;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What one principal may publish to and subscribe to. Anything not covered is denied, including everything when both
+ * lists are empty.
+ */
+public record Permissions(List<TopicFilter> publish, List<TopicFilter> subscribe) {
+
+    /** Nothing allowed. */
+    public static final Permissions NONE = new Permissions(List.of(), List.of());
+
+    private static final String SHARE_PREFIX = "$share/";
+
+    public Permissions {
+        publish = List.copyOf(publish);
+        subscribe = List.copyOf(subscribe);
+    }
+
+    /** True when the client may publish to the topic name (also for Will and retained messages). */
+    public boolean allowsPublish(final String topicName) {
+        final Optional<TopicFilter> topic = TopicFilter.parse(topicName);
+        if (topic.isEmpty() || !topic.get().isTopicName()) {
+            return false;
+        }
+        for (final TopicFilter filter : publish) {
+            if (filter.matches(topic.get())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * True when every topic the subscription can match is allowed. A shared subscription
+     * ({@code $share/<group>/<filter>}) is judged by its filter.
+     */
+    public boolean allowsSubscribe(final String subscriptionFilter) {
+        String filterText = subscriptionFilter;
+        if (filterText.startsWith(SHARE_PREFIX)) {
+            final int groupEnd = filterText.indexOf('/', SHARE_PREFIX.length());
+            if (groupEnd < 0 || groupEnd == SHARE_PREFIX.length()) {
+                return false;
+            }
+            filterText = filterText.substring(groupEnd + 1);
+        }
+        final Optional<TopicFilter> requested = TopicFilter.parse(filterText);
+        if (requested.isEmpty()) {
+            return false;
+        }
+        for (final TopicFilter filter : subscribe) {
+            if (filter.covers(requested.get())) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

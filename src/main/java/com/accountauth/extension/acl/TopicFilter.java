@@ -1,0 +1,114 @@
+package com.accountauth.extension.acl;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A validated MQTT topic filter (or topic name) split into its levels, with the two questions the authorizers ask:
+ * does it match a topic name, and does it cover every topic another filter can match.
+ */
+public final class TopicFilter {
+
+    private static final int MAX_LENGTH = 65_535;
+
+    private final String text;
+    private final String[] levels;
+    private final boolean wildcard;
+
+    private TopicFilter(final String text, final String[] levels, final boolean wildcard) {
+        this.text = text;
+        this.levels = levels;
+        this.wildcard = wildcard;
+    }
+
+    /** Parses a topic filter; empty when it breaks MQTT's rules (misplaced wildcards, NUL, empty, too long). */
+    public static Optional<TopicFilter> parse(final String text) {
+        if (text == null || text.isEmpty() || text.length() > MAX_LENGTH || text.indexOf('\u0000') >= 0) {
+            return Optional.empty();
+        }
+        final String[] levels = text.split("/", -1);
+        boolean wildcard = false;
+        for (int i = 0; i < levels.length; i++) {
+            final String level = levels[i];
+            if (level.equals("#")) {
+                if (i != levels.length - 1) {
+                    return Optional.empty();
+                }
+                wildcard = true;
+            } else if (level.equals("+")) {
+                wildcard = true;
+            } else if (level.indexOf('#') >= 0 || level.indexOf('+') >= 0) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(new TopicFilter(text, levels, wildcard));
+    }
+
+    /** True when this filter holds no wildcard, i.e. it is a topic name a client may publish to. */
+    public boolean isTopicName() {
+        return !wildcard;
+    }
+
+    /** True when the topic name {@code topic} is matched by this filter, with MQTT's rule for '$' topics. */
+    public boolean matches(final TopicFilter topic) {
+        if (!topic.isTopicName()) {
+            return false;
+        }
+        return covers(topic);
+    }
+
+    /**
+     * True when every topic that {@code other} can match is also matched by this filter. A wildcard in
+     * {@code other} is only covered by a wildcard at least as wide here: '+' covers '+', '#' covers everything below
+     * it, and a '+' here never admits a '#' there.
+     */
+    public boolean covers(final TopicFilter other) {
+        final String[] mine = levels;
+        final String[] theirs = other.levels;
+        // MQTT 4.7.2: wildcards at the first level do not match topics that start with '$'
+        if (theirs[0].startsWith("$") && (mine[0].equals("+") || mine[0].equals("#"))) {
+            return false;
+        }
+        int i = 0;
+        for (; i < mine.length; i++) {
+            final String level = mine[i];
+            if (level.equals("#")) {
+                return true; // covers the parent level and everything below it
+            }
+            if (i >= theirs.length) {
+                return false;
+            }
+            final String their = theirs[i];
+            if (their.equals("#")) {
+                return false;
+            }
+            if (level.equals("+")) {
+                continue; // '+' covers one level, whether a literal or '+'
+            }
+            if (their.equals("+") || !level.equals(their)) {
+                return false;
+            }
+        }
+        return i == theirs.length;
+    }
+
+    /** The levels, for tests and diagnostics. */
+    public List<String> levels() {
+        return List.of(levels);
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+
+    @Override
+    public boolean equals(final Object o) {
+        return o instanceof TopicFilter other && other.text.equals(text);
+    }
+
+    @Override
+    public int hashCode() {
+        return text.hashCode();
+    }
+}

@@ -1,0 +1,8 @@
+package com.accountauth.extension.config;
+
+import com.accountauth.extension.acl.PermissionTemplates;
+
+/** The whole, validated content of conf/config.xml. */
+public record AccountAuthConfig(DatabaseSettings database, AuthenticationSettings authentication,
+                                QuerySettings queries, PermissionTemplates permissions) {
+}

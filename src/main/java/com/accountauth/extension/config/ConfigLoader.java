@@ -1,0 +1,281 @@
+package com.accountauth.extension.config;
+
+import com.accountauth.extension.acl.PermissionTemplates;
+import com.accountauth.extension.acl.TemplateSet;
+import com.accountauth.extension.acl.TopicTemplate;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
+import org.xml.sax.SAXException;
+
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads conf/config.xml, replaces {@code ${ENV:NAME}} with the environment variable, and validates everything at once:
+ * the exception lists every problem, each naming its element.
+ */
+public final class ConfigLoader {
+
+    /** Where the file lives, relative to the extension's folder. */
+    public static final String CONFIG_PATH = "conf/config.xml";
+
+    private static final Pattern ENV = Pattern.compile("\\$\\{ENV:([^}]*)}");
+    private static final Set<String> DEVICE_PLACEHOLDERS = TopicTemplate.PLACEHOLDERS;
+
+    private final Function<String, String> environment;
+
+    /** @param environment looks up environment variables ({@code System::getenv} in production) */
+    public ConfigLoader(final Function<String, String> environment) {
+        this.environment = environment;
+    }
+
+    public AccountAuthConfig load(final Path file) throws InvalidConfigException {
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidConfigException(List.of(file + ": file not found"));
+        }
+        final Document document;
+        try {
+            document = newSecureBuilder().parse(file.toFile());
+        } catch (final SAXException | IOException | ParserConfigurationException e) {
+            throw new InvalidConfigException(List.of(file + ": not well-formed XML: " + e.getMessage()));
+        }
+        final List<String> problems = new ArrayList<>();
+        final Element root = document.getDocumentElement();
+        if (!root.getTagName().equals("account-auth")) {
+            throw new InvalidConfigException(
+                    List.of("<" + root.getTagName() + ">: the root element must be <account-auth>"));
+        }
+        final Section top = new Section("", root, problems,
+                Set.of("database", "authentication", "queries", "permissions"));
+        final DatabaseSettings database = database(top.child("database"), problems);
+        final AuthenticationSettings authentication = authentication(top.child("authentication"));
+        final QuerySettings queries = queries(top.child("queries"), problems);
+        final PermissionTemplates permissions = permissions(top.child("permissions"), problems);
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigException(problems);
+        }
+        return new AccountAuthConfig(database, authentication, queries, permissions);
+    }
+
+    private DatabaseSettings database(final Section section, final List<String> problems) {
+        section.allow("jdbc-url", "username", "password", "driver-class", "pool-size", "connection-timeout-millis",
+                "query-timeout-seconds");
+        final String url = section.required("jdbc-url");
+        if (url != null && !url.startsWith("jdbc:")) {
+            problems.add(section.path("jdbc-url") + ": '" + url + "' is not a JDBC URL (jdbc:mysql://host:port/db)");
+        }
+        return new DatabaseSettings(url, section.required("username"), section.text("password").orElse(""),
+                section.text("driver-class"),
+                section.integer("pool-size", DatabaseSettings.DEFAULT_POOL_SIZE, 1, 1000),
+                section.integer("connection-timeout-millis",
+                        (int) DatabaseSettings.DEFAULT_CONNECTION_TIMEOUT_MILLIS, 250, 600_000),
+                section.integer("query-timeout-seconds", DatabaseSettings.DEFAULT_QUERY_TIMEOUT_SECONDS, 1, 3600));
+    }
+
+    private AuthenticationSettings authentication(final Section section) {
+        section.allow("timeout-millis", "worker-threads", "queue-size", "max-bcrypt-cost", "dummy-bcrypt-cost");
+        return new AuthenticationSettings(
+                section.integer("timeout-millis", (int) AuthenticationSettings.DEFAULT_TIMEOUT_MILLIS, 100, 600_000),
+                section.integer("worker-threads", AuthenticationSettings.defaultWorkerThreads(), 1, 1024),
+                section.integer("queue-size", AuthenticationSettings.DEFAULT_QUEUE_SIZE, 1, 10_000_000),
+                section.integer("max-bcrypt-cost", AuthenticationSettings.DEFAULT_MAX_BCRYPT_COST, 4, 31),
+                section.integer("dummy-bcrypt-cost", AuthenticationSettings.DEFAULT_DUMMY_BCRYPT_COST, 4, 31));
+    }
+
+    private QuerySettings queries(final Section section, final List<String> problems) {
+        section.allow("device-by-mac", "account-by-email", "devices-paired-to-account");
+        return new QuerySettings(
+                query(section, "device-by-mac", QuerySettings.DEFAULT_DEVICE_BY_MAC, problems),
+                query(section, "account-by-email", QuerySettings.DEFAULT_ACCOUNT_BY_EMAIL, problems),
+                query(section, "devices-paired-to-account", QuerySettings.DEFAULT_DEVICES_PAIRED_TO_ACCOUNT,
+                        problems));
+    }
+
+    private static String query(final Section section, final String name, final String fallback,
+                                final List<String> problems) {
+        final String sql = section.text(name).orElse(fallback);
+        final long parameters = sql.chars().filter(c -> c == '?').count();
+        if (parameters != 1) {
+            problems.add(section.path(name) + ": the statement must take exactly one '?' parameter, it has " +
+                    parameters);
+        }
+        return sql;
+    }
+
+    private PermissionTemplates permissions(final Section section, final List<String> problems) {
+        section.allow("device", "paired-device", "owned-device", "service");
+        return new PermissionTemplates(
+                templates(section, "device", DEVICE_PLACEHOLDERS, PermissionDefaults.DEVICE, problems),
+                templates(section, "paired-device", DEVICE_PLACEHOLDERS, PermissionDefaults.PAIRED_DEVICE, problems),
+                templates(section, "owned-device", DEVICE_PLACEHOLDERS, PermissionDefaults.OWNED_DEVICE, problems),
+                templates(section, "service", Set.of(), PermissionDefaults.SERVICE, problems));
+    }
+
+    private TemplateSet templates(final Section parent, final String name, final Set<String> placeholders,
+                                  final PermissionDefaults.Templates defaults, final List<String> problems) {
+        final Section section = parent.child(name);
+        section.allow("publish", "subscribe");
+        final boolean given = section.exists();
+        final List<String> publish = given ? section.texts("publish") : defaults.publish();
+        final List<String> subscribe = given ? section.texts("subscribe") : defaults.subscribe();
+        return new TemplateSet(parseTemplates(section, "publish", publish, placeholders, problems),
+                parseTemplates(section, "subscribe", subscribe, placeholders, problems));
+    }
+
+    private static List<TopicTemplate> parseTemplates(final Section section, final String element,
+                                                      final List<String> texts, final Set<String> placeholders,
+                                                      final List<String> problems) {
+        final List<TopicTemplate> templates = new ArrayList<>();
+        for (final String text : texts) {
+            final TopicTemplate.Result result = TopicTemplate.parse(text, placeholders);
+            if (result.ok()) {
+                templates.add(result.template());
+            } else {
+                problems.add(section.path(element) + ": " + result.error());
+            }
+        }
+        return templates;
+    }
+
+    private static DocumentBuilder newSecureBuilder() throws ParserConfigurationException {
+        final DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        // no DTDs, no external entities: the file is config, not a way to read other files
+        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+        factory.setXIncludeAware(false);
+        factory.setExpandEntityReferences(false);
+        factory.setNamespaceAware(false);
+        return factory.newDocumentBuilder();
+    }
+
+    /** One element of the file, with the problems found in it collected as it is read. */
+    private final class Section {
+
+        private final String path;
+        private final Element element;
+        private final List<String> problems;
+        private final Map<String, List<Element>> children = new LinkedHashMap<>();
+
+        private Section(final String path, final Element element, final List<String> problems,
+                        final Set<String> allowed) {
+            this.path = path;
+            this.element = element;
+            this.problems = problems;
+            if (element != null) {
+                final NodeList nodes = element.getChildNodes();
+                for (int i = 0; i < nodes.getLength(); i++) {
+                    final Node node = nodes.item(i);
+                    if (node instanceof Element child) {
+                        children.computeIfAbsent(child.getTagName(), k -> new ArrayList<>()).add(child);
+                    }
+                }
+            }
+            if (allowed != null) {
+                allow(allowed.toArray(String[]::new));
+            }
+        }
+
+        boolean exists() {
+            return element != null;
+        }
+
+        void allow(final String... names) {
+            final Set<String> allowed = Set.of(names);
+            for (final String name : children.keySet()) {
+                if (!allowed.contains(name)) {
+                    problems.add(path(name) + ": unknown element (expected one of " +
+                            String.join(", ", allowed.stream().sorted().toList()) + ")");
+                }
+            }
+        }
+
+        String path(final String child) {
+            return path + "<" + child + ">";
+        }
+
+        Section child(final String name) {
+            return new Section(path(name) + "/", single(name), problems, null);
+        }
+
+        private Element single(final String name) {
+            final List<Element> found = children.getOrDefault(name, List.of());
+            if (found.size() > 1) {
+                problems.add(path(name) + ": given " + found.size() + " times, at most once allowed");
+            }
+            return found.isEmpty() ? null : found.get(0);
+        }
+
+        Optional<String> text(final String name) {
+            final Element child = single(name);
+            return child == null ? Optional.empty() : Optional.of(substitute(name, child.getTextContent().trim()));
+        }
+
+        List<String> texts(final String name) {
+            final List<String> values = new ArrayList<>();
+            for (final Element child : children.getOrDefault(name, List.of())) {
+                values.add(substitute(name, child.getTextContent().trim()));
+            }
+            return values;
+        }
+
+        String required(final String name) {
+            final Optional<String> value = text(name);
+            if (value.isEmpty() || value.get().isEmpty()) {
+                problems.add(path(name) + ": required, but " + (value.isEmpty() ? "missing" : "empty"));
+                return null;
+            }
+            return value.get();
+        }
+
+        int integer(final String name, final int fallback, final int min, final int max) {
+            final Optional<String> value = text(name);
+            if (value.isEmpty()) {
+                return fallback;
+            }
+            try {
+                final int parsed = Integer.parseInt(value.get());
+                if (parsed < min || parsed > max) {
+                    problems.add(path(name) + ": " + parsed + " is outside " + min + ".." + max);
+                    return fallback;
+                }
+                return parsed;
+            } catch (final NumberFormatException e) {
+                problems.add(path(name) + ": '" + value.get() + "' is not a whole number");
+                return fallback;
+            }
+        }
+
+        private String substitute(final String name, final String raw) {
+            final Matcher matcher = ENV.matcher(raw);
+            final StringBuilder out = new StringBuilder();
+            while (matcher.find()) {
+                final String variable = matcher.group(1);
+                final String value = environment.apply(variable);
+                if (value == null) {
+                    problems.add(path(name) + ": environment variable " + variable + " is not set");
+                    matcher.appendReplacement(out, "");
+                } else {
+                    matcher.appendReplacement(out, Matcher.quoteReplacement(value));
+                }
+            }
+            matcher.appendTail(out);
+            return out.toString();
+        }
+    }
+}

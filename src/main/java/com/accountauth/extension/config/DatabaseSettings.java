@@ -1,0 +1,30 @@
+package com.accountauth.extension.config;
+
+import java.util.Optional;
+
+/**
+ * {@code <database>}: where the account DB is and how the pool talks to it.
+ *
+ * @param jdbcUrl                 {@code <jdbc-url>}, required
+ * @param username                {@code <username>}, required
+ * @param password                {@code <password>}, default empty; never logged
+ * @param driverClass             {@code <driver-class>}, default: the bundled MySQL Connector/J
+ * @param poolSize                {@code <pool-size>}, connections, default 8
+ * @param connectionTimeoutMillis {@code <connection-timeout-millis>}, wait for a connection, default 2000, min 250
+ * @param queryTimeoutSeconds     {@code <query-timeout-seconds>}, longest one query may run, default 2
+ */
+public record DatabaseSettings(String jdbcUrl, String username, String password, Optional<String> driverClass,
+                               int poolSize, long connectionTimeoutMillis, int queryTimeoutSeconds) {
+
+    public static final int DEFAULT_POOL_SIZE = 8;
+    public static final long DEFAULT_CONNECTION_TIMEOUT_MILLIS = 2000;
+    public static final int DEFAULT_QUERY_TIMEOUT_SECONDS = 2;
+
+    @Override
+    public String toString() {
+        // the password stays out of every log line
+        return "DatabaseSettings[jdbcUrl=" + jdbcUrl + ", username=" + username + ", driverClass=" +
+                driverClass.orElse("<bundled MySQL>") + ", poolSize=" + poolSize + ", connectionTimeoutMillis=" +
+                connectionTimeoutMillis + ", queryTimeoutSeconds=" + queryTimeoutSeconds + "]";
+    }
+}

@@ -1,0 +1,96 @@
+package com.accountauth.extension.acl;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PermissionPlannerTest {
+
+    private static final String OWN = "/${{vendor}}/${{model}}/+/${{uid}}";
+    private static final String COMMAND = "/${{vendor}}/${{model}}/command/${{uid}}";
+
+    private static List<TopicTemplate> templates(final Set<String> placeholders, final String... texts) {
+        return java.util.Arrays.stream(texts).map(t -> TopicTemplate.parse(t, placeholders).template()).toList();
+    }
+
+    private static final PermissionPlanner PLANNER = new PermissionPlanner(new PermissionTemplates(
+            new TemplateSet(templates(TopicTemplate.PLACEHOLDERS, OWN, OWN + "/#"),
+                    templates(TopicTemplate.PLACEHOLDERS, OWN, OWN + "/#")),
+            new TemplateSet(List.of(), templates(TopicTemplate.PLACEHOLDERS, OWN, OWN + "/#")),
+            new TemplateSet(templates(TopicTemplate.PLACEHOLDERS, COMMAND, COMMAND + "/#"), List.of()),
+            new TemplateSet(templates(Set.of(), "/#"), templates(Set.of(), "/#"))));
+
+    private static final DeviceTopicValues CAM1 =
+            new DeviceTopicValues("orbweb", "ipcam", "XRHIU1Z76KFMWXPDWQFM", "00:1B:FE:0D:44:21");
+    private static final DeviceTopicValues CAM2 =
+            new DeviceTopicValues("zavio", "ipcam", "ZAV1", "00:1B:FE:0D:44:22");
+
+    @Test
+    void deviceGetsOnlyItsOwnTopics() {
+        final Permissions p = PLANNER.forDevice(CAM1);
+        assertTrue(p.allowsPublish("/orbweb/ipcam/motiondetector/XRHIU1Z76KFMWXPDWQFM"));
+        assertTrue(p.allowsPublish("/orbweb/ipcam/motiondetector/XRHIU1Z76KFMWXPDWQFM/location"));
+        assertTrue(p.allowsSubscribe("/orbweb/ipcam/command/XRHIU1Z76KFMWXPDWQFM"));
+        assertFalse(p.allowsPublish("/zavio/ipcam/motiondetector/ZAV1"));
+        assertFalse(p.allowsSubscribe("/orbweb/#"));
+        assertFalse(p.allowsSubscribe("#"));
+    }
+
+    @Test
+    void ownerSubscribesAndCommandsViewerOnlySubscribes() {
+        final Permissions p = PLANNER.forUser(List.of(new PairedDevice(CAM1, "owner"),
+                new PairedDevice(CAM2, "viewer")));
+        assertTrue(p.allowsSubscribe("/orbweb/ipcam/+/XRHIU1Z76KFMWXPDWQFM"));
+        assertTrue(p.allowsSubscribe("/zavio/ipcam/motiondetector/ZAV1/location"));
+        assertTrue(p.allowsPublish("/orbweb/ipcam/command/XRHIU1Z76KFMWXPDWQFM"));
+        assertFalse(p.allowsPublish("/zavio/ipcam/command/ZAV1"));
+        assertFalse(p.allowsPublish("/orbweb/ipcam/motiondetector/XRHIU1Z76KFMWXPDWQFM"));
+        assertFalse(p.allowsSubscribe("/orbweb/#"));
+        assertFalse(p.allowsSubscribe("/+/+/+/+"));
+        assertFalse(p.allowsSubscribe("#"));
+    }
+
+    @Test
+    void unknownPairingRoleGrantsNothing() {
+        final Permissions p = PLANNER.forUser(List.of(new PairedDevice(CAM1, "admin")));
+        assertTrue(p.publish().isEmpty());
+        assertTrue(p.subscribe().isEmpty());
+    }
+
+    @Test
+    void userWithoutPairingsMayDoNothing() {
+        final Permissions p = PLANNER.forUser(List.of());
+        assertFalse(p.allowsSubscribe("/orbweb/ipcam/+/XRHIU1Z76KFMWXPDWQFM"));
+        assertFalse(p.allowsPublish("/a"));
+    }
+
+    @Test
+    void deviceWithWildcardUidGetsNothingFromThatTemplate() {
+        final Permissions p = PLANNER.forDevice(new DeviceTopicValues("orbweb", "ipcam", "#", "00:1B:FE:0D:44:21"));
+        assertTrue(p.publish().isEmpty());
+        assertFalse(p.allowsPublish("/orbweb/ipcam/motiondetector/#"));
+        assertFalse(p.allowsSubscribe("/orbweb/ipcam/+/#"));
+    }
+
+    @Test
+    void serviceGetsEverythingUnderSlash() {
+        final Permissions p = PLANNER.forService();
+        assertTrue(p.allowsPublish("/zavio/ipcam/command/ZAV1"));
+        assertTrue(p.allowsSubscribe("/#"));
+        assertFalse(p.allowsSubscribe("#"));
+        assertFalse(p.allowsPublish("$SYS/x"));
+    }
+
+    @Test
+    void sharedSubscriptionIsJudgedByItsFilter() {
+        final Permissions p = PLANNER.forUser(List.of(new PairedDevice(CAM1, "viewer")));
+        assertTrue(p.allowsSubscribe("$share/app//orbweb/ipcam/+/XRHIU1Z76KFMWXPDWQFM"));
+        assertFalse(p.allowsSubscribe("$share/app/#"));
+        assertFalse(p.allowsSubscribe("$share/app"));
+        assertFalse(p.allowsSubscribe("$share//orbweb/ipcam/+/XRHIU1Z76KFMWXPDWQFM"));
+    }
+}

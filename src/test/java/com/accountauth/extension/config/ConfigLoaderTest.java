@@ -1,0 +1,131 @@
+package com.accountauth.extension.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigLoaderTest {
+
+    private static final Map<String, String> ENV = Map.of(
+            "ACCOUNT_AUTH_JDBC_URL", "jdbc:mysql://db:3306/accounts",
+            "ACCOUNT_AUTH_DB_USER", "mqtt",
+            "ACCOUNT_AUTH_DB_PASSWORD", "s3cret");
+
+    @TempDir
+    Path dir;
+
+    private AccountAuthConfig load(final String xml) throws Exception {
+        final Path file = dir.resolve("config.xml");
+        Files.writeString(file, xml);
+        return new ConfigLoader(ENV::get).load(file);
+    }
+
+    private InvalidConfigException fails(final String xml) throws IOException {
+        final Path file = dir.resolve("config.xml");
+        Files.writeString(file, xml);
+        return assertThrows(InvalidConfigException.class, () -> new ConfigLoader(ENV::get).load(file));
+    }
+
+    private static String minimal(final String extra) {
+        return "<account-auth><database><jdbc-url>jdbc:mysql://h/db</jdbc-url><username>u</username></database>" +
+                extra + "</account-auth>";
+    }
+
+    @Test
+    void shippedConfigLoadsWithTheEnvironment() throws Exception {
+        final Path shipped = Path.of(System.getProperty("user.dir"), "conf", "config.xml");
+        final AccountAuthConfig config = new ConfigLoader(ENV::get).load(shipped);
+        assertEquals("jdbc:mysql://db:3306/accounts", config.database().jdbcUrl());
+        assertEquals("s3cret", config.database().password());
+        assertEquals(QuerySettings.DEFAULT_DEVICE_BY_MAC, config.queries().deviceByMac());
+        assertEquals(4, config.permissions().device().publish().size() +
+                config.permissions().device().subscribe().size());
+        assertEquals("[/${{vendor}}/${{model}}/command/${{uid}}, /${{vendor}}/${{model}}/command/${{uid}}/#]",
+                config.permissions().ownedDevice().publish().toString());
+    }
+
+    @Test
+    void shippedConfigWithoutTheEnvironmentNamesEachVariable() {
+        final Path shipped = Path.of(System.getProperty("user.dir"), "conf", "config.xml");
+        final InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                () -> new ConfigLoader(name -> null).load(shipped));
+        assertTrue(e.getMessage().contains("<database>/<jdbc-url>: environment variable ACCOUNT_AUTH_JDBC_URL is not set"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("ACCOUNT_AUTH_DB_USER"), e.getMessage());
+    }
+
+    @Test
+    void defaultsApplyWhenElementsAreLeftOut() throws Exception {
+        final AccountAuthConfig config = load(minimal(""));
+        assertEquals(DatabaseSettings.DEFAULT_POOL_SIZE, config.database().poolSize());
+        assertEquals("", config.database().password());
+        assertEquals(AuthenticationSettings.DEFAULT_TIMEOUT_MILLIS, config.authentication().timeoutMillis());
+        assertEquals("[/#]", config.permissions().service().publish().toString());
+        assertEquals(2, config.permissions().pairedDevice().subscribe().size());
+        assertTrue(config.permissions().pairedDevice().publish().isEmpty());
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnceNamingItsElement() throws IOException {
+        final InvalidConfigException e = fails("<account-auth><database><jdbc-url>mysql://h</jdbc-url>" +
+                "<pool-size>lots</pool-size><query-timeout-seconds>0</query-timeout-seconds><colour>red</colour>" +
+                "</database><queries><device-by-mac>SELECT 1</device-by-mac></queries>" +
+                "<permissions><device><publish>/a/#/b</publish><subscribe>/${{clientid}}</subscribe></device>" +
+                "<service><publish>/${{uid}}/#</publish></service></permissions></account-auth>");
+        final String all = String.join("\n", e.problems());
+        assertTrue(all.contains("<database>/<jdbc-url>: 'mysql://h' is not a JDBC URL"), all);
+        assertTrue(all.contains("<database>/<username>: required, but missing"), all);
+        assertTrue(all.contains("<database>/<pool-size>: 'lots' is not a whole number"), all);
+        assertTrue(all.contains("<database>/<query-timeout-seconds>: 0 is outside 1..3600"), all);
+        assertTrue(all.contains("<database>/<colour>: unknown element"), all);
+        assertTrue(all.contains("<queries>/<device-by-mac>: the statement must take exactly one '?'"), all);
+        assertTrue(all.contains("<permissions>/<device>/<publish>: '/a/#/b' is not a valid MQTT topic filter"), all);
+        assertTrue(all.contains("<permissions>/<device>/<subscribe>: unknown placeholder ${{clientid}}"), all);
+        assertTrue(all.contains("<permissions>/<service>/<publish>: unknown placeholder ${{uid}} (this kind takes none)"),
+                all);
+        assertEquals(9, e.problems().size(), all);
+    }
+
+    @Test
+    void aKindGivenWithoutElementsGrantsNothing() throws Exception {
+        final AccountAuthConfig config = load(minimal("<permissions><service/></permissions>"));
+        assertTrue(config.permissions().service().publish().isEmpty());
+        assertTrue(config.permissions().service().subscribe().isEmpty());
+    }
+
+    @Test
+    void brokenXmlAndWrongRootAreRefused() throws IOException {
+        assertTrue(fails("<account-auth><database>").getMessage().contains("not well-formed XML"));
+        assertTrue(fails("<hivemq/>").getMessage().contains("root element must be <account-auth>"));
+    }
+
+    @Test
+    void doctypesAreRefusedSoNoFileCanBeReadThroughTheConfig() throws IOException {
+        final InvalidConfigException e = fails("<?xml version=\"1.0\"?><!DOCTYPE a [<!ENTITY x SYSTEM " +
+                "\"file:///etc/passwd\">]><account-auth><database><jdbc-url>&x;</jdbc-url></database></account-auth>");
+        assertTrue(e.getMessage().contains("not well-formed XML"), e.getMessage());
+    }
+
+    @Test
+    void missingFileIsAnError() {
+        final InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                () -> new ConfigLoader(ENV::get).load(dir.resolve("nope.xml")));
+        assertTrue(e.getMessage().contains("file not found"));
+    }
+
+    @Test
+    void passwordNeverAppearsInToString() throws Exception {
+        final AccountAuthConfig config = load("<account-auth><database><jdbc-url>jdbc:mysql://h/db</jdbc-url>" +
+                "<username>u</username><password>hunter2</password></database></account-auth>");
+        assertTrue(!config.database().toString().contains("hunter2"));
+        assertTrue(!config.toString().contains("hunter2"));
+    }
+}
