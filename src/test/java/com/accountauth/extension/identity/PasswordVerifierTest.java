@@ -3,13 +3,11 @@ package com.accountauth.extension.identity;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import com.accountauth.extension.testsupport.BcryptFixtures;
+import com.accountauth.extension.testsupport.BcryptFixtures.Fixture;
 import org.mindrot.jbcrypt.BCrypt;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -22,23 +20,8 @@ class PasswordVerifierTest {
 
     private static final PasswordVerifier VERIFIER = new PasswordVerifier(14, 4);
 
-    /** One row of src/test/resources/bcrypt/fixtures.tsv: hashes made by PHP, Python bcrypt and htpasswd. */
-    record Fixture(String source, byte[] password, String hash) {
-    }
-
-    static List<Fixture> fixtures() throws IOException {
-        try (InputStream in = PasswordVerifierTest.class.getResourceAsStream("/bcrypt/fixtures.tsv")) {
-            final List<Fixture> rows = new ArrayList<>();
-            final String[] lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n");
-            for (int i = 1; i < lines.length; i++) {
-                if (lines[i].isBlank()) {
-                    continue;
-                }
-                final String[] cells = lines[i].split("\t");
-                rows.add(new Fixture(cells[0], HexFormat.of().parseHex(cells[1]), cells[2].trim()));
-            }
-            return rows;
-        }
+    private static List<Fixture> fixtures() {
+        return BcryptFixtures.all();
     }
 
     private static String decoded(final byte[] raw) {
@@ -46,7 +29,7 @@ class PasswordVerifierTest {
     }
 
     @Test
-    void fixturesCoverAllThreePrefixesFromThreeTools() throws IOException {
+    void fixturesCoverAllThreePrefixesFromThreeTools() {
         final List<Fixture> rows = fixtures();
         assertEquals(Set.of("$2y$", "$2b$", "$2a$"),
                 rows.stream().map(r -> r.hash().substring(0, 4)).collect(Collectors.toSet()));
@@ -55,14 +38,14 @@ class PasswordVerifierTest {
     }
 
     @Test
-    void hashesFromPhpPythonAndHtpasswdVerify() throws IOException {
+    void hashesFromPhpPythonAndHtpasswdVerify() {
         for (final Fixture row : fixtures()) {
             assertTrue(VERIFIER.verify(decoded(row.password()), row.hash()), row.source() + " " + row.hash());
         }
     }
 
     @Test
-    void aPasswordOneByteOffNeverVerifies() throws IOException {
+    void aPasswordOneByteOffNeverVerifies() {
         for (final Fixture row : fixtures()) {
             final byte[] wrong = row.password().clone();
             wrong[wrong.length - 1] ^= 0x01;
@@ -74,7 +57,7 @@ class PasswordVerifierTest {
     }
 
     @Test
-    void aPrefixOfTheRightPasswordDoesNotVerify() throws IOException {
+    void aPrefixOfTheRightPasswordDoesNotVerify() {
         for (final Fixture row : fixtures()) {
             final String password = decoded(row.password());
             if (password.length() > 1) {

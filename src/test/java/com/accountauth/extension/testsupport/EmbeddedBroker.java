@@ -1,5 +1,6 @@
 package com.accountauth.extension.testsupport;
 
+import com.hivemq.configuration.service.InternalConfigurations;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 
 import java.io.IOException;
@@ -95,6 +96,8 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .withDataFolder(home.resolve("data"))
                 .withExtensionsFolder(home.resolve("extensions"))
                 .build();
+        // the embedded build() switches to "allow all without an authenticator"; production HiveMQ denies
+        InternalConfigurations.AUTH_DENY_UNAUTHENTICATED_CONNECTIONS.set(true);
         try {
             hivemq.start().get(60, TimeUnit.SECONDS);
         } catch (final Exception e) {

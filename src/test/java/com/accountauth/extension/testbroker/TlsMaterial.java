@@ -1,0 +1,206 @@
+package com.accountauth.extension.testbroker;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.Key;
+import java.security.KeyStore;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The test broker's TLS files, made once with the running JDK's keytool and kept in the data folder:
+ * <ul>
+ *     <li>{@code ca.pem}: a private CA (clients pass it as {@code --cafile}); its key stays in {@code ca.p12}</li>
+ *     <li>{@code server.p12}: key and certificate for localhost / 127.0.0.1 signed by the CA (the listener's
+ *     keystore)</li>
+ *     <li>{@code truststore.p12}: the CA, against which the listener checks client certificates</li>
+ *     <li>{@code client.pem}, {@code client.key} (PKCS#8 PEM) and {@code client.p12}: a demo client certificate
+ *     signed by the CA</li>
+ * </ul>
+ * Every keystore is PKCS#12 with the one password the broker config names.
+ */
+public final class TlsMaterial {
+
+    private static final String CA_ALIAS = "ca";
+    private static final int CA_DAYS = 3650;
+    private static final int LEAF_DAYS = 825;
+
+    private final Path folder;
+    private final String password;
+
+    TlsMaterial(final Path folder, final String password) {
+        this.folder = folder;
+        this.password = password;
+    }
+
+    public Path caFile() {
+        return folder.resolve("ca.pem");
+    }
+
+    public Path serverKeystore() {
+        return folder.resolve("server.p12");
+    }
+
+    public Path truststore() {
+        return folder.resolve("truststore.p12");
+    }
+
+    public Path clientCertFile() {
+        return folder.resolve("client.pem");
+    }
+
+    public Path clientKeyFile() {
+        return folder.resolve("client.key");
+    }
+
+    public Path clientKeystore() {
+        return folder.resolve("client.p12");
+    }
+
+    public String password() {
+        return password;
+    }
+
+    boolean complete() {
+        return List.of(caFile(), serverKeystore(), truststore(), clientCertFile(), clientKeyFile(), clientKeystore())
+                .stream().allMatch(Files::isRegularFile);
+    }
+
+    /** Creates the files unless they are all there already. @return whether they were created */
+    boolean ensure() {
+        if (complete()) {
+            return false;
+        }
+        try {
+            Files.createDirectories(folder);
+            try (var files = Files.list(folder)) {
+                for (final Path file : files.toList()) {
+                    Files.delete(file); // a half-made set from an interrupted start
+                }
+            }
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        final Path caStore = folder.resolve("ca.p12");
+        keytool("-genkeypair", "-keystore", caStore, "-alias", CA_ALIAS, "-keyalg", "RSA", "-keysize", "2048",
+                "-validity", CA_DAYS, "-dname", "CN=account-auth test-broker CA",
+                "-ext", "bc:c=ca:true", "-ext", "ku:c=keyCertSign,cRLSign");
+        keytool("-exportcert", "-rfc", "-keystore", caStore, "-alias", CA_ALIAS, "-file", caFile());
+        // the server's and the client's chains do not depend on each other: make them side by side
+        final CompletableFuture<Void> server = CompletableFuture.runAsync(() -> {
+            signedLeaf("server", "CN=localhost", serverKeystore(), "serverAuth", "digitalSignature,keyEncipherment",
+                    "san=dns:localhost,ip:127.0.0.1");
+        });
+        final CompletableFuture<Void> client = CompletableFuture.runAsync(() -> {
+            signedLeaf("client", "CN=demo-client", clientKeystore(), "clientAuth", "digitalSignature", null);
+            keytool("-exportcert", "-rfc", "-keystore", clientKeystore(), "-alias", "client", "-file",
+                    clientCertFile());
+            writePrivateKeyPem(clientKeystore(), "client", clientKeyFile());
+        });
+        final CompletableFuture<Void> trust = CompletableFuture.runAsync(() -> keytool("-importcert", "-noprompt",
+                "-keystore", truststore(), "-alias", CA_ALIAS, "-file", caFile()));
+        try {
+            CompletableFuture.allOf(server, client, trust).join();
+        } catch (final CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+        return true;
+    }
+
+    /** A key pair in {@code keystore} whose certificate is signed by the CA, with the CA as a trusted entry. */
+    private void signedLeaf(final String alias, final String dname, final Path keystore, final String eku,
+                            final String keyUsage, final String san) {
+        final Path caStore = folder.resolve("ca.p12");
+        final Path csr = folder.resolve(alias + ".csr");
+        final Path crt = folder.resolve(alias + ".crt");
+        keytool("-genkeypair", "-keystore", keystore, "-alias", alias, "-keyalg", "RSA", "-keysize", "2048",
+                "-validity", LEAF_DAYS, "-dname", dname);
+        keytool("-certreq", "-keystore", keystore, "-alias", alias, "-file", csr);
+        final List<Object> gencert = new ArrayList<>(List.of("-gencert", "-rfc", "-keystore", caStore, "-alias",
+                CA_ALIAS, "-infile", csr, "-outfile", crt, "-validity", LEAF_DAYS, "-ext", "eku=" + eku, "-ext",
+                "ku=" + keyUsage));
+        if (san != null) {
+            gencert.addAll(List.of("-ext", san));
+        }
+        keytool(gencert.toArray());
+        // the reply is accepted once the keystore knows the CA that signed it
+        keytool("-importcert", "-noprompt", "-keystore", keystore, "-alias", CA_ALIAS, "-file", caFile());
+        keytool("-importcert", "-keystore", keystore, "-alias", alias, "-file", crt);
+        try {
+            Files.delete(csr);
+            Files.delete(crt);
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes the key of {@code alias} as unencrypted PKCS#8 PEM ("BEGIN PRIVATE KEY"), as OpenSSL/mosquitto read. */
+    private void writePrivateKeyPem(final Path keystore, final String alias, final Path target) {
+        try (InputStream in = Files.newInputStream(keystore)) {
+            final KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(in, password.toCharArray());
+            final Key key = store.getKey(alias, password.toCharArray());
+            final String pem = "-----BEGIN PRIVATE KEY-----\n" +
+                    Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(
+                            key.getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+            Files.writeString(target, pem, StandardCharsets.US_ASCII);
+            restrictToOwner(target);
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (final GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read the key of " + alias + " from " + keystore, e);
+        }
+    }
+
+    private static void restrictToOwner(final Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (final UnsupportedOperationException ignored) {
+            // not a POSIX file system
+        }
+    }
+
+    private void keytool(final Object... args) {
+        final List<String> command = new ArrayList<>();
+        command.add(keytoolBinary().toString());
+        for (final Object arg : args) {
+            command.add(arg.toString());
+        }
+        command.addAll(List.of("-storetype", "PKCS12", "-storepass", password));
+        final Process process;
+        try {
+            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            process.getOutputStream().close();
+            final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                process.destroyForcibly();
+                throw new IllegalStateException("keytool " + args[0] + " failed: " + output.strip());
+            }
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot run " + command.get(0), e);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running keytool", e);
+        }
+    }
+
+    /** keytool of the JDK that runs us. */
+    private static Path keytoolBinary() {
+        final Path javaHome = Path.of(System.getProperty("java.home"));
+        final String name = System.getProperty("os.name").toLowerCase().contains("win") ? "keytool.exe" : "keytool";
+        final Path keytool = javaHome.resolve("bin").resolve(name);
+        if (!Files.isExecutable(keytool)) {
+            throw new IllegalStateException("keytool not found at " + keytool + " (java.home=" + javaHome + ")");
+        }
+        return keytool;
+    }
+}
