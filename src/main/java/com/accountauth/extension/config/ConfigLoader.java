@@ -235,7 +235,11 @@ public final class ConfigLoader {
         }
 
         String required(final String name) {
+            final int known = problems.size();
             final Optional<String> value = text(name);
+            if (problems.size() > known) {
+                return null; // already reported, e.g. an unset environment variable
+            }
             if (value.isEmpty() || value.get().isEmpty()) {
                 problems.add(path(name) + ": required, but " + (value.isEmpty() ? "missing" : "empty"));
                 return null;

@@ -14,19 +14,25 @@ import java.util.UUID;
 /** Real MQTT 5 and 3.1.1 clients (HiveMQ MQTT Client) against the test broker, with what the CONNACK said. */
 final class MqttClients {
 
+    private final String host;
     private final int port;
 
     MqttClients(final int port) {
+        this("127.0.0.1", port);
+    }
+
+    MqttClients(final String host, final int port) {
+        this.host = host;
         this.port = port;
     }
 
     Mqtt5BlockingClient v5(final String clientId) {
-        return MqttClient.builder().useMqttVersion5().identifier(clientId).serverHost("127.0.0.1").serverPort(port)
+        return MqttClient.builder().useMqttVersion5().identifier(clientId).serverHost(host).serverPort(port)
                 .buildBlocking();
     }
 
     Mqtt3BlockingClient v3(final String clientId) {
-        return MqttClient.builder().useMqttVersion3().identifier(clientId).serverHost("127.0.0.1").serverPort(port)
+        return MqttClient.builder().useMqttVersion3().identifier(clientId).serverHost(host).serverPort(port)
                 .buildBlocking();
     }
 

@@ -134,7 +134,8 @@ public final class EmbeddedBroker implements AutoCloseable {
                 """.formatted(port);
     }
 
-    private static void unpackExtension(final Path extensions) throws IOException {
+    /** Unpacks the built ZIP into {@code extensions}, giving {@code extensions/account-auth/}. */
+    public static void unpackExtension(final Path extensions) throws IOException {
         final String zip = System.getProperty("accountauth.zip");
         if (zip == null || !Files.isRegularFile(Path.of(zip))) {
             throw new IllegalStateException("extension ZIP not found (" + zip + "): run the tests with 'mvn verify'");
