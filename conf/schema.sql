@@ -42,3 +42,34 @@ CREATE TABLE IF NOT EXISTS pairings (
     CONSTRAINT fk_pairings_device FOREIGN KEY (device_id) REFERENCES devices (id) ON DELETE CASCADE,
     CONSTRAINT ck_pairings_role CHECK (role IN ('owner', 'viewer'))
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
+
+-- Client ids belong to the principal that first used one: another principal presenting it is refused, so nobody can
+-- take over a device's or another user's session. Rows go with their account or device.
+CREATE TABLE IF NOT EXISTS client_ids (
+    client_id  VARCHAR(191) NOT NULL,
+    account_id BIGINT       NULL,
+    device_id  BIGINT       NULL,
+    bound_at   TIMESTAMP    NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    PRIMARY KEY (client_id),
+    CONSTRAINT fk_client_ids_account FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE,
+    CONSTRAINT fk_client_ids_device FOREIGN KEY (device_id) REFERENCES devices (id) ON DELETE CASCADE
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
+
+-- The change feed: the triggers below add a row for every change that can alter what a connected client may do.
+-- Every broker node polls it by seq, so a change reaches all nodes within the poll interval. Old rows can be deleted
+-- at will (e.g. a daily DELETE ... WHERE changed_at < NOW() - INTERVAL 1 DAY).
+CREATE TABLE IF NOT EXISTS account_changes (
+    seq        BIGINT    NOT NULL AUTO_INCREMENT,
+    account_id BIGINT    NULL,
+    device_id  BIGINT    NULL,
+    changed_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    PRIMARY KEY (seq)
+) ENGINE = InnoDB;
+
+CREATE TRIGGER IF NOT EXISTS tr_accounts_update AFTER UPDATE ON accounts FOR EACH ROW INSERT INTO account_changes (account_id) VALUES (OLD.id);
+CREATE TRIGGER IF NOT EXISTS tr_accounts_delete AFTER DELETE ON accounts FOR EACH ROW INSERT INTO account_changes (account_id) VALUES (OLD.id);
+CREATE TRIGGER IF NOT EXISTS tr_devices_update AFTER UPDATE ON devices FOR EACH ROW INSERT INTO account_changes (device_id) VALUES (OLD.id);
+CREATE TRIGGER IF NOT EXISTS tr_devices_delete AFTER DELETE ON devices FOR EACH ROW INSERT INTO account_changes (device_id) VALUES (OLD.id);
+CREATE TRIGGER IF NOT EXISTS tr_pairings_insert AFTER INSERT ON pairings FOR EACH ROW INSERT INTO account_changes (account_id, device_id) VALUES (NEW.account_id, NEW.device_id);
+CREATE TRIGGER IF NOT EXISTS tr_pairings_update AFTER UPDATE ON pairings FOR EACH ROW INSERT INTO account_changes (account_id, device_id) VALUES (NEW.account_id, NEW.device_id);
+CREATE TRIGGER IF NOT EXISTS tr_pairings_delete AFTER DELETE ON pairings FOR EACH ROW INSERT INTO account_changes (account_id, device_id) VALUES (OLD.account_id, OLD.device_id);

@@ -6,6 +6,7 @@ import com.accountauth.extension.auth.AuthenticationWorkers;
 import com.accountauth.extension.auth.ConnectedClients;
 import com.accountauth.extension.auth.CredentialChecker;
 import com.accountauth.extension.auth.GrantReleasingListener;
+import com.accountauth.extension.auth.PrincipalLoader;
 import com.accountauth.extension.auth.TopicAuthorizer;
 import com.accountauth.extension.config.AccountAuthConfig;
 import com.accountauth.extension.config.ConfigLoader;
@@ -13,6 +14,10 @@ import com.accountauth.extension.config.InvalidConfigException;
 import com.accountauth.extension.db.AccountRepository;
 import com.accountauth.extension.db.DataSourceFactory;
 import com.accountauth.extension.identity.PasswordVerifier;
+import com.accountauth.extension.sync.AccessRefresher;
+import com.accountauth.extension.sync.ChangeFeed;
+import com.accountauth.extension.sync.SessionInitializer;
+import com.accountauth.extension.sync.SessionSubscriptions;
 import com.hivemq.extension.sdk.api.ExtensionMain;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
@@ -27,7 +32,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Wiring only: config, then pool, repository, verifier and planner, then the authenticator and authorizers.
+ * Wiring only: config, then pool, repository, loader and verifier, then the authenticator and authorizers, then the
+ * session initializer and the change feed.
  */
 public final class AccountAuthMain implements ExtensionMain {
 
@@ -35,6 +41,7 @@ public final class AccountAuthMain implements ExtensionMain {
 
     private HikariDataSource dataSource;
     private AuthenticationWorkers workers;
+    private ChangeFeed changeFeed;
 
     @Override
     public void extensionStart(final ExtensionStartInput input, final ExtensionStartOutput output) {
@@ -54,10 +61,12 @@ public final class AccountAuthMain implements ExtensionMain {
         dataSource = DataSourceFactory.create(config.database());
         final AccountRepository repository =
                 new AccountRepository(dataSource, config.queries(), config.database().queryTimeoutSeconds());
+        final PrincipalLoader loader = new PrincipalLoader(repository,
+                new PermissionPlanner(config.permissions(), config.autoSubscribe()));
         final PasswordVerifier verifier = new PasswordVerifier(config.authentication().maxBcryptCost(),
                 config.authentication().dummyBcryptCost());
         final CredentialChecker checker =
-                new CredentialChecker(repository, verifier, new PermissionPlanner(config.permissions()));
+                new CredentialChecker(loader, repository, verifier, config.clientIds().bindToPrincipal());
         workers = new AuthenticationWorkers(config.authentication());
         final ConnectedClients clients = new ConnectedClients();
 
@@ -68,11 +77,22 @@ public final class AccountAuthMain implements ExtensionMain {
         Services.securityRegistry().setAuthorizerProvider(providerInput -> authorizer);
         Services.eventRegistry().setClientLifecycleEventListener(
                 providerInput -> new GrantReleasingListener(clients));
+
+        final SessionSubscriptions subscriptions = new SessionSubscriptions();
+        Services.initializerRegistry().setClientInitializer(new SessionInitializer(clients, subscriptions));
+        if (config.liveChanges().enabled()) {
+            changeFeed = new ChangeFeed(repository, new AccessRefresher(clients, loader, subscriptions),
+                    config.liveChanges().pollIntervalMillis());
+            changeFeed.start();
+        }
         log.info("account-auth: started");
     }
 
     @Override
     public void extensionStop(final ExtensionStopInput input, final ExtensionStopOutput output) {
+        if (changeFeed != null) {
+            changeFeed.close();
+        }
         if (workers != null) {
             workers.close();
         }

@@ -1,5 +1,8 @@
 package com.accountauth.extension.acl;
 
-/** One device paired to a user, with the raw role from the DB (parsed by {@link PairingRole#parse}). */
-public record PairedDevice(DeviceTopicValues device, String role) {
+/**
+ * One device paired to a user: its id, topic values, whether it is enabled (a disabled device grants nothing) and
+ * the raw pairing role (parsed by {@link PairingRole#parse}).
+ */
+public record PairedDevice(long deviceId, DeviceTopicValues device, String role, boolean enabled) {
 }

@@ -14,9 +14,35 @@ public final class PermissionPlanner {
     private static final Logger log = LoggerFactory.getLogger(PermissionPlanner.class);
 
     private final PermissionTemplates templates;
+    private final AutoSubscribeTemplates autoSubscribe;
 
-    public PermissionPlanner(final PermissionTemplates templates) {
+    public PermissionPlanner(final PermissionTemplates templates, final AutoSubscribeTemplates autoSubscribe) {
         this.templates = templates;
+        this.autoSubscribe = autoSubscribe;
+    }
+
+    /** The filters a device's session is subscribed to server-side: those of its templates it may subscribe to. */
+    public List<TopicFilter> autoSubscriptionsForDevice(final DeviceTopicValues device, final Permissions allowed) {
+        final List<TopicFilter> filters = new ArrayList<>();
+        fillAll(autoSubscribe.device(), device.asPlaceholderValues(), device, filters);
+        return onlyAllowed(filters, allowed);
+    }
+
+    /** The filters a user's session is subscribed to server-side, per paired device, as far as it may. */
+    public List<TopicFilter> autoSubscriptionsForUser(final List<PairedDevice> pairedDevices,
+                                                      final Permissions allowed) {
+        final List<TopicFilter> filters = new ArrayList<>();
+        for (final PairedDevice paired : pairedDevices) {
+            if (!paired.enabled()) {
+                continue;
+            }
+            fillAll(autoSubscribe.pairedDevice(), paired.device().asPlaceholderValues(), paired.device(), filters);
+        }
+        return onlyAllowed(filters, allowed);
+    }
+
+    private static List<TopicFilter> onlyAllowed(final List<TopicFilter> filters, final Permissions allowed) {
+        return filters.stream().filter(f -> allowed.allowsSubscribe(f.toString())).toList();
     }
 
     /** A device: its own topics. */
@@ -32,6 +58,9 @@ public final class PermissionPlanner {
         final List<TopicFilter> publish = new ArrayList<>();
         final List<TopicFilter> subscribe = new ArrayList<>();
         for (final PairedDevice paired : pairedDevices) {
+            if (!paired.enabled()) {
+                continue;
+            }
             final Optional<PairingRole> role = PairingRole.parse(paired.role());
             if (role.isEmpty()) {
                 log.warn("account-auth: pairing with device uid '{}' has unknown role '{}', granting nothing for it",

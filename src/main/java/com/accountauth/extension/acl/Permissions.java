@@ -33,6 +33,20 @@ public record Permissions(List<TopicFilter> publish, List<TopicFilter> subscribe
         return false;
     }
 
+    /** True when a message on this topic may be delivered to the client: a subscribe permission matches it. */
+    public boolean allowsReceive(final String topicName) {
+        final Optional<TopicFilter> topic = TopicFilter.parse(topicName);
+        if (topic.isEmpty() || !topic.get().isTopicName()) {
+            return false;
+        }
+        for (final TopicFilter filter : subscribe) {
+            if (filter.matches(topic.get())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * True when every topic the subscription can match is allowed. A shared subscription
      * ({@code $share/<group>/<filter>}) is judged by its filter.

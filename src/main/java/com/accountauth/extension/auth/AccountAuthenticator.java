@@ -1,13 +1,16 @@
 package com.accountauth.extension.auth;
 
+import com.accountauth.extension.acl.TopicFilter;
 import com.accountauth.extension.identity.Principal;
 import com.hivemq.extension.sdk.api.async.Async;
 import com.hivemq.extension.sdk.api.async.TimeoutFallback;
 import com.hivemq.extension.sdk.api.auth.SimpleAuthenticator;
 import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthInput;
 import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthOutput;
+import com.hivemq.extension.sdk.api.auth.parameter.TopicPermission;
 import com.hivemq.extension.sdk.api.packets.auth.DefaultAuthorizationBehaviour;
 import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
+import com.hivemq.extension.sdk.api.services.builder.Builders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +61,7 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
                                 clientId);
                         return; // the timeout fallback has already refused it
                     }
-                    answer(input, output, clientId, checker.check(username, password));
+                    answer(input, output, clientId, checker.check(username, password, clientId));
                 } catch (final RuntimeException e) {
                     log.error("account-auth: client '{}' refused: unexpected error during authentication", clientId,
                             e);
@@ -83,6 +86,7 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
             final ConnackReasonCode code = switch (refused.reason()) {
                 case BAD_CREDENTIALS -> ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD;
                 case NOT_AUTHORIZED -> ConnackReasonCode.NOT_AUTHORIZED;
+                case CLIENT_ID_TAKEN -> ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID;
                 case UNAVAILABLE -> ConnackReasonCode.SERVER_UNAVAILABLE;
             };
             log.info("account-auth: client '{}' refused with {}: {}", clientId, code, refused.explanation());
@@ -90,13 +94,19 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
             return;
         }
         final Verdict.Granted granted = (Verdict.Granted) verdict;
-        final Principal principal = granted.principal();
-        final ConnectedClients.Grant grant = clients.register(clientId, principal, granted.permissions());
+        final Principal principal = granted.record().principal();
+        final ConnectedClients.Grant grant = clients.register(clientId, granted.record(), granted.plan());
+        // HiveMQ checks a Will against the default permissions alone once a client initializer is registered
+        for (final TopicFilter filter : granted.plan().permissions().publish()) {
+            output.getDefaultPermissions().add(Builders.topicPermission().topicFilter(filter.toString())
+                    .activity(TopicPermission.MqttActivity.PUBLISH).type(TopicPermission.PermissionType.ALLOW)
+                    .build());
+        }
         input.getConnectionInformation().getConnectionAttributeStore()
                 .put(ConnectedClients.TOKEN_ATTRIBUTE, ByteBuffer.allocate(Long.BYTES).putLong(0, grant.token()));
         log.info("account-auth: client '{}' authenticated as {} with {} publish and {} subscribe permissions",
-                clientId, principal, granted.permissions().publish().size(),
-                granted.permissions().subscribe().size());
+                clientId, principal, granted.plan().permissions().publish().size(),
+                granted.plan().permissions().subscribe().size());
         try {
             output.authenticateSuccessfully();
         } catch (final RuntimeException e) {

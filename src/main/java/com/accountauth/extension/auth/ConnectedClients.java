@@ -3,13 +3,17 @@ package com.accountauth.extension.auth;
 import com.accountauth.extension.acl.Permissions;
 import com.accountauth.extension.identity.Principal;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The principal and permissions of every connected client, by client id: what the authorizers consult for each
- * PUBLISH and SUBSCRIBE without touching the DB. Each grant carries a token, kept in the connection's attributes, so
- * the disconnect of a taken-over connection cannot remove its successor's grant.
+ * The principal and access plan of every connected client, by client id: what the authorizers consult for each
+ * PUBLISH and SUBSCRIBE without touching the DB, and what live changes update. Each grant carries a token, kept in
+ * the connection's attributes, so the disconnect of a taken-over connection cannot remove its successor's grant.
  */
 public final class ConnectedClients {
 
@@ -20,8 +24,9 @@ public final class ConnectedClients {
     private final AtomicLong tokens = new AtomicLong();
 
     /** Records a successful authentication; replaces any earlier grant for the client id. */
-    public Grant register(final String clientId, final Principal principal, final Permissions permissions) {
-        final Grant grant = new Grant(tokens.incrementAndGet(), principal, permissions);
+    public Grant register(final String clientId, final PrincipalRecord record, final AccessPlan plan) {
+        final Grant grant = new Grant(clientId, tokens.incrementAndGet(), record.principal(),
+                record.passwordHash(), plan);
         byClientId.put(clientId, grant);
         return grant;
     }
@@ -36,6 +41,20 @@ public final class ConnectedClients {
         byClientId.computeIfPresent(clientId, (id, grant) -> grant.token() == token ? null : grant);
     }
 
+    /** The grants of connected clients of these principals, or paired to one of these devices. */
+    public Map<Principal, List<Grant>> affectedBy(final java.util.Set<String> principalKeys,
+                                                  final java.util.Set<Long> deviceIds) {
+        final Map<Principal, List<Grant>> affected = new java.util.HashMap<>();
+        for (final Grant grant : byClientId.values()) {
+            final boolean direct = principalKeys.contains(grant.principal().key());
+            final boolean paired = grant.plan().pairedDeviceIds().stream().anyMatch(deviceIds::contains);
+            if (direct || paired) {
+                affected.computeIfAbsent(grant.principal(), p -> new ArrayList<>()).add(grant);
+            }
+        }
+        return affected;
+    }
+
     /** Number of grants held, for tests and metrics. */
     public int size() {
         return byClientId.size();
@@ -44,14 +63,23 @@ public final class ConnectedClients {
     /** What one connection was granted. */
     public static final class Grant {
 
+        private final String clientId;
         private final long token;
         private final Principal principal;
-        private volatile Permissions permissions;
+        private final Optional<String> passwordHash;
+        private volatile AccessPlan plan;
 
-        Grant(final long token, final Principal principal, final Permissions permissions) {
+        Grant(final String clientId, final long token, final Principal principal, final Optional<String> passwordHash,
+              final AccessPlan plan) {
+            this.clientId = clientId;
             this.token = token;
             this.principal = principal;
-            this.permissions = permissions;
+            this.passwordHash = passwordHash;
+            this.plan = plan;
+        }
+
+        public String clientId() {
+            return clientId;
         }
 
         public long token() {
@@ -62,13 +90,22 @@ public final class ConnectedClients {
             return principal;
         }
 
-        public Permissions permissions() {
-            return permissions;
+        /** The hash the client logged in against: a different one in the DB means the password changed. */
+        public Optional<String> passwordHash() {
+            return passwordHash;
         }
 
-        /** Replaces the permissions, e.g. after a pairing changed. */
-        public void updatePermissions(final Permissions permissions) {
-            this.permissions = permissions;
+        public AccessPlan plan() {
+            return plan;
+        }
+
+        public Permissions permissions() {
+            return plan.permissions();
+        }
+
+        /** Replaces the plan, e.g. after a pairing changed. */
+        public void updatePlan(final AccessPlan plan) {
+            this.plan = plan;
         }
     }
 }

@@ -1,5 +1,6 @@
 package com.accountauth.extension.config;
 
+import com.accountauth.extension.acl.AutoSubscribeTemplates;
 import com.accountauth.extension.acl.PermissionTemplates;
 import com.accountauth.extension.acl.TemplateSet;
 import com.accountauth.extension.acl.TopicTemplate;
@@ -61,16 +62,20 @@ public final class ConfigLoader {
             throw new InvalidConfigException(
                     List.of("<" + root.getTagName() + ">: the root element must be <account-auth>"));
         }
-        final Section top = new Section("", root, problems,
-                Set.of("database", "authentication", "queries", "permissions"));
+        final Section top = new Section("", root, problems, Set.of("database", "authentication", "queries",
+                "permissions", "auto-subscribe", "live-changes", "client-ids"));
         final DatabaseSettings database = database(top.child("database"), problems);
         final AuthenticationSettings authentication = authentication(top.child("authentication"));
         final QuerySettings queries = queries(top.child("queries"), problems);
         final PermissionTemplates permissions = permissions(top.child("permissions"), problems);
+        final AutoSubscribeTemplates autoSubscribe = autoSubscribe(top.child("auto-subscribe"), problems);
+        final LiveChangeSettings liveChanges = liveChanges(top.child("live-changes"));
+        final ClientIdSettings clientIds = clientIds(top.child("client-ids"));
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
-        return new AccountAuthConfig(database, authentication, queries, permissions);
+        return new AccountAuthConfig(database, authentication, queries, permissions, autoSubscribe, liveChanges,
+                clientIds);
     }
 
     private DatabaseSettings database(final Section section, final List<String> problems) {
@@ -99,23 +104,58 @@ public final class ConfigLoader {
     }
 
     private QuerySettings queries(final Section section, final List<String> problems) {
-        section.allow("device-by-mac", "account-by-email", "devices-paired-to-account");
+        section.allow("device-by-mac", "device-by-id", "account-by-email", "account-by-id",
+                "devices-paired-to-account", "bind-client-id", "client-id-owner", "changes-since", "latest-change");
         return new QuerySettings(
-                query(section, "device-by-mac", QuerySettings.DEFAULT_DEVICE_BY_MAC, problems),
-                query(section, "account-by-email", QuerySettings.DEFAULT_ACCOUNT_BY_EMAIL, problems),
-                query(section, "devices-paired-to-account", QuerySettings.DEFAULT_DEVICES_PAIRED_TO_ACCOUNT,
-                        problems));
+                query(section, "device-by-mac", QuerySettings.DEFAULT_DEVICE_BY_MAC, 1, problems),
+                query(section, "device-by-id", QuerySettings.DEFAULT_DEVICE_BY_ID, 1, problems),
+                query(section, "account-by-email", QuerySettings.DEFAULT_ACCOUNT_BY_EMAIL, 1, problems),
+                query(section, "account-by-id", QuerySettings.DEFAULT_ACCOUNT_BY_ID, 1, problems),
+                query(section, "devices-paired-to-account", QuerySettings.DEFAULT_DEVICES_PAIRED_TO_ACCOUNT, 1,
+                        problems),
+                query(section, "bind-client-id", QuerySettings.DEFAULT_BIND_CLIENT_ID, 3, problems),
+                query(section, "client-id-owner", QuerySettings.DEFAULT_CLIENT_ID_OWNER, 1, problems),
+                query(section, "changes-since", QuerySettings.DEFAULT_CHANGES_SINCE, 1, problems),
+                query(section, "latest-change", QuerySettings.DEFAULT_LATEST_CHANGE, 0, problems));
     }
 
     private static String query(final Section section, final String name, final String fallback,
-                                final List<String> problems) {
+                                final int expectedParameters, final List<String> problems) {
         final String sql = section.text(name).orElse(fallback);
         final long parameters = sql.chars().filter(c -> c == '?').count();
-        if (parameters != 1) {
-            problems.add(section.path(name) + ": the statement must take exactly one '?' parameter, it has " +
-                    parameters);
+        if (parameters != expectedParameters) {
+            problems.add(section.path(name) + ": the statement must take exactly " + expectedParameters +
+                    " '?' parameter" + (expectedParameters == 1 ? "" : "s") + ", it has " + parameters);
         }
         return sql;
+    }
+
+    private static LiveChangeSettings liveChanges(final Section section) {
+        section.allow("enabled", "poll-interval-millis");
+        return new LiveChangeSettings(section.bool("enabled", true),
+                section.integer("poll-interval-millis", (int) LiveChangeSettings.DEFAULT_POLL_INTERVAL_MILLIS, 100,
+                        3_600_000));
+    }
+
+    private static ClientIdSettings clientIds(final Section section) {
+        section.allow("bind-to-principal");
+        return new ClientIdSettings(section.bool("bind-to-principal", true));
+    }
+
+    private AutoSubscribeTemplates autoSubscribe(final Section section, final List<String> problems) {
+        section.allow("device", "paired-device");
+        return new AutoSubscribeTemplates(
+                autoSubscribeKind(section, "device", PermissionDefaults.AUTO_SUBSCRIBE_DEVICE, problems),
+                autoSubscribeKind(section, "paired-device", PermissionDefaults.AUTO_SUBSCRIBE_PAIRED_DEVICE,
+                        problems));
+    }
+
+    private List<TopicTemplate> autoSubscribeKind(final Section parent, final String name,
+                                                  final List<String> defaults, final List<String> problems) {
+        final Section section = parent.child(name);
+        section.allow("subscribe");
+        final List<String> texts = section.exists() ? section.texts("subscribe") : defaults;
+        return parseTemplates(section, "subscribe", texts, DEVICE_PLACEHOLDERS, problems);
     }
 
     private PermissionTemplates permissions(final Section section, final List<String> problems) {
@@ -245,6 +285,18 @@ public final class ConfigLoader {
                 return null;
             }
             return value.get();
+        }
+
+        boolean bool(final String name, final boolean fallback) {
+            final Optional<String> value = text(name);
+            if (value.isEmpty()) {
+                return fallback;
+            }
+            if (!value.get().equals("true") && !value.get().equals("false")) {
+                problems.add(path(name) + ": '" + value.get() + "' is not true or false");
+                return fallback;
+            }
+            return Boolean.parseBoolean(value.get());
         }
 
         int integer(final String name, final int fallback, final int min, final int max) {

@@ -22,6 +22,11 @@ final class PermissionDefaults {
     /** {@code <service>}: everything under '/'. */
     static final Templates SERVICE = new Templates(List.of("/#"), List.of("/#"));
 
+    /** {@code <auto-subscribe>/<device>}: a device's session gets its own command topics. */
+    static final List<String> AUTO_SUBSCRIBE_DEVICE = List.of(COMMAND_TOPICS, COMMAND_TOPICS + "/#");
+    /** {@code <auto-subscribe>/<paired-device>}: a user's session gets every paired device's event topics. */
+    static final List<String> AUTO_SUBSCRIBE_PAIRED_DEVICE = List.of(OWN_TOPICS, OWN_TOPICS + "/#");
+
     private PermissionDefaults() {
     }
 }

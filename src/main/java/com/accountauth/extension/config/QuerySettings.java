@@ -1,19 +1,41 @@
 package com.accountauth.extension.config;
 
 /**
- * {@code <queries>}: every SQL statement the extension runs, each with one '?' parameter.
+ * {@code <queries>}: every SQL statement the extension runs. Each value reaches the DB as a bound '?' parameter.
  *
- * @param deviceByMac            {@code <device-by-mac>}: columns id, mac, uid, vendor, model, password_hash, enabled
- * @param accountByEmail         {@code <account-by-email>}: columns id, email, password_hash, role, enabled
- * @param devicesPairedToAccount {@code <devices-paired-to-account>}: columns uid, vendor, model, role
+ * @param deviceByMac            {@code <device-by-mac>} (? = MAC): columns id, mac, uid, vendor, model,
+ *                               password_hash, enabled
+ * @param deviceById             {@code <device-by-id>} (? = devices.id): the same columns
+ * @param accountByEmail         {@code <account-by-email>} (? = email): columns id, email, password_hash, role, enabled
+ * @param accountById            {@code <account-by-id>} (? = accounts.id): the same columns
+ * @param devicesPairedToAccount {@code <devices-paired-to-account>} (? = accounts.id): columns id, uid, vendor, model,
+ *                               enabled, role (a disabled device grants nothing)
+ * @param bindClientId           {@code <bind-client-id>} (? = client id, account id or NULL, device id or NULL):
+ *                               records the first principal of a client id, keeping an existing row
+ * @param clientIdOwner          {@code <client-id-owner>} (? = client id): columns account_id, device_id
+ * @param changesSince           {@code <changes-since>} (? = last seq seen): columns seq, account_id, device_id, in
+ *                               seq order
+ * @param latestChange           {@code <latest-change>} (no parameter): column seq, the newest change's seq
  */
-public record QuerySettings(String deviceByMac, String accountByEmail, String devicesPairedToAccount) {
+public record QuerySettings(String deviceByMac, String deviceById, String accountByEmail, String accountById,
+                            String devicesPairedToAccount, String bindClientId, String clientIdOwner,
+                            String changesSince, String latestChange) {
 
-    public static final String DEFAULT_DEVICE_BY_MAC =
-            "SELECT id, mac, uid, vendor, model, password_hash, enabled FROM devices WHERE mac = ?";
-    public static final String DEFAULT_ACCOUNT_BY_EMAIL =
-            "SELECT id, email, password_hash, role, enabled FROM accounts WHERE email = ?";
+    private static final String DEVICE_COLUMNS = "SELECT id, mac, uid, vendor, model, password_hash, enabled FROM devices";
+    private static final String ACCOUNT_COLUMNS = "SELECT id, email, password_hash, role, enabled FROM accounts";
+
+    public static final String DEFAULT_DEVICE_BY_MAC = DEVICE_COLUMNS + " WHERE mac = ?";
+    public static final String DEFAULT_DEVICE_BY_ID = DEVICE_COLUMNS + " WHERE id = ?";
+    public static final String DEFAULT_ACCOUNT_BY_EMAIL = ACCOUNT_COLUMNS + " WHERE email = ?";
+    public static final String DEFAULT_ACCOUNT_BY_ID = ACCOUNT_COLUMNS + " WHERE id = ?";
     public static final String DEFAULT_DEVICES_PAIRED_TO_ACCOUNT =
-            "SELECT d.uid, d.vendor, d.model, p.role FROM pairings p JOIN devices d ON d.id = p.device_id " +
-                    "WHERE p.account_id = ? AND d.enabled = TRUE";
+            "SELECT d.id, d.uid, d.vendor, d.model, d.enabled, p.role FROM pairings p " +
+                    "JOIN devices d ON d.id = p.device_id WHERE p.account_id = ?";
+    public static final String DEFAULT_BIND_CLIENT_ID =
+            "INSERT IGNORE INTO client_ids (client_id, account_id, device_id) VALUES (?, ?, ?)";
+    public static final String DEFAULT_CLIENT_ID_OWNER =
+            "SELECT account_id, device_id FROM client_ids WHERE client_id = ?";
+    public static final String DEFAULT_CHANGES_SINCE =
+            "SELECT seq, account_id, device_id FROM account_changes WHERE seq > ? ORDER BY seq LIMIT 1000";
+    public static final String DEFAULT_LATEST_CHANGE = "SELECT COALESCE(MAX(seq), 0) AS seq FROM account_changes";
 }

@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,46 +33,125 @@ public final class AccountRepository {
 
     /** The device with this MAC (upper case with colons). */
     public Optional<DeviceRow> findDevice(final String mac) throws AccountStoreUnavailableException {
-        return query("device-by-mac", queries.deviceByMac(), mac, rs -> rs.next() ?
-                Optional.of(new DeviceRow(rs.getLong("id"), rs.getString("mac"), rs.getString("uid"),
-                        rs.getString("vendor"), rs.getString("model"),
-                        Optional.ofNullable(rs.getString("password_hash")), rs.getBoolean("enabled"))) :
-                Optional.empty());
+        return query("device-by-mac", queries.deviceByMac(), AccountRepository::device, mac);
+    }
+
+    /** The device with this id. */
+    public Optional<DeviceRow> findDevice(final long id) throws AccountStoreUnavailableException {
+        return query("device-by-id", queries.deviceById(), AccountRepository::device, id);
     }
 
     /** The account with this email (lower case; the DB's collation decides how case is compared). */
     public Optional<AccountRow> findAccount(final String email) throws AccountStoreUnavailableException {
-        return query("account-by-email", queries.accountByEmail(), email, rs -> rs.next() ?
-                Optional.of(new AccountRow(rs.getLong("id"), rs.getString("email"),
-                        Optional.ofNullable(rs.getString("password_hash")), rs.getString("role"),
-                        rs.getBoolean("enabled"))) :
-                Optional.empty());
+        return query("account-by-email", queries.accountByEmail(), AccountRepository::account, email);
+    }
+
+    /** The account with this id. */
+    public Optional<AccountRow> findAccount(final long id) throws AccountStoreUnavailableException {
+        return query("account-by-id", queries.accountById(), AccountRepository::account, id);
+    }
+
+    /**
+     * Binds the client id to the principal unless it is bound already, and answers who owns it now.
+     *
+     * @return the owner's key as {@code account:<id>} or {@code device:<id>}
+     */
+    public Optional<String> bindClientId(final String clientId, final boolean device, final long principalId)
+            throws AccountStoreUnavailableException {
+        update("bind-client-id", queries.bindClientId(), clientId, device ? null : principalId,
+                device ? principalId : null);
+        return query("client-id-owner", queries.clientIdOwner(), rs -> {
+            if (!rs.next()) {
+                return Optional.empty();
+            }
+            final long accountId = rs.getLong("account_id");
+            if (!rs.wasNull()) {
+                return Optional.of("account:" + accountId);
+            }
+            final long deviceId = rs.getLong("device_id");
+            return rs.wasNull() ? Optional.<String>empty() : Optional.of("device:" + deviceId);
+        }, clientId);
+    }
+
+    /** Changes after {@code seq}, oldest first. */
+    public List<AccountChange> changesSince(final long seq) throws AccountStoreUnavailableException {
+        return query("changes-since", queries.changesSince(), rs -> {
+            final List<AccountChange> changes = new ArrayList<>();
+            while (rs.next()) {
+                final long changeSeq = rs.getLong("seq");
+                final long accountId = rs.getLong("account_id");
+                final Optional<Long> account = rs.wasNull() ? Optional.empty() : Optional.of(accountId);
+                final long deviceId = rs.getLong("device_id");
+                final Optional<Long> device = rs.wasNull() ? Optional.empty() : Optional.of(deviceId);
+                changes.add(new AccountChange(changeSeq, account, device));
+            }
+            return changes;
+        }, seq);
+    }
+
+    /** The newest change's seq (0 when there is none). */
+    public long latestChange() throws AccountStoreUnavailableException {
+        return query("latest-change", queries.latestChange(), rs -> rs.next() ? rs.getLong("seq") : 0L);
+    }
+
+    private static Optional<DeviceRow> device(final ResultSet rs) throws SQLException {
+        return rs.next() ? Optional.of(new DeviceRow(rs.getLong("id"), rs.getString("mac"), rs.getString("uid"),
+                rs.getString("vendor"), rs.getString("model"), Optional.ofNullable(rs.getString("password_hash")),
+                rs.getBoolean("enabled"))) : Optional.empty();
+    }
+
+    private static Optional<AccountRow> account(final ResultSet rs) throws SQLException {
+        return rs.next() ? Optional.of(new AccountRow(rs.getLong("id"), rs.getString("email"),
+                Optional.ofNullable(rs.getString("password_hash")), rs.getString("role"),
+                rs.getBoolean("enabled"))) : Optional.empty();
     }
 
     /** The devices paired to the account, with the pairing's role. */
     public List<PairedDevice> pairedDevices(final long accountId) throws AccountStoreUnavailableException {
-        return query("devices-paired-to-account", queries.devicesPairedToAccount(), accountId, rs -> {
+        return query("devices-paired-to-account", queries.devicesPairedToAccount(), rs -> {
             final List<PairedDevice> devices = new ArrayList<>();
             while (rs.next()) {
-                devices.add(new PairedDevice(new DeviceTopicValues(rs.getString("vendor"), rs.getString("model"),
-                        rs.getString("uid"), null), rs.getString("role")));
+                devices.add(new PairedDevice(rs.getLong("id"), new DeviceTopicValues(rs.getString("vendor"),
+                        rs.getString("model"), rs.getString("uid"), null), rs.getString("role"),
+                        rs.getBoolean("enabled")));
             }
             return devices;
-        });
+        }, accountId);
     }
 
-    private <T> T query(final String name, final String sql, final Object parameter, final RowReader<T> reader)
+    private <T> T query(final String name, final String sql, final RowReader<T> reader, final Object... parameters)
             throws AccountStoreUnavailableException {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setQueryTimeout(queryTimeoutSeconds);
-            statement.setObject(1, parameter);
-            try (ResultSet rs = statement.executeQuery()) {
-                return reader.read(rs);
-            }
+             PreparedStatement statement = prepare(connection, sql, parameters);
+             ResultSet rs = statement.executeQuery()) {
+            return reader.read(rs);
         } catch (final SQLException | RuntimeException e) {
             throw new AccountStoreUnavailableException("query <" + name + "> failed: " + e.getMessage(), e);
         }
+    }
+
+    private void update(final String name, final String sql, final Object... parameters)
+            throws AccountStoreUnavailableException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = prepare(connection, sql, parameters)) {
+            statement.executeUpdate();
+        } catch (final SQLException | RuntimeException e) {
+            throw new AccountStoreUnavailableException("statement <" + name + "> failed: " + e.getMessage(), e);
+        }
+    }
+
+    private PreparedStatement prepare(final Connection connection, final String sql, final Object... parameters)
+            throws SQLException {
+        final PreparedStatement statement = connection.prepareStatement(sql);
+        statement.setQueryTimeout(queryTimeoutSeconds);
+        for (int i = 0; i < parameters.length; i++) {
+            if (parameters[i] == null) {
+                statement.setNull(i + 1, Types.BIGINT);
+            } else {
+                statement.setObject(i + 1, parameters[i]);
+            }
+        }
+        return statement;
     }
 
     @FunctionalInterface

@@ -22,7 +22,6 @@ public final class DataSourceFactory {
         config.setMinimumIdle(Math.min(2, settings.poolSize()));
         config.setConnectionTimeout(settings.connectionTimeoutMillis());
         config.setValidationTimeout(Math.max(250, Math.min(settings.connectionTimeoutMillis(), 1000)));
-        config.setReadOnly(true);
         config.setAutoCommit(true);
         // do not fail start-up when the DB is down: CONNECTs get 0x88 until it is back
         config.setInitializationFailTimeout(-1);

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Set;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,7 +23,9 @@ class PermissionPlannerTest {
                     templates(TopicTemplate.PLACEHOLDERS, OWN, OWN + "/#")),
             new TemplateSet(List.of(), templates(TopicTemplate.PLACEHOLDERS, OWN, OWN + "/#")),
             new TemplateSet(templates(TopicTemplate.PLACEHOLDERS, COMMAND, COMMAND + "/#"), List.of()),
-            new TemplateSet(templates(Set.of(), "/#"), templates(Set.of(), "/#"))));
+            new TemplateSet(templates(Set.of(), "/#"), templates(Set.of(), "/#"))),
+            new AutoSubscribeTemplates(templates(TopicTemplate.PLACEHOLDERS, COMMAND, COMMAND + "/#"),
+                    templates(TopicTemplate.PLACEHOLDERS, OWN, OWN + "/#", "/${{vendor}}/#")));
 
     private static final DeviceTopicValues CAM1 =
             new DeviceTopicValues("orbweb", "ipcam", "XRHIU1Z76KFMWXPDWQFM", "00:1B:FE:0D:44:21");
@@ -42,8 +45,8 @@ class PermissionPlannerTest {
 
     @Test
     void ownerSubscribesAndCommandsViewerOnlySubscribes() {
-        final Permissions p = PLANNER.forUser(List.of(new PairedDevice(CAM1, "owner"),
-                new PairedDevice(CAM2, "viewer")));
+        final Permissions p = PLANNER.forUser(List.of(new PairedDevice(1, CAM1, "owner", true),
+                new PairedDevice(2, CAM2, "viewer", true)));
         assertTrue(p.allowsSubscribe("/orbweb/ipcam/+/XRHIU1Z76KFMWXPDWQFM"));
         assertTrue(p.allowsSubscribe("/zavio/ipcam/motiondetector/ZAV1/location"));
         assertTrue(p.allowsPublish("/orbweb/ipcam/command/XRHIU1Z76KFMWXPDWQFM"));
@@ -55,8 +58,37 @@ class PermissionPlannerTest {
     }
 
     @Test
+    void disabledPairedDeviceGrantsNothing() {
+        final Permissions p = PLANNER.forUser(List.of(new PairedDevice(1, CAM1, "owner", false)));
+        assertTrue(p.publish().isEmpty());
+        assertTrue(p.subscribe().isEmpty());
+    }
+
+    @Test
+    void autoSubscriptionsAreFilledPerPairedDeviceAndOnlyWhereAllowed() {
+        final List<PairedDevice> paired = List.of(new PairedDevice(1, CAM1, "viewer", true),
+                new PairedDevice(2, CAM2, "owner", false));
+        final Permissions p = PLANNER.forUser(paired);
+        // '/orbweb/#' is a template too, but wider than the user may subscribe to: left out
+        assertEquals(List.of("/orbweb/ipcam/+/XRHIU1Z76KFMWXPDWQFM", "/orbweb/ipcam/+/XRHIU1Z76KFMWXPDWQFM/#"),
+                PLANNER.autoSubscriptionsForUser(paired, p).stream().map(TopicFilter::toString).toList());
+        final Permissions device = PLANNER.forDevice(CAM1);
+        assertEquals(List.of("/orbweb/ipcam/command/XRHIU1Z76KFMWXPDWQFM",
+                        "/orbweb/ipcam/command/XRHIU1Z76KFMWXPDWQFM/#"),
+                PLANNER.autoSubscriptionsForDevice(CAM1, device).stream().map(TopicFilter::toString).toList());
+    }
+
+    @Test
+    void receivingFollowsSubscribePermissions() {
+        final Permissions p = PLANNER.forUser(List.of(new PairedDevice(1, CAM1, "viewer", true)));
+        assertTrue(p.allowsReceive("/orbweb/ipcam/motiondetector/XRHIU1Z76KFMWXPDWQFM"));
+        assertFalse(p.allowsReceive("/zavio/ipcam/motiondetector/ZAV1"));
+        assertFalse(p.allowsReceive("/orbweb/ipcam/+/XRHIU1Z76KFMWXPDWQFM"));
+    }
+
+    @Test
     void unknownPairingRoleGrantsNothing() {
-        final Permissions p = PLANNER.forUser(List.of(new PairedDevice(CAM1, "admin")));
+        final Permissions p = PLANNER.forUser(List.of(new PairedDevice(1, CAM1, "admin", true)));
         assertTrue(p.publish().isEmpty());
         assertTrue(p.subscribe().isEmpty());
     }
@@ -87,7 +119,7 @@ class PermissionPlannerTest {
 
     @Test
     void sharedSubscriptionIsJudgedByItsFilter() {
-        final Permissions p = PLANNER.forUser(List.of(new PairedDevice(CAM1, "viewer")));
+        final Permissions p = PLANNER.forUser(List.of(new PairedDevice(1, CAM1, "viewer", true)));
         assertTrue(p.allowsSubscribe("$share/app//orbweb/ipcam/+/XRHIU1Z76KFMWXPDWQFM"));
         assertFalse(p.allowsSubscribe("$share/app/#"));
         assertFalse(p.allowsSubscribe("$share/app"));

@@ -86,7 +86,7 @@ class ConfigLoaderTest {
         assertTrue(all.contains("<database>/<pool-size>: 'lots' is not a whole number"), all);
         assertTrue(all.contains("<database>/<query-timeout-seconds>: 0 is outside 1..3600"), all);
         assertTrue(all.contains("<database>/<colour>: unknown element"), all);
-        assertTrue(all.contains("<queries>/<device-by-mac>: the statement must take exactly one '?'"), all);
+        assertTrue(all.contains("<queries>/<device-by-mac>: the statement must take exactly 1 '?' parameter, it has 0"), all);
         assertTrue(all.contains("<permissions>/<device>/<publish>: '/a/#/b' is not a valid MQTT topic filter"), all);
         assertTrue(all.contains("<permissions>/<device>/<subscribe>: unknown placeholder ${{clientid}}"), all);
         assertTrue(all.contains("<permissions>/<service>/<publish>: unknown placeholder ${{uid}} (this kind takes none)"),

@@ -1,0 +1,80 @@
+package com.accountauth.extension.auth;
+
+import com.accountauth.extension.acl.DeviceTopicValues;
+import com.accountauth.extension.acl.PairedDevice;
+import com.accountauth.extension.acl.PermissionPlanner;
+import com.accountauth.extension.acl.Permissions;
+import com.accountauth.extension.db.AccountRepository;
+import com.accountauth.extension.db.AccountRow;
+import com.accountauth.extension.db.AccountStoreUnavailableException;
+import com.accountauth.extension.db.DeviceRow;
+import com.accountauth.extension.identity.LoginName;
+import com.accountauth.extension.identity.Principal;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Loads principals from the account DB and plans their access; used at CONNECT and when the DB changes. */
+public final class PrincipalLoader {
+
+    private final AccountRepository repository;
+    private final PermissionPlanner planner;
+
+    public PrincipalLoader(final AccountRepository repository, final PermissionPlanner planner) {
+        this.repository = repository;
+        this.planner = planner;
+    }
+
+    /** The principal a login name refers to, if it exists. */
+    public Optional<PrincipalRecord> find(final LoginName login) throws AccountStoreUnavailableException {
+        return login.kind() == LoginName.Kind.DEVICE ?
+                repository.findDevice(login.lookupKey()).map(PrincipalLoader::device) :
+                repository.findAccount(login.lookupKey()).map(PrincipalLoader::account);
+    }
+
+    /** The principal's current row, if it still exists. */
+    public Optional<PrincipalRecord> find(final Principal principal) throws AccountStoreUnavailableException {
+        return principal.kind() == Principal.Kind.DEVICE ?
+                repository.findDevice(principal.id()).map(PrincipalLoader::device) :
+                repository.findAccount(principal.id()).map(PrincipalLoader::account);
+    }
+
+    /** What the principal may do now (reads its pairings for a user). */
+    public AccessPlan plan(final PrincipalRecord record) throws AccountStoreUnavailableException {
+        if (record.roleProblem().isPresent()) {
+            return new AccessPlan(Permissions.NONE, List.of(), Set.of());
+        }
+        return switch (record.principal().kind()) {
+            case DEVICE -> {
+                final Permissions permissions = planner.forDevice(record.device().orElseThrow());
+                yield new AccessPlan(permissions,
+                        planner.autoSubscriptionsForDevice(record.device().orElseThrow(), permissions), Set.of());
+            }
+            case USER -> {
+                final List<PairedDevice> paired = repository.pairedDevices(record.principal().id());
+                final Permissions permissions = planner.forUser(paired);
+                yield new AccessPlan(permissions, planner.autoSubscriptionsForUser(paired, permissions),
+                        paired.stream().map(PairedDevice::deviceId).collect(Collectors.toSet()));
+            }
+            case SERVICE -> new AccessPlan(planner.forService(), List.of(), Set.of());
+        };
+    }
+
+    private static PrincipalRecord device(final DeviceRow row) {
+        return new PrincipalRecord(new Principal(Principal.Kind.DEVICE, row.id(), row.mac()), row.passwordHash(),
+                row.enabled(), Optional.empty(),
+                Optional.of(new DeviceTopicValues(row.vendor(), row.model(), row.uid(), row.mac())));
+    }
+
+    private static PrincipalRecord account(final AccountRow row) {
+        final String role = row.role() == null ? "" : row.role().trim().toLowerCase(Locale.ROOT);
+        final Principal.Kind kind = role.equals("service") ? Principal.Kind.SERVICE : Principal.Kind.USER;
+        final Optional<String> roleProblem = role.equals("user") || role.equals("service") ? Optional.empty() :
+                Optional.of("unknown role " + LogSafe.of(row.role()) + " (expected 'user' or 'service')");
+        return new PrincipalRecord(new Principal(kind, row.id(), row.email()), row.passwordHash(), row.enabled(),
+                roleProblem, Optional.empty());
+    }
+}

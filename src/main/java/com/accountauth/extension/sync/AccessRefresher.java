@@ -1,0 +1,91 @@
+package com.accountauth.extension.sync;
+
+import com.accountauth.extension.auth.AccessPlan;
+import com.accountauth.extension.auth.ConnectedClients;
+import com.accountauth.extension.auth.PrincipalLoader;
+import com.accountauth.extension.auth.PrincipalRecord;
+import com.accountauth.extension.db.AccountStoreUnavailableException;
+import com.accountauth.extension.identity.Principal;
+import com.hivemq.extension.sdk.api.packets.disconnect.DisconnectReasonCode;
+import com.hivemq.extension.sdk.api.services.Services;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Applies DB changes to connected clients: a deleted, disabled or re-passworded principal is disconnected; anyone
+ * else gets its access plan recomputed, its grant updated and its session's subscriptions brought in line.
+ */
+public final class AccessRefresher {
+
+    private static final Logger log = LoggerFactory.getLogger(AccessRefresher.class);
+
+    private final ConnectedClients clients;
+    private final PrincipalLoader loader;
+    private final SessionSubscriptions subscriptions;
+
+    public AccessRefresher(final ConnectedClients clients, final PrincipalLoader loader,
+                           final SessionSubscriptions subscriptions) {
+        this.clients = clients;
+        this.loader = loader;
+        this.subscriptions = subscriptions;
+    }
+
+    /**
+     * Refreshes every connected client of the given principals or paired to the given devices.
+     *
+     * @throws AccountStoreUnavailableException when the DB cannot answer; the caller tries the same changes again
+     */
+    public void refresh(final Set<String> principalKeys, final Set<Long> deviceIds)
+            throws AccountStoreUnavailableException {
+        for (final Map.Entry<Principal, List<ConnectedClients.Grant>> entry :
+                clients.affectedBy(principalKeys, deviceIds).entrySet()) {
+            refresh(entry.getKey(), entry.getValue());
+        }
+    }
+
+    private void refresh(final Principal principal, final List<ConnectedClients.Grant> grants)
+            throws AccountStoreUnavailableException {
+        final Optional<PrincipalRecord> found = loader.find(principal);
+        if (found.isEmpty()) {
+            disconnect(grants, DisconnectReasonCode.NOT_AUTHORIZED, principal + " was deleted");
+            return;
+        }
+        final PrincipalRecord record = found.get();
+        if (!record.enabled()) {
+            disconnect(grants, DisconnectReasonCode.NOT_AUTHORIZED, principal + " was disabled");
+            return;
+        }
+        if (record.roleProblem().isPresent()) {
+            disconnect(grants, DisconnectReasonCode.NOT_AUTHORIZED, principal + " has " + record.roleProblem().get());
+            return;
+        }
+        final AccessPlan plan = loader.plan(record);
+        for (final ConnectedClients.Grant grant : grants) {
+            if (!grant.passwordHash().equals(record.passwordHash())) {
+                disconnect(List.of(grant), DisconnectReasonCode.ADMINISTRATIVE_ACTION,
+                        principal + " changed its password");
+                continue;
+            }
+            grant.updatePlan(plan);
+            subscriptions.apply(grant.clientId(), plan);
+        }
+        log.info("account-auth: access of {} updated for {} connected client(s): {} publish and {} subscribe " +
+                        "permissions", principal, grants.size(), plan.permissions().publish().size(),
+                plan.permissions().subscribe().size());
+    }
+
+    private void disconnect(final List<ConnectedClients.Grant> grants, final DisconnectReasonCode code,
+                            final String why) {
+        for (final ConnectedClients.Grant grant : grants) {
+            log.info("account-auth: disconnecting client '{}' with {}: {}", grant.clientId(), code, why);
+            // nothing may be done in its name from now on, even before the DISCONNECT is out
+            grant.updatePlan(new AccessPlan(com.accountauth.extension.acl.Permissions.NONE, List.of(), Set.of()));
+            Services.clientService().disconnectClient(grant.clientId(), false, code, null);
+        }
+    }
+}
