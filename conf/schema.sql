@@ -66,8 +66,10 @@ CREATE TABLE IF NOT EXISTS account_changes (
     PRIMARY KEY (seq)
 ) ENGINE = InnoDB;
 
+CREATE TRIGGER IF NOT EXISTS tr_accounts_insert AFTER INSERT ON accounts FOR EACH ROW INSERT INTO account_changes (account_id) VALUES (NEW.id);
 CREATE TRIGGER IF NOT EXISTS tr_accounts_update AFTER UPDATE ON accounts FOR EACH ROW INSERT INTO account_changes (account_id) VALUES (OLD.id);
 CREATE TRIGGER IF NOT EXISTS tr_accounts_delete AFTER DELETE ON accounts FOR EACH ROW INSERT INTO account_changes (account_id) VALUES (OLD.id);
+CREATE TRIGGER IF NOT EXISTS tr_devices_insert AFTER INSERT ON devices FOR EACH ROW INSERT INTO account_changes (device_id) VALUES (NEW.id);
 CREATE TRIGGER IF NOT EXISTS tr_devices_update AFTER UPDATE ON devices FOR EACH ROW INSERT INTO account_changes (device_id) VALUES (OLD.id);
 CREATE TRIGGER IF NOT EXISTS tr_devices_delete AFTER DELETE ON devices FOR EACH ROW INSERT INTO account_changes (device_id) VALUES (OLD.id);
 CREATE TRIGGER IF NOT EXISTS tr_pairings_insert AFTER INSERT ON pairings FOR EACH ROW INSERT INTO account_changes (account_id, device_id) VALUES (NEW.account_id, NEW.device_id);

@@ -8,6 +8,7 @@ import com.accountauth.extension.auth.CredentialChecker;
 import com.accountauth.extension.auth.GrantReleasingListener;
 import com.accountauth.extension.auth.PrincipalLoader;
 import com.accountauth.extension.auth.TopicAuthorizer;
+import com.accountauth.extension.cache.AccessCaches;
 import com.accountauth.extension.config.AccountAuthConfig;
 import com.accountauth.extension.config.ConfigLoader;
 import com.accountauth.extension.config.InvalidConfigException;
@@ -65,8 +66,9 @@ public final class AccountAuthMain implements ExtensionMain {
                 new PermissionPlanner(config.permissions(), config.autoSubscribe()));
         final PasswordVerifier verifier = new PasswordVerifier(config.authentication().maxBcryptCost(),
                 config.authentication().dummyBcryptCost());
-        final CredentialChecker checker =
-                new CredentialChecker(loader, repository, verifier, config.clientIds().bindToPrincipal());
+        final AccessCaches caches = new AccessCaches(config.cache());
+        final CredentialChecker checker = new CredentialChecker(loader, repository, verifier, caches,
+                config.clientIds().bindToPrincipal());
         workers = new AuthenticationWorkers(config.authentication());
         final ConnectedClients clients = new ConnectedClients();
 
@@ -81,7 +83,7 @@ public final class AccountAuthMain implements ExtensionMain {
         final SessionSubscriptions subscriptions = new SessionSubscriptions();
         Services.initializerRegistry().setClientInitializer(new SessionInitializer(clients, subscriptions));
         if (config.liveChanges().enabled()) {
-            changeFeed = new ChangeFeed(repository, new AccessRefresher(clients, loader, subscriptions),
+            changeFeed = new ChangeFeed(repository, caches, new AccessRefresher(clients, loader, subscriptions),
                     config.liveChanges().pollIntervalMillis());
             changeFeed.start();
         }

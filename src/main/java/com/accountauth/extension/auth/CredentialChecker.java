@@ -1,5 +1,6 @@
 package com.accountauth.extension.auth;
 
+import com.accountauth.extension.cache.AccessCaches;
 import com.accountauth.extension.db.AccountRepository;
 import com.accountauth.extension.db.AccountStoreUnavailableException;
 import com.accountauth.extension.identity.LoginName;
@@ -19,13 +20,16 @@ public final class CredentialChecker {
     private final PrincipalLoader loader;
     private final AccountRepository repository;
     private final PasswordVerifier verifier;
+    private final AccessCaches caches;
     private final boolean bindClientIds;
 
     public CredentialChecker(final PrincipalLoader loader, final AccountRepository repository,
-                             final PasswordVerifier verifier, final boolean bindClientIds) {
+                             final PasswordVerifier verifier, final AccessCaches caches,
+                             final boolean bindClientIds) {
         this.loader = loader;
         this.repository = repository;
         this.verifier = verifier;
+        this.caches = caches;
         this.bindClientIds = bindClientIds;
     }
 
@@ -57,7 +61,7 @@ public final class CredentialChecker {
 
     private Verdict check(final LoginName login, final String password, final String clientId)
             throws AccountStoreUnavailableException {
-        final Optional<PrincipalRecord> found = loader.find(login);
+        final Optional<PrincipalRecord> found = caches.principal(login, () -> loader.find(login));
         if (found.isEmpty()) {
             verifier.burnDummyCheck(password);
             return refused(Refusal.BAD_CREDENTIALS, "unknown " +
@@ -65,7 +69,7 @@ public final class CredentialChecker {
         }
         final PrincipalRecord record = found.get();
         final String hash = record.passwordHash().orElse(null);
-        if (!verifier.verify(password, hash)) {
+        if (!caches.verified(record, password, () -> verifier.verify(password, hash))) {
             return refused(Refusal.BAD_CREDENTIALS,
                     record + ": " + verifier.unusableHashReason(hash).orElse("wrong password"));
         }
@@ -77,8 +81,8 @@ public final class CredentialChecker {
         }
         if (bindClientIds) {
             final Principal principal = record.principal();
-            final Optional<String> owner =
-                    repository.bindClientId(clientId, principal.kind() == Principal.Kind.DEVICE, principal.id());
+            final Optional<String> owner = caches.clientIdOwner(clientId, () ->
+                    repository.bindClientId(clientId, principal.kind() == Principal.Kind.DEVICE, principal.id()));
             if (owner.isEmpty()) {
                 return refused(Refusal.UNAVAILABLE, "the owner of client id " + LogSafe.of(clientId) +
                         " could not be read back after binding it");
@@ -88,7 +92,7 @@ public final class CredentialChecker {
                         ", which belongs to " + owner.get());
             }
         }
-        return new Verdict.Granted(record, loader.plan(record));
+        return new Verdict.Granted(record, caches.plan(record.principal(), () -> loader.plan(record)));
     }
 
     private static Verdict refused(final Refusal reason, final String explanation) {

@@ -7,5 +7,5 @@ import com.accountauth.extension.acl.PermissionTemplates;
 public record AccountAuthConfig(DatabaseSettings database, AuthenticationSettings authentication,
                                 QuerySettings queries, PermissionTemplates permissions,
                                 AutoSubscribeTemplates autoSubscribe, LiveChangeSettings liveChanges,
-                                ClientIdSettings clientIds) {
+                                ClientIdSettings clientIds, CacheSettings cache) {
 }

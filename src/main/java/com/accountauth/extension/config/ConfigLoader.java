@@ -63,7 +63,7 @@ public final class ConfigLoader {
                     List.of("<" + root.getTagName() + ">: the root element must be <account-auth>"));
         }
         final Section top = new Section("", root, problems, Set.of("database", "authentication", "queries",
-                "permissions", "auto-subscribe", "live-changes", "client-ids"));
+                "permissions", "auto-subscribe", "live-changes", "client-ids", "cache"));
         final DatabaseSettings database = database(top.child("database"), problems);
         final AuthenticationSettings authentication = authentication(top.child("authentication"));
         final QuerySettings queries = queries(top.child("queries"), problems);
@@ -71,11 +71,12 @@ public final class ConfigLoader {
         final AutoSubscribeTemplates autoSubscribe = autoSubscribe(top.child("auto-subscribe"), problems);
         final LiveChangeSettings liveChanges = liveChanges(top.child("live-changes"));
         final ClientIdSettings clientIds = clientIds(top.child("client-ids"));
+        final CacheSettings cache = cache(top.child("cache"));
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
         return new AccountAuthConfig(database, authentication, queries, permissions, autoSubscribe, liveChanges,
-                clientIds);
+                clientIds, cache);
     }
 
     private DatabaseSettings database(final Section section, final List<String> problems) {
@@ -135,6 +136,17 @@ public final class ConfigLoader {
         return new LiveChangeSettings(section.bool("enabled", true),
                 section.integer("poll-interval-millis", (int) LiveChangeSettings.DEFAULT_POLL_INTERVAL_MILLIS, 100,
                         3_600_000));
+    }
+
+    private static CacheSettings cache(final Section section) {
+        section.allow("max-principals", "principal-ttl-seconds", "unknown-ttl-seconds", "max-credentials",
+                "max-client-ids");
+        return new CacheSettings(
+                section.integer("max-principals", CacheSettings.DEFAULT_MAX_PRINCIPALS, 0, 100_000_000),
+                section.integer("principal-ttl-seconds", CacheSettings.DEFAULT_PRINCIPAL_TTL_SECONDS, 1, 604_800),
+                section.integer("unknown-ttl-seconds", CacheSettings.DEFAULT_UNKNOWN_TTL_SECONDS, 1, 3600),
+                section.integer("max-credentials", CacheSettings.DEFAULT_MAX_CREDENTIALS, 0, 100_000_000),
+                section.integer("max-client-ids", CacheSettings.DEFAULT_MAX_CLIENT_IDS, 0, 100_000_000));
     }
 
     private static ClientIdSettings clientIds(final Section section) {

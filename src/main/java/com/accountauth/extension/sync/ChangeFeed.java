@@ -1,5 +1,6 @@
 package com.accountauth.extension.sync;
 
+import com.accountauth.extension.cache.AccessCaches;
 import com.accountauth.extension.db.AccountChange;
 import com.accountauth.extension.db.AccountRepository;
 import com.accountauth.extension.db.AccountStoreUnavailableException;
@@ -24,15 +25,17 @@ public final class ChangeFeed implements AutoCloseable {
     private static final long WARN_EVERY_MILLIS = 60_000;
 
     private final AccountRepository repository;
+    private final AccessCaches caches;
     private final AccessRefresher refresher;
     private final long intervalMillis;
     private final ScheduledExecutorService scheduler;
     private long lastSeq = -1;
     private long lastWarning;
 
-    public ChangeFeed(final AccountRepository repository, final AccessRefresher refresher,
+    public ChangeFeed(final AccountRepository repository, final AccessCaches caches, final AccessRefresher refresher,
                       final long intervalMillis) {
         this.repository = repository;
+        this.caches = caches;
         this.refresher = refresher;
         this.intervalMillis = intervalMillis;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -70,7 +73,10 @@ public final class ChangeFeed implements AutoCloseable {
         while (!changes.isEmpty()) {
             final Set<String> principalKeys = new HashSet<>();
             final Set<Long> deviceIds = new HashSet<>();
+            boolean rowsAdded = false;
             for (final AccountChange change : changes) {
+                // a row of an account or device alone may be an INSERT: a username that was unknown may exist now
+                rowsAdded |= change.accountId().isEmpty() || change.deviceId().isEmpty();
                 change.accountId().ifPresent(id -> principalKeys.add("account:" + id));
                 if (change.accountId().isEmpty()) {
                     change.deviceId().ifPresent(id -> {
@@ -79,6 +85,7 @@ public final class ChangeFeed implements AutoCloseable {
                     });
                 }
             }
+            caches.invalidate(principalKeys, deviceIds, rowsAdded);
             refresher.refresh(principalKeys, deviceIds);
             lastSeq = changes.get(changes.size() - 1).seq(); // only after they were applied
             changes = repository.changesSince(lastSeq);

@@ -1,0 +1,145 @@
+package com.accountauth.extension.cache;
+
+import com.accountauth.extension.auth.AccessPlan;
+import com.accountauth.extension.auth.PrincipalRecord;
+import com.accountauth.extension.config.CacheSettings;
+import com.accountauth.extension.db.AccountStoreUnavailableException;
+import com.accountauth.extension.identity.LoginName;
+import com.accountauth.extension.identity.Principal;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The caches that make a reconnect cost no DB query and no bcrypt check: principal rows (and "no such username" for
+ * a short while), verified credentials, access plans and client-id owners. Every load is single-flight: a storm of
+ * clients of one principal costs one query and one bcrypt check. Live changes invalidate entries at once.
+ * <p>
+ * A verified credential is kept as a keyed digest (HMAC with a key made at start and never stored) of the stored
+ * hash and the password, so the cache holds nothing that logs a client in, and a new hash in the DB never matches an
+ * old entry.
+ */
+public final class AccessCaches {
+
+    private final Cache<LoginName, Optional<PrincipalRecord>> principals;
+    private final Cache<String, Boolean> credentials;
+    private final Cache<String, AccessPlan> plans;
+    private final Cache<String, String> clientIdOwners;
+    private final SecretKeySpec digestKey;
+
+    public AccessCaches(final CacheSettings settings) {
+        final long ttlNanos = TimeUnit.SECONDS.toNanos(settings.principalTtlSeconds());
+        final long unknownNanos = TimeUnit.SECONDS.toNanos(settings.unknownTtlSeconds());
+        principals = Caffeine.newBuilder()
+                .maximumSize(settings.maxPrincipals())
+                .expireAfter(Expiry.<LoginName, Optional<PrincipalRecord>>creating(
+                        (key, value) -> Duration.ofNanos(value.isPresent() ? ttlNanos : unknownNanos)))
+                .build();
+        credentials = Caffeine.newBuilder().maximumSize(settings.maxCredentials())
+                .expireAfterWrite(Duration.ofNanos(ttlNanos)).build();
+        plans = Caffeine.newBuilder().maximumSize(settings.maxPrincipals())
+                .expireAfterWrite(Duration.ofNanos(ttlNanos)).build();
+        clientIdOwners = Caffeine.newBuilder().maximumSize(settings.maxClientIds())
+                .expireAfterWrite(Duration.ofNanos(ttlNanos)).build();
+        final byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        digestKey = new SecretKeySpec(key, "HmacSHA256");
+    }
+
+    /** A load that may fail because the DB is unavailable. */
+    @FunctionalInterface
+    public interface Load<T> {
+        T load() throws AccountStoreUnavailableException;
+    }
+
+    /** The principal for a login name, loaded once however many ask at the same time. */
+    public Optional<PrincipalRecord> principal(final LoginName login, final Load<Optional<PrincipalRecord>> load)
+            throws AccountStoreUnavailableException {
+        return get(principals, login, load);
+    }
+
+    /** True when this password matches this principal's stored hash; only matches are remembered. */
+    public boolean verified(final PrincipalRecord record, final String password, final Load<Boolean> check)
+            throws AccountStoreUnavailableException {
+        final String key = record.principal().key() + '|' + digest(record.passwordHash().orElse(""), password);
+        if (credentials.getIfPresent(key) != null) {
+            return true;
+        }
+        // single-flight per key; a mismatch is not stored (it would only help a guesser)
+        final Boolean result = get(credentials, key, () -> check.load() ? Boolean.TRUE : null);
+        return result != null && result;
+    }
+
+    /** The access plan of a principal, loaded once however many ask. */
+    public AccessPlan plan(final Principal principal, final Load<AccessPlan> load)
+            throws AccountStoreUnavailableException {
+        return get(plans, principal.key(), load);
+    }
+
+    /** The owner of a client id (binding it on first use), asked of the DB once. */
+    public Optional<String> clientIdOwner(final String clientId, final Load<Optional<String>> bind)
+            throws AccountStoreUnavailableException {
+        return Optional.ofNullable(get(clientIdOwners, clientId, () -> bind.load().orElse(null)));
+    }
+
+    /**
+     * Forgets everything about these principals and the plans of users paired to these devices. With
+     * {@code rowsAdded}, also forgets every "no such username", since an insert may have created one.
+     */
+    public void invalidate(final Set<String> principalKeys, final Set<Long> deviceIds, final boolean rowsAdded) {
+        if (principalKeys.isEmpty() && deviceIds.isEmpty() && !rowsAdded) {
+            return;
+        }
+        principals.asMap().entrySet().removeIf(entry -> entry.getValue()
+                .map(record -> principalKeys.contains(record.principal().key()))
+                .orElse(rowsAdded));
+        credentials.asMap().keySet().removeIf(key -> principalKeys.contains(key.substring(0, key.indexOf('|'))));
+        plans.asMap().entrySet().removeIf(entry -> principalKeys.contains(entry.getKey())
+                || entry.getValue().pairedDeviceIds().stream().anyMatch(deviceIds::contains));
+        // a deleted principal's client ids are freed in the DB (ON DELETE CASCADE)
+        clientIdOwners.asMap().values().removeIf(principalKeys::contains);
+    }
+
+    private String digest(final String storedHash, final String password) {
+        try {
+            final Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(digestKey);
+            mac.update(storedHash.getBytes(StandardCharsets.UTF_8));
+            mac.update((byte) 0);
+            return Base64.getEncoder().withoutPadding().encodeToString(
+                    mac.doFinal(password.getBytes(StandardCharsets.UTF_8)));
+        } catch (final GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
+    }
+
+    private static <K, V> V get(final Cache<K, V> cache, final K key, final Load<V> load)
+            throws AccountStoreUnavailableException {
+        try {
+            return cache.get(key, k -> {
+                try {
+                    return load.load();
+                } catch (final AccountStoreUnavailableException e) {
+                    throw new CompletionException(e); // not cached: the next attempt asks the DB again
+                }
+            });
+        } catch (final CompletionException e) {
+            if (e.getCause() instanceof AccountStoreUnavailableException unavailable) {
+                throw unavailable;
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package com.accountauth.extension.config;
+
+/**
+ * {@code <cache>}: what is kept in memory so that reconnects cost no DB query and no bcrypt check. Live changes
+ * invalidate entries at once; the lifetimes only bound how long an entry is trusted when no change arrives (e.g.
+ * with live changes off). Defaults are sized for 100,000 devices and their users.
+ *
+ * @param maxPrincipals        {@code <max-principals>}: device and account rows. Default 200000
+ * @param principalTtlSeconds  {@code <principal-ttl-seconds>}: lifetime of a row, its access plan and a verified
+ *                             credential. Default 3600
+ * @param unknownTtlSeconds    {@code <unknown-ttl-seconds>}: lifetime of "no such username". Default 30
+ * @param maxCredentials       {@code <max-credentials>}: verified (principal, password digest) pairs. Default 200000
+ * @param maxClientIds         {@code <max-client-ids>}: known owners of client ids. Default 400000
+ */
+public record CacheSettings(long maxPrincipals, long principalTtlSeconds, long unknownTtlSeconds,
+                            long maxCredentials, long maxClientIds) {
+
+    public static final int DEFAULT_MAX_PRINCIPALS = 200_000;
+    public static final int DEFAULT_PRINCIPAL_TTL_SECONDS = 3600;
+    public static final int DEFAULT_UNKNOWN_TTL_SECONDS = 30;
+    public static final int DEFAULT_MAX_CREDENTIALS = 200_000;
+    public static final int DEFAULT_MAX_CLIENT_IDS = 400_000;
+}
