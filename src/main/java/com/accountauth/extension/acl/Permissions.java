@@ -21,26 +21,17 @@ public record Permissions(List<TopicFilter> publish, List<TopicFilter> subscribe
 
     /** True when the client may publish to the topic name (also for Will and retained messages). */
     public boolean allowsPublish(final String topicName) {
-        final Optional<TopicFilter> topic = TopicFilter.parse(topicName);
-        if (topic.isEmpty() || !topic.get().isTopicName()) {
-            return false;
-        }
-        for (final TopicFilter filter : publish) {
-            if (filter.matches(topic.get())) {
-                return true;
-            }
-        }
-        return false;
+        return anyMatches(publish, topicName);
     }
 
     /** True when a message on this topic may be delivered to the client: a subscribe permission matches it. */
     public boolean allowsReceive(final String topicName) {
-        final Optional<TopicFilter> topic = TopicFilter.parse(topicName);
-        if (topic.isEmpty() || !topic.get().isTopicName()) {
-            return false;
-        }
-        for (final TopicFilter filter : subscribe) {
-            if (filter.matches(topic.get())) {
+        return anyMatches(subscribe, topicName);
+    }
+
+    private static boolean anyMatches(final List<TopicFilter> filters, final String topicName) {
+        for (int i = 0; i < filters.size(); i++) {
+            if (filters.get(i).matchesTopicName(topicName)) {
                 return true;
             }
         }

@@ -51,10 +51,47 @@ public final class TopicFilter {
 
     /** True when the topic name {@code topic} is matched by this filter, with MQTT's rule for '$' topics. */
     public boolean matches(final TopicFilter topic) {
-        if (!topic.isTopicName()) {
+        return topic.isTopicName() && matchesTopicName(topic.text);
+    }
+
+    /**
+     * True when this filter matches the topic name, with MQTT's rule for '$' topics. Walks the string in place:
+     * it runs for every PUBLISH and every outgoing message, so it allocates nothing.
+     */
+    public boolean matchesTopicName(final String topic) {
+        if (topic.isEmpty() || topic.indexOf('+') >= 0 || topic.indexOf('#') >= 0) {
             return false;
         }
-        return covers(topic);
+        final boolean dollar = topic.charAt(0) == '$';
+        int position = 0;
+        boolean moreLevels = true;
+        for (int i = 0; i < levels.length; i++) {
+            final String level = levels[i];
+            if (level.equals("#")) {
+                return !(i == 0 && dollar); // '#' also matches the parent level
+            }
+            if (!moreLevels) {
+                return false;
+            }
+            int end = topic.indexOf('/', position);
+            final boolean last = end < 0;
+            if (last) {
+                end = topic.length();
+            }
+            if (level.equals("+")) {
+                if (i == 0 && dollar) {
+                    return false;
+                }
+            } else if (level.length() != end - position || !topic.regionMatches(position, level, 0, level.length())) {
+                return false;
+            }
+            if (last) {
+                moreLevels = false;
+            } else {
+                position = end + 1;
+            }
+        }
+        return !moreLevels;
     }
 
     /**

@@ -40,6 +40,16 @@ class TopicFilterTest {
             "+/broker, $SYS/broker, false",
             "$SYS/#, $SYS/broker, true",
             "a/b, a/b/, false",
+            "a/b/, a/b, false",
+            "a/b/c, a/b, false",
+            "+/+, /, true",
+            "/+, /, true",
+            "a/+, a/, true",
+            "a/+, a, false",
+            "a/#, a/b/c, true",
+            "#, /, true",
+            "a//b, a//b, true",
+            "a/+/b, a//b, true",
     })
     void topicNamesMatchAsMqttSays(final String filter, final String topic, final boolean expected) {
         assertEquals(expected, f(filter).matches(f(topic)));

@@ -23,8 +23,10 @@ import java.util.regex.Pattern;
  * {@link DemoAccounts}.
  * <p>
  * The default is an embedded H2 file DB in MySQL mode. schema.sql is written for MySQL/MariaDB, so for H2 each
- * CREATE TABLE loses its table options (ENGINE, CHARSET, COLLATE), and the VARCHAR columns of a table whose
- * collation is case-insensitive ({@code *_ci}, i.e. accounts.email) become VARCHAR_IGNORECASE, as MySQL compares them.
+ * CREATE TABLE loses its table options (ENGINE, CHARSET, COLLATE), the VARCHAR columns of a table whose
+ * collation is case-insensitive ({@code *_ci}, i.e. accounts.email) become VARCHAR_IGNORECASE, as MySQL compares them,
+ * and each row trigger ({@code CREATE TRIGGER ... FOR EACH ROW <one statement>}) becomes an {@link H2ChangeTrigger}
+ * running the same statement, so the change feed works as with MySQL.
  */
 final class DemoDatabase {
 
@@ -35,6 +37,9 @@ final class DemoDatabase {
     private static final Pattern CREATE_TABLE = Pattern.compile("(?is)^\\s*CREATE\\s+TABLE\\b.*");
     private static final Pattern CASE_INSENSITIVE_COLLATION = Pattern.compile("(?i)COLLATE\\s*=?\\s*\\w+_ci\\b");
     private static final Pattern VARCHAR = Pattern.compile("(?i)\\bVARCHAR\\s*\\(");
+    private static final Pattern CREATE_TRIGGER = Pattern.compile("(?is)^\\s*CREATE\\s+TRIGGER\\s+(IF\\s+NOT\\s+EXISTS\\s+)?" +
+            "(\\w+)\\s+((?:BEFORE|AFTER)\\s+(?:INSERT|UPDATE|DELETE)\\s+ON\\s+\\w+\\s+FOR\\s+EACH\\s+ROW)\\s+(.+)$");
+    private static final Pattern ROW_REFERENCE = Pattern.compile("(?i)\\b(NEW|OLD)\\.(\\w+)");
 
     private DemoDatabase() {
     }
@@ -55,8 +60,15 @@ final class DemoDatabase {
         try {
             Files.createDirectories(folder);
             try (Connection connection = DriverManager.getConnection(h2Url(folder), H2_USER, H2_PASSWORD)) {
+                execute(connection, "CREATE TABLE " + H2ChangeTrigger.BODIES_TABLE +
+                        " (name VARCHAR(128) PRIMARY KEY, body VARCHAR(4000) NOT NULL, row_refs VARCHAR(1000) NOT NULL)");
                 for (final String statement : statements(schemaSql)) {
-                    execute(connection, forH2(statement));
+                    final Matcher trigger = CREATE_TRIGGER.matcher(statement);
+                    if (trigger.matches()) {
+                        createH2Trigger(connection, trigger);
+                    } else {
+                        execute(connection, forH2(statement));
+                    }
                 }
                 seed(connection);
             }
@@ -117,6 +129,48 @@ final class DemoDatabase {
             body = VARCHAR.matcher(body).replaceAll(Matcher.quoteReplacement("VARCHAR_IGNORECASE("));
         }
         return body;
+    }
+
+    /**
+     * {@code CREATE TRIGGER [IF NOT EXISTS] name AFTER INSERT ON t FOR EACH ROW INSERT INTO x (a) VALUES (NEW.id)}
+     * as an H2 trigger: the statement, with NEW.col / OLD.col as parameters, goes into the bodies table.
+     */
+    private static void createH2Trigger(final Connection connection, final Matcher trigger) throws SQLException {
+        final String name = trigger.group(2);
+        final String body = trigger.group(4).strip();
+        if (body.toUpperCase(Locale.ROOT).startsWith("BEGIN")) {
+            throw new SQLException("trigger " + name + ": only single-statement trigger bodies can be run on H2");
+        }
+        final List<String> references = new ArrayList<>();
+        final Matcher reference = ROW_REFERENCE.matcher(body);
+        final StringBuilder parameterized = new StringBuilder();
+        while (reference.find()) {
+            references.add(reference.group(1).toUpperCase(Locale.ROOT) + "." + reference.group(2));
+            reference.appendReplacement(parameterized, "?");
+        }
+        reference.appendTail(parameterized);
+        update(connection, "INSERT INTO " + H2ChangeTrigger.BODIES_TABLE + " (name, body, row_refs) VALUES (?, ?, ?)",
+                name.toUpperCase(Locale.ROOT), parameterized.toString(), String.join(",", references));
+        execute(connection, "CREATE TRIGGER " + name + " " + trigger.group(3) + " CALL '" +
+                H2ChangeTrigger.class.getName() + "'");
+    }
+
+    /** A jar holding {@link H2ChangeTrigger}, for the extension's H2 engine (it goes next to the H2 jar). */
+    static void writeTriggerJar(final Path jar) {
+        final String entry = H2ChangeTrigger.class.getName().replace('.', '/') + ".class";
+        try (var in = H2ChangeTrigger.class.getClassLoader().getResourceAsStream(entry)) {
+            if (in == null) {
+                throw new IllegalStateException(entry + " not found on the class path");
+            }
+            final byte[] bytes = in.readAllBytes();
+            try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar))) {
+                out.putNextEntry(new java.util.jar.JarEntry(entry));
+                out.write(bytes);
+                out.closeEntry();
+            }
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot write " + jar, e);
+        }
     }
 
     private static void seed(final Connection connection) throws SQLException {

@@ -378,8 +378,9 @@ public final class TestBroker implements AutoCloseable {
 
     /**
      * Unpacks the ZIP into the extensions folder (replacing an older copy). With the embedded DB, the H2 driver jar
-     * goes next to the extension's jar and the extension's config points at the H2 DB; with an external DB the
-     * shipped config stays as it is and reads ACCOUNT_AUTH_JDBC_URL & co from the environment.
+     * and a jar with {@link H2ChangeTrigger} go next to the extension's jar and the extension's config points at the
+     * H2 DB; with an external DB the shipped config stays as it is and reads ACCOUNT_AUTH_JDBC_URL & co from the
+     * environment.
      */
     private void installExtension(final Path extensions) {
         final Path zip = settings.resolvedExtensionZip();
@@ -400,6 +401,7 @@ public final class TestBroker implements AutoCloseable {
             } catch (final IOException e) {
                 throw new UncheckedIOException(e);
             }
+            DemoDatabase.writeTriggerJar(folder.resolve("test-broker-h2-triggers.jar"));
             final Path config = folder.resolve("conf/config.xml");
             final Document document = XmlFiles.read(config);
             final Element database = XmlFiles.child(document.getDocumentElement(), "database");
