@@ -67,8 +67,8 @@ public final class AccountAuthMain implements ExtensionMain {
         final PasswordVerifier verifier = new PasswordVerifier(config.authentication().maxBcryptCost(),
                 config.authentication().dummyBcryptCost());
         final AccessCaches caches = new AccessCaches(config.cache());
-        final CredentialChecker checker = new CredentialChecker(loader, repository, verifier, caches,
-                config.clientIds().bindToPrincipal());
+        final CredentialChecker checker =
+                new CredentialChecker(loader, repository, verifier, caches, config.clientIds());
         workers = new AuthenticationWorkers(config.authentication());
         final ConnectedClients clients = new ConnectedClients();
 

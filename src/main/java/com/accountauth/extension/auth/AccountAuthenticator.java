@@ -86,7 +86,7 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
             final ConnackReasonCode code = switch (refused.reason()) {
                 case BAD_CREDENTIALS -> ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD;
                 case NOT_AUTHORIZED -> ConnackReasonCode.NOT_AUTHORIZED;
-                case CLIENT_ID_TAKEN -> ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID;
+                case CLIENT_ID_NOT_VALID -> ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID;
                 case UNAVAILABLE -> ConnackReasonCode.SERVER_UNAVAILABLE;
             };
             log.info("account-auth: client '{}' refused with {}: {}", clientId, code, refused.explanation());

@@ -1,13 +1,16 @@
 package com.accountauth.extension.auth;
 
 import com.accountauth.extension.cache.AccessCaches;
+import com.accountauth.extension.config.ClientIdSettings;
 import com.accountauth.extension.db.AccountRepository;
 import com.accountauth.extension.db.AccountStoreUnavailableException;
+import com.accountauth.extension.identity.ClientIdPattern;
 import com.accountauth.extension.identity.LoginName;
 import com.accountauth.extension.identity.PasswordVerifier;
 import com.accountauth.extension.identity.Principal;
 import com.accountauth.extension.identity.UsernameParser;
 
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -21,16 +24,16 @@ public final class CredentialChecker {
     private final AccountRepository repository;
     private final PasswordVerifier verifier;
     private final AccessCaches caches;
-    private final boolean bindClientIds;
+    private final ClientIdSettings clientIds;
 
     public CredentialChecker(final PrincipalLoader loader, final AccountRepository repository,
                              final PasswordVerifier verifier, final AccessCaches caches,
-                             final boolean bindClientIds) {
+                             final ClientIdSettings clientIds) {
         this.loader = loader;
         this.repository = repository;
         this.verifier = verifier;
         this.caches = caches;
-        this.bindClientIds = bindClientIds;
+        this.clientIds = clientIds;
     }
 
     /**
@@ -79,7 +82,13 @@ public final class CredentialChecker {
         if (record.roleProblem().isPresent()) {
             return refused(Refusal.NOT_AUTHORIZED, record + " has " + record.roleProblem().get());
         }
-        if (bindClientIds) {
+        final Optional<ClientIdPattern> pattern = record.device().isPresent() ?
+                clientIds.devicePattern() : clientIds.accountPattern();
+        if (pattern.isPresent() && !pattern.get().matches(clientId, clientIdValues(record))) {
+            return refused(Refusal.CLIENT_ID_NOT_VALID, record + " presented client id " + LogSafe.of(clientId) +
+                    ", which does not match " + pattern.get());
+        }
+        if (clientIds.bindToPrincipal()) {
             final Principal principal = record.principal();
             final Optional<String> owner = caches.clientIdOwner(clientId, () ->
                     repository.bindClientId(clientId, principal.kind() == Principal.Kind.DEVICE, principal.id()));
@@ -88,11 +97,18 @@ public final class CredentialChecker {
                         " could not be read back after binding it");
             }
             if (!owner.get().equals(principal.key())) {
-                return refused(Refusal.CLIENT_ID_TAKEN, record + " presented client id " + LogSafe.of(clientId) +
+                return refused(Refusal.CLIENT_ID_NOT_VALID, record + " presented client id " + LogSafe.of(clientId) +
                         ", which belongs to " + owner.get());
             }
         }
         return new Verdict.Granted(record, caches.plan(record.principal(), () -> loader.plan(record)));
+    }
+
+    private static Map<String, String> clientIdValues(final PrincipalRecord record) {
+        final Principal principal = record.principal();
+        return record.device().isPresent() ?
+                Map.of("mac", principal.name(), "uid", String.valueOf(record.device().get().uid())) :
+                Map.of("id", Long.toString(principal.id()), "email", principal.name());
     }
 
     private static Verdict refused(final Refusal reason, final String explanation) {

@@ -6,8 +6,8 @@ public enum Refusal {
     BAD_CREDENTIALS,
     /** Right password, but the account or device is disabled or unusable: 0x87 (3.1.1: 5). */
     NOT_AUTHORIZED,
-    /** The client id belongs to another principal: 0x85 (3.1.1: 2). */
-    CLIENT_ID_TAKEN,
+    /** The client id belongs to another principal or breaks the configured pattern: 0x85 (3.1.1: 2). */
+    CLIENT_ID_NOT_VALID,
     /** The account DB did not answer, or there was no capacity to ask it: 0x88 (3.1.1: 3). */
     UNAVAILABLE
 }

@@ -4,6 +4,7 @@ import com.accountauth.extension.acl.AutoSubscribeTemplates;
 import com.accountauth.extension.acl.PermissionTemplates;
 import com.accountauth.extension.acl.TemplateSet;
 import com.accountauth.extension.acl.TopicTemplate;
+import com.accountauth.extension.identity.ClientIdPattern;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -70,7 +71,7 @@ public final class ConfigLoader {
         final PermissionTemplates permissions = permissions(top.child("permissions"), problems);
         final AutoSubscribeTemplates autoSubscribe = autoSubscribe(top.child("auto-subscribe"), problems);
         final LiveChangeSettings liveChanges = liveChanges(top.child("live-changes"));
-        final ClientIdSettings clientIds = clientIds(top.child("client-ids"));
+        final ClientIdSettings clientIds = clientIds(top.child("client-ids"), problems);
         final CacheSettings cache = cache(top.child("cache"));
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
@@ -149,9 +150,25 @@ public final class ConfigLoader {
                 section.integer("max-client-ids", CacheSettings.DEFAULT_MAX_CLIENT_IDS, 0, 100_000_000));
     }
 
-    private static ClientIdSettings clientIds(final Section section) {
-        section.allow("bind-to-principal");
-        return new ClientIdSettings(section.bool("bind-to-principal", true));
+    private static ClientIdSettings clientIds(final Section section, final List<String> problems) {
+        section.allow("bind-to-principal", "device-pattern", "account-pattern");
+        return new ClientIdSettings(section.bool("bind-to-principal", true),
+                clientIdPattern(section, "device-pattern", ClientIdPattern.DEVICE_PLACEHOLDERS, problems),
+                clientIdPattern(section, "account-pattern", ClientIdPattern.ACCOUNT_PLACEHOLDERS, problems));
+    }
+
+    private static Optional<ClientIdPattern> clientIdPattern(final Section section, final String name,
+                                                             final Set<String> placeholders,
+                                                             final List<String> problems) {
+        final Optional<String> text = section.text(name);
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        final ClientIdPattern.Result result = ClientIdPattern.parse(text.get(), placeholders);
+        if (result.error() != null) {
+            problems.add(section.path(name) + ": " + result.error());
+        }
+        return result.asOptional();
     }
 
     private AutoSubscribeTemplates autoSubscribe(final Section section, final List<String> problems) {

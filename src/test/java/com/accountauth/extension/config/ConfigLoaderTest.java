@@ -95,6 +95,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void clientIdPatternsAreValidatedAtStart() throws Exception {
+        final InvalidConfigException e = fails(minimal("<client-ids><device-pattern>(${{mac}}</device-pattern>" +
+                "<account-pattern>${{uid}}</account-pattern><bind-to-principal>yes</bind-to-principal></client-ids>"));
+        final String all = String.join("\n", e.problems());
+        assertTrue(all.contains("<client-ids>/<device-pattern>: not a valid regular expression"), all);
+        assertTrue(all.contains("<client-ids>/<account-pattern>: unknown placeholder ${{uid}}"), all);
+        assertTrue(all.contains("<client-ids>/<bind-to-principal>: 'yes' is not true or false"), all);
+        final AccountAuthConfig config = load(minimal("<client-ids><device-pattern>${{mac}}|${{uid}}" +
+                "</device-pattern></client-ids>"));
+        assertTrue(config.clientIds().devicePattern().isPresent());
+        assertTrue(config.clientIds().accountPattern().isEmpty());
+        assertTrue(config.clientIds().bindToPrincipal());
+    }
+
+    @Test
     void aKindGivenWithoutElementsGrantsNothing() throws Exception {
         final AccountAuthConfig config = load(minimal("<permissions><service/></permissions>"));
         assertTrue(config.permissions().service().publish().isEmpty());
