@@ -1,7 +1,7 @@
 package com.accountauth.extension.it;
 
 import com.accountauth.extension.testsupport.BcryptFixtures;
-import com.accountauth.extension.testsupport.EmbeddedBroker;
+import com.accountauth.extension.testsupport.BrokerWithDatabase;
 import com.accountauth.extension.testsupport.MariaDbServer;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
@@ -59,13 +59,26 @@ class AccountAuthIT {
     static final String CAM1_COMMAND = "/orbweb/ipcam/command/" + CAM1_UID;
     static final String CAM2_COMMAND = "/zavio/ipcam/command/" + CAM2_UID;
 
+    static BrokerWithDatabase env;
     static MariaDbServer db;
-    static EmbeddedBroker broker;
     static MqttClients mqtt;
 
     @BeforeAll
     static void startDatabaseAndBroker() {
-        db = MariaDbServer.start(EmbeddedBroker.projectDir().resolve("conf/schema.sql"));
+        env = BrokerWithDatabase.start(AccountAuthIT::seed, config -> config);
+        db = env.db();
+        mqtt = new MqttClients(env.broker().port());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (env != null) {
+            env.close();
+        }
+    }
+
+    static void seed(final MariaDbServer server) {
+        db = server;
         final String deviceHash = BCrypt.hashpw(DEVICE_PASSWORD, BCrypt.gensalt(4));
         device(1, CAM1_MAC, CAM1_UID, "orbweb", deviceHash, true);
         device(2, CAM2_MAC, CAM2_UID, "zavio", deviceHash, true);
@@ -81,18 +94,6 @@ class AccountAuthIT {
         pairing(1, 1, "owner");
         pairing(1, 2, "viewer");
         pairing(2, 3, "owner");
-        broker = EmbeddedBroker.start(EmbeddedBroker.shippedConfigFor(db.jdbcUrl(), db.appUser(), db.appPassword()));
-        mqtt = new MqttClients(broker.port());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) {
-            broker.close();
-        }
-        if (db != null) {
-            db.close();
-        }
     }
 
     static void device(final long id, final String mac, final String uid, final String vendor, final String hash,

@@ -1,6 +1,6 @@
 package com.accountauth.extension.it;
 
-import com.accountauth.extension.testsupport.EmbeddedBroker;
+import com.accountauth.extension.testsupport.BrokerWithDatabase;
 import com.accountauth.extension.testsupport.MariaDbServer;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
@@ -16,34 +16,31 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** The optional per-kind client id patterns of config.xml, with the real broker and DB. */
 class ClientIdPatternIT {
 
-    static MariaDbServer db;
-    static EmbeddedBroker broker;
+    static BrokerWithDatabase env;
     static MqttClients mqtt;
 
     @BeforeAll
     static void start() {
-        db = MariaDbServer.start(EmbeddedBroker.projectDir().resolve("conf/schema.sql"));
-        final String hash = BCrypt.hashpw("pw", BCrypt.gensalt(4));
-        db.execute("INSERT INTO devices (id, mac, uid, vendor, model, password_hash) VALUES " +
-                "(1, '00:1B:FE:0D:44:21', 'XRHIU1Z76KFMWXPDWQFM', 'orbweb', 'ipcam', ?)", hash);
-        db.execute("INSERT INTO accounts (id, email, password_hash) VALUES (42, 'alice@example.com', ?)", hash);
-        final String config = EmbeddedBroker.shippedConfigFor(db.jdbcUrl(), db.appUser(), db.appPassword())
+        env = BrokerWithDatabase.start(ClientIdPatternIT::seed, config -> config
                 .replace("<!-- <device-pattern>${{mac}}|${{uid}}</device-pattern> -->",
                         "<device-pattern>${{mac}}|${{uid}}</device-pattern>")
                 .replace("<!-- <account-pattern>app-${{id}}-.+</account-pattern> -->",
-                        "<account-pattern>app-${{id}}-.+</account-pattern>");
-        broker = EmbeddedBroker.start(config);
-        mqtt = new MqttClients(broker.port());
+                        "<account-pattern>app-${{id}}-.+</account-pattern>"));
+        mqtt = new MqttClients(env.broker().port());
     }
 
     @AfterAll
     static void stop() {
-        if (broker != null) {
-            broker.close();
+        if (env != null) {
+            env.close();
         }
-        if (db != null) {
-            db.close();
-        }
+    }
+
+    static void seed(final MariaDbServer db) {
+        final String hash = BCrypt.hashpw("pw", BCrypt.gensalt(4));
+        db.execute("INSERT INTO devices (id, mac, uid, vendor, model, password_hash) VALUES " +
+                "(1, '00:1B:FE:0D:44:21', 'XRHIU1Z76KFMWXPDWQFM', 'orbweb', 'ipcam', ?)", hash);
+        db.execute("INSERT INTO accounts (id, email, password_hash) VALUES (42, 'alice@example.com', ?)", hash);
     }
 
     private static Mqtt5ConnAckReasonCode connect(final String clientId, final String username) {

@@ -1,5 +1,6 @@
 package com.accountauth.extension.it;
 
+import com.accountauth.extension.testsupport.BrokerWithDatabase;
 import com.accountauth.extension.testsupport.EmbeddedBroker;
 import com.accountauth.extension.testsupport.MariaDbServer;
 import com.hivemq.client.mqtt.MqttClient;
@@ -46,24 +47,23 @@ class LivePairingsIT {
     static final String PASSWORD = "live-pass-1";
     static final AtomicInteger IDS = new AtomicInteger(100);
 
+    static BrokerWithDatabase env;
     static MariaDbServer db;
     static EmbeddedBroker broker;
     static String passwordHash;
 
     @BeforeAll
     static void start() {
-        db = MariaDbServer.start(EmbeddedBroker.projectDir().resolve("conf/schema.sql"));
         passwordHash = BCrypt.hashpw(PASSWORD, BCrypt.gensalt(4));
-        broker = EmbeddedBroker.start(EmbeddedBroker.shippedConfigFor(db.jdbcUrl(), db.appUser(), db.appPassword()));
+        env = BrokerWithDatabase.start(server -> { }, config -> config);
+        db = env.db();
+        broker = env.broker();
     }
 
     @AfterAll
     static void stop() {
-        if (broker != null) {
-            broker.close();
-        }
-        if (db != null) {
-            db.close();
+        if (env != null) {
+            env.close();
         }
     }
 
