@@ -77,8 +77,8 @@ public final class AccountAuthMain implements ExtensionMain {
         final TopicAuthorizer authorizer = new TopicAuthorizer(clients);
         Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
         Services.securityRegistry().setAuthorizerProvider(providerInput -> authorizer);
-        Services.eventRegistry().setClientLifecycleEventListener(
-                providerInput -> new GrantReleasingListener(clients));
+        final GrantReleasingListener releaser = new GrantReleasingListener(clients);
+        Services.eventRegistry().setClientLifecycleEventListener(providerInput -> releaser);
 
         final SessionSubscriptions subscriptions = new SessionSubscriptions();
         Services.initializerRegistry().setClientInitializer(new SessionInitializer(clients, subscriptions));
