@@ -42,7 +42,8 @@ public final class PermissionPlanner {
     }
 
     private static List<TopicFilter> onlyAllowed(final List<TopicFilter> filters, final Permissions allowed) {
-        return filters.stream().filter(f -> allowed.allowsSubscribe(f.toString())).toList();
+        return Permissions.sharing(filters.stream().filter(f -> allowed.allowsSubscribe(f.toString())).toList(),
+                allowed.subscribe());
     }
 
     /** A device: its own topics. */

@@ -16,7 +16,15 @@ public record Permissions(List<TopicFilter> publish, List<TopicFilter> subscribe
 
     public Permissions {
         publish = List.copyOf(publish);
-        subscribe = List.copyOf(subscribe);
+        subscribe = sharing(List.copyOf(subscribe), publish);
+    }
+
+    /** {@code filters}, each replaced by an equal instance of {@code from} where there is one: less heap per client. */
+    static List<TopicFilter> sharing(final List<TopicFilter> filters, final List<TopicFilter> from) {
+        return filters.stream().map(filter -> {
+            final int index = from.indexOf(filter);
+            return index >= 0 ? from.get(index) : filter;
+        }).toList();
     }
 
     /** True when the client may publish to the topic name (also for Will and retained messages). */

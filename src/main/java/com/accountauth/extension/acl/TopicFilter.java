@@ -4,20 +4,19 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A validated MQTT topic filter (or topic name) split into its levels, with the two questions the authorizers ask:
+ * A validated MQTT topic filter (or topic name), with the two questions the authorizers ask:
  * does it match a topic name, and does it cover every topic another filter can match.
  */
 public final class TopicFilter {
 
     private static final int MAX_LENGTH = 65_535;
 
+    // only the text is kept (one per permission of every connected principal): levels are walked in place
     private final String text;
-    private final String[] levels;
     private final boolean wildcard;
 
-    private TopicFilter(final String text, final String[] levels, final boolean wildcard) {
+    private TopicFilter(final String text, final boolean wildcard) {
         this.text = text;
-        this.levels = levels;
         this.wildcard = wildcard;
     }
 
@@ -41,7 +40,7 @@ public final class TopicFilter {
                 return Optional.empty();
             }
         }
-        return Optional.of(new TopicFilter(text, levels, wildcard));
+        return Optional.of(new TopicFilter(text, wildcard));
     }
 
     /** True when this filter holds no wildcard, i.e. it is a topic name a client may publish to. */
@@ -63,35 +62,45 @@ public final class TopicFilter {
             return false;
         }
         final boolean dollar = topic.charAt(0) == '$';
-        int position = 0;
-        boolean moreLevels = true;
-        for (int i = 0; i < levels.length; i++) {
-            final String level = levels[i];
-            if (level.equals("#")) {
-                return !(i == 0 && dollar); // '#' also matches the parent level
+        int filterPosition = 0;
+        int topicPosition = 0;
+        boolean topicHasMore = true;
+        for (int level = 0; ; level++) {
+            int filterEnd = text.indexOf('/', filterPosition);
+            final boolean filterLast = filterEnd < 0;
+            if (filterLast) {
+                filterEnd = text.length();
             }
-            if (!moreLevels) {
+            final int length = filterEnd - filterPosition;
+            if (length == 1 && text.charAt(filterPosition) == '#') {
+                return !(level == 0 && dollar); // '#' also matches the parent level
+            }
+            if (!topicHasMore) {
                 return false;
             }
-            int end = topic.indexOf('/', position);
-            final boolean last = end < 0;
-            if (last) {
-                end = topic.length();
+            int topicEnd = topic.indexOf('/', topicPosition);
+            final boolean topicLast = topicEnd < 0;
+            if (topicLast) {
+                topicEnd = topic.length();
             }
-            if (level.equals("+")) {
-                if (i == 0 && dollar) {
+            if (length == 1 && text.charAt(filterPosition) == '+') {
+                if (level == 0 && dollar) {
                     return false;
                 }
-            } else if (level.length() != end - position || !topic.regionMatches(position, level, 0, level.length())) {
+            } else if (length != topicEnd - topicPosition
+                    || !topic.regionMatches(topicPosition, text, filterPosition, length)) {
                 return false;
             }
-            if (last) {
-                moreLevels = false;
+            if (topicLast) {
+                topicHasMore = false;
             } else {
-                position = end + 1;
+                topicPosition = topicEnd + 1;
             }
+            if (filterLast) {
+                return !topicHasMore;
+            }
+            filterPosition = filterEnd + 1;
         }
-        return !moreLevels;
     }
 
     /**
@@ -100,8 +109,8 @@ public final class TopicFilter {
      * it, and a '+' here never admits a '#' there.
      */
     public boolean covers(final TopicFilter other) {
-        final String[] mine = levels;
-        final String[] theirs = other.levels;
+        final String[] mine = text.split("/", -1);
+        final String[] theirs = other.text.split("/", -1);
         // MQTT 4.7.2: wildcards at the first level do not match topics that start with '$'
         if (theirs[0].startsWith("$") && (mine[0].equals("+") || mine[0].equals("#"))) {
             return false;
@@ -131,7 +140,7 @@ public final class TopicFilter {
 
     /** The levels, for tests and diagnostics. */
     public List<String> levels() {
-        return List.of(levels);
+        return List.of(text.split("/", -1));
     }
 
     @Override

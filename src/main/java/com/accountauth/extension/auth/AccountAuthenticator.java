@@ -50,6 +50,13 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
         output.getDefaultPermissions().clear();
         output.getDefaultPermissions().setDefaultBehaviour(DefaultAuthorizationBehaviour.DENY);
 
+        // a reconnect whose every fact is cached is decided here, without a thread hop: nothing here blocks
+        final Optional<Verdict> cached = checker.checkWithoutBlocking(username, password, clientId);
+        if (cached.isPresent()) {
+            answer(input, output, clientId, cached.get());
+            Arrays.fill(password, (byte) 0); // not null: a cached decision needs a password
+            return;
+        }
         final Async<SimpleAuthOutput> async =
                 output.async(timeout, TimeoutFallback.FAILURE, ConnackReasonCode.SERVER_UNAVAILABLE);
         final long deadline = System.nanoTime() + timeout.toNanos();
@@ -95,16 +102,19 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
         }
         final Verdict.Granted granted = (Verdict.Granted) verdict;
         final Principal principal = granted.record().principal();
-        final ConnectedClients.Grant grant = clients.register(clientId, granted.record(), granted.plan());
-        // HiveMQ checks a Will against the default permissions alone once a client initializer is registered
-        for (final TopicFilter filter : granted.plan().permissions().publish()) {
-            output.getDefaultPermissions().add(Builders.topicPermission().topicFilter(filter.toString())
-                    .activity(TopicPermission.MqttActivity.PUBLISH).type(TopicPermission.PermissionType.ALLOW)
-                    .build());
+        final ConnectedClients.Grant grant = clients.register(clientId, granted.record(), granted.plan(),
+                input.getConnectPacket().getCleanStart());
+        if (input.getConnectPacket().getWillPublish().isPresent()) {
+            // HiveMQ checks a Will against the default permissions alone once a client initializer is registered
+            for (final TopicFilter filter : granted.plan().permissions().publish()) {
+                output.getDefaultPermissions().add(Builders.topicPermission().topicFilter(filter.toString())
+                        .activity(TopicPermission.MqttActivity.PUBLISH).type(TopicPermission.PermissionType.ALLOW)
+                        .build());
+            }
         }
         input.getConnectionInformation().getConnectionAttributeStore()
                 .put(ConnectedClients.TOKEN_ATTRIBUTE, ByteBuffer.allocate(Long.BYTES).putLong(0, grant.token()));
-        log.info("account-auth: client '{}' authenticated as {} with {} publish and {} subscribe permissions",
+        log.debug("account-auth: client '{}' authenticated as {} with {} publish and {} subscribe permissions",
                 clientId, principal, granted.plan().permissions().publish().size(),
                 granted.plan().permissions().subscribe().size());
         try {

@@ -24,9 +24,10 @@ public final class ConnectedClients {
     private final AtomicLong tokens = new AtomicLong();
 
     /** Records a successful authentication; replaces any earlier grant for the client id. */
-    public Grant register(final String clientId, final PrincipalRecord record, final AccessPlan plan) {
+    public Grant register(final String clientId, final PrincipalRecord record, final AccessPlan plan,
+                          final boolean cleanStart) {
         final Grant grant = new Grant(clientId, tokens.incrementAndGet(), record.principal(),
-                record.passwordHash(), plan);
+                record.passwordHash(), plan, cleanStart);
         byClientId.put(clientId, grant);
         return grant;
     }
@@ -67,15 +68,22 @@ public final class ConnectedClients {
         private final long token;
         private final Principal principal;
         private final Optional<String> passwordHash;
+        private final boolean cleanStart;
         private volatile AccessPlan plan;
 
         Grant(final String clientId, final long token, final Principal principal, final Optional<String> passwordHash,
-              final AccessPlan plan) {
+              final AccessPlan plan, final boolean cleanStart) {
             this.clientId = clientId;
             this.token = token;
             this.principal = principal;
             this.passwordHash = passwordHash;
             this.plan = plan;
+            this.cleanStart = cleanStart;
+        }
+
+        /** True when the connection started a new session (so it has no subscriptions yet). */
+        public boolean cleanStart() {
+            return cleanStart;
         }
 
         public String clientId() {

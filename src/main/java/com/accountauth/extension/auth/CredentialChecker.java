@@ -37,6 +37,27 @@ public final class CredentialChecker {
     }
 
     /**
+     * Decides from the caches alone, without blocking: for a reconnect whose principal, verified password, client-id
+     * owner and plan are all cached. Empty when anything would need the DB or bcrypt (including every refusal of
+     * an unknown user or wrong password, which must cost a bcrypt check).
+     */
+    public Optional<Verdict> checkWithoutBlocking(final Optional<String> username, final byte[] rawPassword,
+                                                  final String clientId) {
+        final Optional<LoginName> login = UsernameParser.parse(username.orElse(null));
+        final Optional<String> password = PasswordVerifier.acceptablePassword(rawPassword);
+        if (login.isEmpty() || password.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(check(login.get(), password.get(), clientId, cachedOnly));
+        } catch (final CacheMiss | AccountStoreUnavailableException miss) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Decides, asking the DB and bcrypt where the caches do not know; blocks, so only on the workers.
+     *
      * @param username    the CONNECT's username, if any
      * @param rawPassword the CONNECT's password bytes, or null when it had none
      * @param clientId    the client id the connection will use
@@ -56,23 +77,23 @@ public final class CredentialChecker {
                     " bytes, holds NUL or is not UTF-8");
         }
         try {
-            return check(login.get(), password.get(), clientId);
+            return check(login.get(), password.get(), clientId, loading);
         } catch (final AccountStoreUnavailableException e) {
             return refused(Refusal.UNAVAILABLE, "account DB unavailable: " + e.getMessage());
         }
     }
 
-    private Verdict check(final LoginName login, final String password, final String clientId)
-            throws AccountStoreUnavailableException {
-        final Optional<PrincipalRecord> found = caches.principal(login, () -> loader.find(login));
+    private Verdict check(final LoginName login, final String password, final String clientId,
+                          final Lookups lookups) throws AccountStoreUnavailableException {
+        final Optional<PrincipalRecord> found = lookups.principal(login);
         if (found.isEmpty()) {
-            verifier.burnDummyCheck(password);
+            lookups.burnDummyCheck(password);
             return refused(Refusal.BAD_CREDENTIALS, "unknown " +
                     (login.kind() == LoginName.Kind.DEVICE ? "device " : "account ") + LogSafe.of(login.lookupKey()));
         }
         final PrincipalRecord record = found.get();
-        final String hash = record.passwordHash().orElse(null);
-        if (!caches.verified(record, password, () -> verifier.verify(password, hash))) {
+        if (!lookups.verified(record, password)) {
+            final String hash = record.passwordHash().orElse(null);
             return refused(Refusal.BAD_CREDENTIALS,
                     record + ": " + verifier.unusableHashReason(hash).orElse("wrong password"));
         }
@@ -89,19 +110,98 @@ public final class CredentialChecker {
                     ", which does not match " + pattern.get());
         }
         if (clientIds.bindToPrincipal()) {
-            final Principal principal = record.principal();
-            final Optional<String> owner = caches.clientIdOwner(clientId, () ->
-                    repository.bindClientId(clientId, principal.kind() == Principal.Kind.DEVICE, principal.id()));
+            final Optional<String> owner = lookups.clientIdOwner(clientId, record.principal());
             if (owner.isEmpty()) {
                 return refused(Refusal.UNAVAILABLE, "the owner of client id " + LogSafe.of(clientId) +
                         " could not be read back after binding it");
             }
-            if (!owner.get().equals(principal.key())) {
+            if (!owner.get().equals(record.principal().key())) {
                 return refused(Refusal.CLIENT_ID_NOT_VALID, record + " presented client id " + LogSafe.of(clientId) +
                         ", which belongs to " + owner.get());
             }
         }
-        return new Verdict.Granted(record, caches.plan(record.principal(), () -> loader.plan(record)));
+        return new Verdict.Granted(record, lookups.plan(record));
+    }
+
+    /** Where the check gets its facts: the caches backed by the DB and bcrypt, or the caches alone. */
+    private interface Lookups {
+        Optional<PrincipalRecord> principal(LoginName login) throws AccountStoreUnavailableException;
+
+        boolean verified(PrincipalRecord record, String password) throws AccountStoreUnavailableException;
+
+        void burnDummyCheck(String password);
+
+        Optional<String> clientIdOwner(String clientId, Principal principal) throws AccountStoreUnavailableException;
+
+        AccessPlan plan(PrincipalRecord record) throws AccountStoreUnavailableException;
+    }
+
+    private final Lookups loading = new Lookups() {
+        @Override
+        public Optional<PrincipalRecord> principal(final LoginName login) throws AccountStoreUnavailableException {
+            return caches.principal(login, () -> loader.find(login));
+        }
+
+        @Override
+        public boolean verified(final PrincipalRecord record, final String password)
+                throws AccountStoreUnavailableException {
+            return caches.verified(record, password,
+                    () -> verifier.verify(password, record.passwordHash().orElse(null)));
+        }
+
+        @Override
+        public void burnDummyCheck(final String password) {
+            verifier.burnDummyCheck(password);
+        }
+
+        @Override
+        public Optional<String> clientIdOwner(final String clientId, final Principal principal)
+                throws AccountStoreUnavailableException {
+            return caches.clientIdOwner(clientId, () ->
+                    repository.bindClientId(clientId, principal.kind() == Principal.Kind.DEVICE, principal.id()));
+        }
+
+        @Override
+        public AccessPlan plan(final PrincipalRecord record) throws AccountStoreUnavailableException {
+            return caches.plan(record.principal(), () -> loader.plan(record));
+        }
+    };
+
+    private final Lookups cachedOnly = new Lookups() {
+        @Override
+        public Optional<PrincipalRecord> principal(final LoginName login) {
+            return Optional.of(caches.principalIfCached(login).orElseThrow(CacheMiss::new));
+        }
+
+        @Override
+        public boolean verified(final PrincipalRecord record, final String password) {
+            if (!caches.verifiedIfCached(record, password)) {
+                throw new CacheMiss();
+            }
+            return true;
+        }
+
+        @Override
+        public void burnDummyCheck(final String password) {
+            throw new CacheMiss();
+        }
+
+        @Override
+        public Optional<String> clientIdOwner(final String clientId, final Principal principal) {
+            return Optional.of(caches.clientIdOwnerIfCached(clientId).orElseThrow(CacheMiss::new));
+        }
+
+        @Override
+        public AccessPlan plan(final PrincipalRecord record) {
+            return caches.planIfCached(record.principal()).orElseThrow(CacheMiss::new);
+        }
+    };
+
+    /** The caches alone cannot decide: the check goes to the workers. */
+    private static final class CacheMiss extends RuntimeException {
+        CacheMiss() {
+            super(null, null, false, false);
+        }
     }
 
     private static Map<String, String> clientIdValues(final PrincipalRecord record) {

@@ -37,7 +37,8 @@ public final class AccessCaches {
     private final Cache<String, Boolean> credentials;
     private final Cache<String, AccessPlan> plans;
     private final Cache<String, String> clientIdOwners;
-    private final SecretKeySpec digestKey;
+    // one Mac per thread: getInstance and init cost more than the digest itself
+    private final ThreadLocal<Mac> macs;
 
     public AccessCaches(final CacheSettings settings) {
         final long ttlNanos = TimeUnit.SECONDS.toNanos(settings.principalTtlSeconds());
@@ -55,7 +56,16 @@ public final class AccessCaches {
                 .expireAfterWrite(Duration.ofNanos(ttlNanos)).build();
         final byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        digestKey = new SecretKeySpec(key, "HmacSHA256");
+        final SecretKeySpec digestKey = new SecretKeySpec(key, "HmacSHA256");
+        macs = ThreadLocal.withInitial(() -> {
+            try {
+                final Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(digestKey);
+                return mac;
+            } catch (final GeneralSecurityException e) {
+                throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+            }
+        });
     }
 
     /** A load that may fail because the DB is unavailable. */
@@ -73,7 +83,7 @@ public final class AccessCaches {
     /** True when this password matches this principal's stored hash; only matches are remembered. */
     public boolean verified(final PrincipalRecord record, final String password, final Load<Boolean> check)
             throws AccountStoreUnavailableException {
-        final String key = record.principal().key() + '|' + digest(record.passwordHash().orElse(""), password);
+        final String key = credentialKey(record, password);
         if (credentials.getIfPresent(key) != null) {
             return true;
         }
@@ -94,6 +104,27 @@ public final class AccessCaches {
         return Optional.ofNullable(get(clientIdOwners, clientId, () -> bind.load().orElse(null)));
     }
 
+    /** A known principal without asking the DB; empty when not cached (or cached as unknown). */
+    public Optional<PrincipalRecord> principalIfCached(final LoginName login) {
+        final Optional<PrincipalRecord> cached = principals.getIfPresent(login);
+        return cached == null ? Optional.empty() : cached;
+    }
+
+    /** True when this password is remembered as matching; false means "not known", not "wrong". */
+    public boolean verifiedIfCached(final PrincipalRecord record, final String password) {
+        return credentials.getIfPresent(credentialKey(record, password)) != null;
+    }
+
+    /** The plan, if cached. */
+    public Optional<AccessPlan> planIfCached(final Principal principal) {
+        return Optional.ofNullable(plans.getIfPresent(principal.key()));
+    }
+
+    /** The owner of a client id, if cached. */
+    public Optional<String> clientIdOwnerIfCached(final String clientId) {
+        return Optional.ofNullable(clientIdOwners.getIfPresent(clientId));
+    }
+
     /**
      * Forgets everything about these principals and the plans of users paired to these devices. With
      * {@code rowsAdded}, also forgets every "no such username", since an insert may have created one.
@@ -112,17 +143,16 @@ public final class AccessCaches {
         clientIdOwners.asMap().values().removeIf(principalKeys::contains);
     }
 
+    private String credentialKey(final PrincipalRecord record, final String password) {
+        return record.principal().key() + '|' + digest(record.passwordHash().orElse(""), password);
+    }
+
     private String digest(final String storedHash, final String password) {
-        try {
-            final Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(digestKey);
-            mac.update(storedHash.getBytes(StandardCharsets.UTF_8));
-            mac.update((byte) 0);
-            return Base64.getEncoder().withoutPadding().encodeToString(
-                    mac.doFinal(password.getBytes(StandardCharsets.UTF_8)));
-        } catch (final GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-        }
+        final Mac mac = macs.get();
+        mac.update(storedHash.getBytes(StandardCharsets.UTF_8));
+        mac.update((byte) 0);
+        return Base64.getEncoder().withoutPadding().encodeToString(
+                mac.doFinal(password.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static <K, V> V get(final Cache<K, V> cache, final K key, final Load<V> load)

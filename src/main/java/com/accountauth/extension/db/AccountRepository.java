@@ -52,14 +52,24 @@ public final class AccountRepository {
     }
 
     /**
-     * Binds the client id to the principal unless it is bound already, and answers who owns it now.
+     * Binds the client id to the principal unless it is bound already, and answers who owns it now. An existing
+     * binding costs one query; only the first use of a client id writes.
      *
      * @return the owner's key as {@code account:<id>} or {@code device:<id>}
      */
     public Optional<String> bindClientId(final String clientId, final boolean device, final long principalId)
             throws AccountStoreUnavailableException {
+        final Optional<String> owner = clientIdOwner(clientId);
+        if (owner.isPresent()) {
+            return owner;
+        }
+        // INSERT IGNORE keeps a row another node wrote meanwhile; reading back says who won
         update("bind-client-id", queries.bindClientId(), clientId, device ? null : principalId,
                 device ? principalId : null);
+        return clientIdOwner(clientId);
+    }
+
+    private Optional<String> clientIdOwner(final String clientId) throws AccountStoreUnavailableException {
         return query("client-id-owner", queries.clientIdOwner(), rs -> {
             if (!rs.next()) {
                 return Optional.empty();

@@ -26,7 +26,9 @@ public final class SessionInitializer implements ClientInitializer {
         context.addPublishOutboundInterceptor(guard);
         final String clientId = input.getClientInformation().getClientId();
         final ConnectedClients.Grant grant = clients.get(clientId);
-        if (grant != null) {
+        if (grant != null && grant.cleanStart()) {
+            subscriptions.applyToNewSession(clientId, grant.plan());
+        } else if (grant != null) {
             subscriptions.apply(clientId, grant.plan());
         }
     }

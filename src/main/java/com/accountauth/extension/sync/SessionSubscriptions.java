@@ -29,6 +29,11 @@ public final class SessionSubscriptions {
         return apply(clientId, plan, 1);
     }
 
+    /** Subscribes a new, empty session to its auto-subscriptions: nothing to read or remove first. */
+    public CompletableFuture<Void> applyToNewSession(final String clientId, final AccessPlan plan) {
+        return change(clientId, plan, Set.of()).exceptionallyCompose(e -> apply(clientId, plan, 2));
+    }
+
     private CompletableFuture<Void> apply(final String clientId, final AccessPlan plan, final int attempt) {
         return Services.subscriptionStore().getSubscriptions(clientId)
                 .thenCompose(existing -> change(clientId, plan, existing))
