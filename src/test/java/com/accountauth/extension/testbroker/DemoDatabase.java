@@ -3,6 +3,7 @@ package com.accountauth.extension.testbroker;
 import org.mindrot.jbcrypt.BCrypt;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -37,8 +40,9 @@ final class DemoDatabase {
     private static final Pattern CREATE_TABLE = Pattern.compile("(?is)^\\s*CREATE\\s+TABLE\\b.*");
     private static final Pattern CASE_INSENSITIVE_COLLATION = Pattern.compile("(?i)COLLATE\\s*=?\\s*\\w+_ci\\b");
     private static final Pattern VARCHAR = Pattern.compile("(?i)\\bVARCHAR\\s*\\(");
-    private static final Pattern CREATE_TRIGGER = Pattern.compile("(?is)^\\s*CREATE\\s+TRIGGER\\s+(IF\\s+NOT\\s+EXISTS\\s+)?" +
-            "(\\w+)\\s+((?:BEFORE|AFTER)\\s+(?:INSERT|UPDATE|DELETE)\\s+ON\\s+\\w+\\s+FOR\\s+EACH\\s+ROW)\\s+(.+)$");
+    private static final Pattern CREATE_TRIGGER = Pattern.compile(
+            "(?is)^\\s*CREATE\\s+TRIGGER\\s+(IF\\s+NOT\\s+EXISTS\\s+)?(\\w+)\\s+" +
+            "((?:BEFORE|AFTER)\\s+(?:INSERT|UPDATE|DELETE)\\s+ON\\s+\\w+\\s+FOR\\s+EACH\\s+ROW)\\s+(.+)$");
     private static final Pattern ROW_REFERENCE = Pattern.compile("(?i)\\b(NEW|OLD)\\.(\\w+)");
 
     private DemoDatabase() {
@@ -55,13 +59,21 @@ final class DemoDatabase {
         return Files.isRegularFile(folder.resolve("accounts.mv.db"));
     }
 
-    /** Creates the H2 DB in {@code folder} from schema.sql and seeds it; then closes it again. */
-    static void createH2(final Path folder, final Path schemaSql) {
+    /**
+     * Brings the H2 DB in {@code folder} up to schema.sql and closes it again. The schema's statements run on every
+     * start (they are all IF NOT EXISTS), so tables added to schema.sql later appear in an existing DB too; the demo
+     * rows are inserted only when the DB is created.
+     *
+     * @return whether the DB was created (and seeded)
+     */
+    static boolean prepareH2(final Path folder, final Path schemaSql) {
+        final boolean create = !h2Exists(folder);
         try {
             Files.createDirectories(folder);
             try (Connection connection = DriverManager.getConnection(h2Url(folder), H2_USER, H2_PASSWORD)) {
-                execute(connection, "CREATE TABLE " + H2ChangeTrigger.BODIES_TABLE +
-                        " (name VARCHAR(128) PRIMARY KEY, body VARCHAR(4000) NOT NULL, row_refs VARCHAR(1000) NOT NULL)");
+                execute(connection, "CREATE TABLE IF NOT EXISTS " + H2ChangeTrigger.BODIES_TABLE +
+                        " (name VARCHAR(128) PRIMARY KEY, body VARCHAR(4000) NOT NULL, " +
+                        "row_refs VARCHAR(1000) NOT NULL)");
                 for (final String statement : statements(schemaSql)) {
                     final Matcher trigger = CREATE_TRIGGER.matcher(statement);
                     if (trigger.matches()) {
@@ -70,12 +82,15 @@ final class DemoDatabase {
                         execute(connection, forH2(statement));
                     }
                 }
-                seed(connection);
+                if (create) {
+                    seed(connection);
+                }
             }
+            return create;
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
         } catch (final SQLException e) {
-            throw new IllegalStateException("could not create the demo H2 DB in " + folder + ": " + e.getMessage(),
+            throw new IllegalStateException("could not prepare the demo H2 DB in " + folder + ": " + e.getMessage(),
                     e);
         }
     }
@@ -149,22 +164,24 @@ final class DemoDatabase {
             reference.appendReplacement(parameterized, "?");
         }
         reference.appendTail(parameterized);
-        update(connection, "INSERT INTO " + H2ChangeTrigger.BODIES_TABLE + " (name, body, row_refs) VALUES (?, ?, ?)",
-                name.toUpperCase(Locale.ROOT), parameterized.toString(), String.join(",", references));
-        execute(connection, "CREATE TRIGGER " + name + " " + trigger.group(3) + " CALL '" +
+        update(connection, "MERGE INTO " + H2ChangeTrigger.BODIES_TABLE + " (name, body, row_refs) KEY (name) " +
+                        "VALUES (?, ?, ?)", name.toUpperCase(Locale.ROOT), parameterized.toString(),
+                String.join(",", references));
+        // an existing trigger reads its (possibly changed) statement when the DB is next opened
+        execute(connection, "CREATE TRIGGER IF NOT EXISTS " + name + " " + trigger.group(3) + " CALL '" +
                 H2ChangeTrigger.class.getName() + "'");
     }
 
     /** A jar holding {@link H2ChangeTrigger}, for the extension's H2 engine (it goes next to the H2 jar). */
     static void writeTriggerJar(final Path jar) {
         final String entry = H2ChangeTrigger.class.getName().replace('.', '/') + ".class";
-        try (var in = H2ChangeTrigger.class.getClassLoader().getResourceAsStream(entry)) {
+        try (InputStream in = H2ChangeTrigger.class.getClassLoader().getResourceAsStream(entry)) {
             if (in == null) {
                 throw new IllegalStateException(entry + " not found on the class path");
             }
             final byte[] bytes = in.readAllBytes();
-            try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar))) {
-                out.putNextEntry(new java.util.jar.JarEntry(entry));
+            try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+                out.putNextEntry(new JarEntry(entry));
                 out.write(bytes);
                 out.closeEntry();
             }

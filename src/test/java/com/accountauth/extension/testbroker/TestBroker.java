@@ -41,7 +41,8 @@ import java.util.zip.ZipInputStream;
  * <pre>
  * tls/     ca.pem, server.p12, truststore.p12, client.pem, client.key, client.p12 (kept by --fresh)
  * db/      accounts.mv.db: the H2 account DB (default mode only)
- * hivemq/  conf/config.xml (rendered from test-broker/conf/config.xml), extensions/account-auth/, data/ (sessions)
+ * hivemq/  conf/ (config.xml made from test-broker/conf/config.xml, logback.xml), extensions/account-auth/,
+ *          data/ (sessions, queued and retained messages)
  * </pre>
  */
 public final class TestBroker implements AutoCloseable {
@@ -208,8 +209,16 @@ public final class TestBroker implements AutoCloseable {
             deleteRecursively(dbDir);
         }
         freshDone = true;
-        tls.ensure();
-        prepareDatabase();
+        long step = System.nanoTime();
+        if (tls.ensure()) {
+            System.out.println("test broker: made the CA, server and client certificates in " +
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - step) + " ms");
+        }
+        step = System.nanoTime();
+        if (prepareDatabase()) {
+            System.out.println("test broker: created and seeded the account DB in " +
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - step) + " ms");
+        }
         final Path conf = hivemqDir.resolve("conf");
         final Path data = hivemqDir.resolve("data");
         final Path extensions = hivemqDir.resolve("extensions");
@@ -221,6 +230,8 @@ public final class TestBroker implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         writeBrokerConfig(conf.resolve("config.xml"));
+        // a logback.xml already there (e.g. a benchmark's) is kept
+        copyIfAbsent(settings.projectDir().resolve("test-broker/conf/logback.xml"), conf.resolve("logback.xml"));
         installExtension(extensions);
 
         final EmbeddedHiveMQ embedded = EmbeddedHiveMQ.builder()
@@ -329,16 +340,18 @@ public final class TestBroker implements AutoCloseable {
 
     // ---------------------------------------------------------------------------------------------------------------
 
-    private void prepareDatabase() {
+    /** @return whether it created or seeded a DB */
+    private boolean prepareDatabase() {
         final Path schema = settings.projectDir().resolve("conf/schema.sql");
         if (settings.externalDatabase().isPresent()) {
             if (settings.seed()) {
                 final ExternalDatabase db = settings.externalDatabase().get();
                 DemoDatabase.seedExternal(db.jdbcUrl(), db.user(), db.password(), schema);
+                return true;
             }
-        } else if (!DemoDatabase.h2Exists(dbDir)) {
-            DemoDatabase.createH2(dbDir, schema);
+            return false;
         }
+        return DemoDatabase.prepareH2(dbDir, schema);
     }
 
     /** test-broker/conf/config.xml with the ports, bind address and the generated keystores filled in. */
@@ -410,8 +423,8 @@ public final class TestBroker implements AutoCloseable {
             XmlFiles.setText(database, "password", DemoDatabase.H2_PASSWORD);
             final List<Element> driver = XmlFiles.children(database, "driver-class");
             if (driver.isEmpty()) {
-                XmlFiles.insertAfter(XmlFiles.child(database, "password"), "driver-class", org.h2.Driver.class.getName(),
-                        " test broker: the H2 jar next to the extension's jar ");
+                XmlFiles.insertAfter(XmlFiles.child(database, "password"), "driver-class",
+                        org.h2.Driver.class.getName(), " test broker: the H2 jar next to the extension's jar ");
             } else {
                 XmlFiles.setText(database, "driver-class", org.h2.Driver.class.getName());
             }
@@ -448,7 +461,8 @@ public final class TestBroker implements AutoCloseable {
         final DemoAccounts.Account alice = DemoAccounts.ALICE;
         final String host = host();
         final StringBuilder out = new StringBuilder();
-        out.append("\n==== account-auth test broker is up (started in ").append(lastStartMillis()).append(" ms) ====\n");
+        out.append("\n==== account-auth test broker is up (started in ").append(lastStartMillis())
+                .append(" ms) ====\n");
         out.append(String.format("  MQTT            %s:%d%n", settings.bindAddress(), mqttPort));
         out.append(String.format("  MQTT over TLS   %s:%d   --cafile %s%n", settings.bindAddress(), tlsPort, ca));
         out.append(String.format("  WebSockets      ws://%s:%d/mqtt%n", host, websocketPort));
@@ -653,6 +667,16 @@ public final class TestBroker implements AutoCloseable {
             }
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot delete " + path, e);
+        }
+    }
+
+    private static void copyIfAbsent(final Path source, final Path target) {
+        try {
+            if (Files.isRegularFile(source) && !Files.exists(target)) {
+                Files.copy(source, target);
+            }
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

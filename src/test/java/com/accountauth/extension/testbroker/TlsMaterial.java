@@ -2,22 +2,32 @@ package com.accountauth.extension.testbroker;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
-import java.security.Key;
 import java.security.KeyStore;
+import java.security.KeyStoreException;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The test broker's TLS files, made once with the running JDK's keytool and kept in the data folder:
+ * The test broker's TLS files, made once with the running JDK's keytool (key pairs, the CA's signatures) and
+ * java.security.KeyStore (chains, truststore, PEM files), and kept in the data folder:
  * <ul>
  *     <li>{@code ca.pem}: a private CA (clients pass it as {@code --cafile}); its key stays in {@code ca.p12}</li>
  *     <li>{@code server.p12}: key and certificate for localhost / 127.0.0.1 signed by the CA (the listener's
@@ -94,76 +104,155 @@ public final class TlsMaterial {
         keytool("-genkeypair", "-keystore", caStore, "-alias", CA_ALIAS, "-keyalg", "RSA", "-keysize", "2048",
                 "-validity", CA_DAYS, "-dname", "CN=account-auth test-broker CA",
                 "-ext", "bc:c=ca:true", "-ext", "ku:c=keyCertSign,cRLSign");
-        keytool("-exportcert", "-rfc", "-keystore", caStore, "-alias", CA_ALIAS, "-file", caFile());
-        // the server's and the client's chains do not depend on each other: make them side by side
-        final CompletableFuture<Void> server = CompletableFuture.runAsync(() -> {
-            signedLeaf("server", "CN=localhost", serverKeystore(), "serverAuth", "digitalSignature,keyEncipherment",
-                    "san=dns:localhost,ip:127.0.0.1");
-        });
+        final X509Certificate ca = certificate(load(caStore), CA_ALIAS);
+        writePem(caFile(), "CERTIFICATE", encoded(ca));
+        final KeyStore trust = emptyStore();
+        setCertificate(trust, CA_ALIAS, ca);
+        store(trust, truststore());
+        // the server's and the client's key do not depend on each other: make them side by side
+        final ExecutorService executor = Executors.newFixedThreadPool(2);
+        final CompletableFuture<Void> server = CompletableFuture.runAsync(() -> signedLeaf("server", "CN=localhost",
+                serverKeystore(), ca, "serverAuth", "digitalSignature,keyEncipherment",
+                "san=dns:localhost,ip:127.0.0.1"), executor);
         final CompletableFuture<Void> client = CompletableFuture.runAsync(() -> {
-            signedLeaf("client", "CN=demo-client", clientKeystore(), "clientAuth", "digitalSignature", null);
-            keytool("-exportcert", "-rfc", "-keystore", clientKeystore(), "-alias", "client", "-file",
-                    clientCertFile());
-            writePrivateKeyPem(clientKeystore(), "client", clientKeyFile());
-        });
-        final CompletableFuture<Void> trust = CompletableFuture.runAsync(() -> keytool("-importcert", "-noprompt",
-                "-keystore", truststore(), "-alias", CA_ALIAS, "-file", caFile()));
+            final X509Certificate certificate = signedLeaf("client", "CN=demo-client", clientKeystore(), ca,
+                    "clientAuth", "digitalSignature", null);
+            writePem(clientCertFile(), "CERTIFICATE", encoded(certificate));
+            writePem(clientKeyFile(), "PRIVATE KEY", privateKey(clientKeystore(), "client").getEncoded());
+        }, executor);
         try {
-            CompletableFuture.allOf(server, client, trust).join();
+            CompletableFuture.allOf(server, client).join();
         } catch (final CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
+        } finally {
+            executor.shutdown();
         }
         return true;
     }
 
-    /** A key pair in {@code keystore} whose certificate is signed by the CA, with the CA as a trusted entry. */
-    private void signedLeaf(final String alias, final String dname, final Path keystore, final String eku,
-                            final String keyUsage, final String san) {
-        final Path caStore = folder.resolve("ca.p12");
+    /**
+     * A key pair in {@code keystore} whose certificate keytool's CA signs; the keystore then holds the key with the
+     * chain (leaf, CA). @return the leaf certificate
+     */
+    private X509Certificate signedLeaf(final String alias, final String dname, final Path keystore,
+                                       final X509Certificate ca, final String eku, final String keyUsage,
+                                       final String san) {
         final Path csr = folder.resolve(alias + ".csr");
         final Path crt = folder.resolve(alias + ".crt");
         keytool("-genkeypair", "-keystore", keystore, "-alias", alias, "-keyalg", "RSA", "-keysize", "2048",
                 "-validity", LEAF_DAYS, "-dname", dname);
         keytool("-certreq", "-keystore", keystore, "-alias", alias, "-file", csr);
-        final List<Object> gencert = new ArrayList<>(List.of("-gencert", "-rfc", "-keystore", caStore, "-alias",
-                CA_ALIAS, "-infile", csr, "-outfile", crt, "-validity", LEAF_DAYS, "-ext", "eku=" + eku, "-ext",
-                "ku=" + keyUsage));
+        final List<Object> gencert = new ArrayList<>(List.of("-gencert", "-rfc", "-keystore",
+                folder.resolve("ca.p12"), "-alias", CA_ALIAS, "-infile", csr, "-outfile", crt, "-validity", LEAF_DAYS,
+                "-ext", "eku=" + eku, "-ext", "ku=" + keyUsage));
         if (san != null) {
             gencert.addAll(List.of("-ext", san));
         }
         keytool(gencert.toArray());
-        // the reply is accepted once the keystore knows the CA that signed it
-        keytool("-importcert", "-noprompt", "-keystore", keystore, "-alias", CA_ALIAS, "-file", caFile());
-        keytool("-importcert", "-keystore", keystore, "-alias", alias, "-file", crt);
-        try {
+        try (InputStream in = Files.newInputStream(crt)) {
+            final X509Certificate leaf =
+                    (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+            final KeyStore store = load(keystore);
+            store.setKeyEntry(alias, store.getKey(alias, password.toCharArray()), password.toCharArray(),
+                    new Certificate[]{leaf, ca});
+            store(store, keystore);
             Files.delete(csr);
             Files.delete(crt);
+            return leaf;
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
+        } catch (final GeneralSecurityException e) {
+            throw new IllegalStateException("cannot store the signed certificate in " + keystore, e);
         }
     }
 
-    /** Writes the key of {@code alias} as unencrypted PKCS#8 PEM ("BEGIN PRIVATE KEY"), as OpenSSL/mosquitto read. */
-    private void writePrivateKeyPem(final Path keystore, final String alias, final Path target) {
+    private KeyStore load(final Path keystore) {
         try (InputStream in = Files.newInputStream(keystore)) {
             final KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(in, password.toCharArray());
-            final Key key = store.getKey(alias, password.toCharArray());
-            final String pem = "-----BEGIN PRIVATE KEY-----\n" +
-                    Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(
-                            key.getEncoded()) + "\n-----END PRIVATE KEY-----\n";
-            Files.writeString(target, pem, StandardCharsets.US_ASCII);
-            restrictToOwner(target);
+            return store;
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
+        } catch (final GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read " + keystore, e);
+        }
+    }
+
+    private static X509Certificate certificate(final KeyStore store, final String alias) {
+        try {
+            return (X509Certificate) store.getCertificate(alias);
+        } catch (final KeyStoreException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static KeyStore emptyStore() {
+        try {
+            final KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            return store;
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (final GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void setCertificate(final KeyStore store, final String alias, final Certificate certificate) {
+        try {
+            store.setCertificateEntry(alias, certificate);
+        } catch (final KeyStoreException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void store(final KeyStore store, final Path target) {
+        try (OutputStream out = Files.newOutputStream(target)) {
+            store.store(out, password.toCharArray());
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (final GeneralSecurityException e) {
+            throw new IllegalStateException("cannot write " + target, e);
+        }
+    }
+
+    private PrivateKey privateKey(final Path keystore, final String alias) {
+        try {
+            return (PrivateKey) load(keystore).getKey(alias, password.toCharArray());
         } catch (final GeneralSecurityException e) {
             throw new IllegalStateException("cannot read the key of " + alias + " from " + keystore, e);
         }
     }
 
+    private static byte[] encoded(final Certificate certificate) {
+        try {
+            return certificate.getEncoded();
+        } catch (final CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Writes DER bytes as PEM. A "PRIVATE KEY" is PKCS#8, unencrypted, as OpenSSL (and so mosquitto) reads it; that
+     * file is made readable by its owner only.
+     */
+    private static void writePem(final Path target, final String type, final byte[] der) {
+        final String pem = "-----BEGIN " + type + "-----\n" +
+                Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der) +
+                "\n-----END " + type + "-----\n";
+        try {
+            Files.writeString(target, pem, StandardCharsets.US_ASCII);
+            if (type.contains("PRIVATE")) {
+                restrictToOwner(target);
+            }
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static void restrictToOwner(final Path file) throws IOException {
         try {
-            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         } catch (final UnsupportedOperationException ignored) {
             // not a POSIX file system
         }
