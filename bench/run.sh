@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# The account-auth benchmark: a private MariaDB seeded with N devices and N/2 users (default N = 10000), the test
+# broker with the extension and the same HiveMQ with an allow-all authenticator (each in its own JVM, both up, the
+# compared measurements alternating between them), driven by real MQTT 5 clients over loopback. Prints one table (both
+# brokers side by side, the ratios, the bars) and writes it with the machine's details to bench/results-<date>.md;
+# broker logs, heap histograms and JFR profiles (-Dbench.jfr=true) go to target/bench-<time>/.
+#   bench/run.sh [N]     N = 10000 takes about 14 minutes on 2 cores (9 of them the cold storm: 15,000 bcrypt checks);
+#                        bench/run.sh 1000 is a quick check (about 4 minutes)
+# Needs JDK 17, Maven and the mariadb-server package (like the integration tests), and a quiet machine: it reports
+# how much CPU other processes took during each measured phase and warns when it was over 10%.
+# Knobs, as JVM properties in BENCH_JAVA_OPTS (defaults in brackets): -Dbench.warmInFlight [200]
+# -Dbench.coldInFlight [100] -Dbench.warmupStorms [2] -Dbench.warmRounds [3] -Dbench.qosDevices [500]
+# -Dbench.qosMessages [100000] -Dbench.qosWarmup [30000] -Dbench.qosInFlight [500] -Dbench.brokerHeapMb [1024 + N/5]
+# -Dbench.jfr=true (a JFR recording of the broker per measured phase); BENCH_BROKER_JVM_OPTS adds broker JVM options.
+set -euo pipefail
+
+project="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$project"
+
+n="${1:-10000}"
+if ! [[ "$n" =~ ^[0-9]+$ ]] || [ "$n" -lt 4 ]; then
+    echo "usage: bench/run.sh [N]   (N devices and N/2 users, N >= 4; default 10000)" >&2
+    exit 2
+fi
+
+# every client is a socket in the driver's JVM, and its peer one in the broker's: raise the open-files limit if we may
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+mvn_quiet=(mvn -q -B)
+main_class=target/test-classes/com/accountauth/extension/bench/Benchmark.class
+classpath_file=target/bench.classpath
+
+newest_zip() {
+    ls -t target/account-auth-*.zip 2>/dev/null | head -n 1 || true
+}
+
+# 1. the extension ZIP, rebuilt when missing or older than anything it is built from
+zip="$(newest_zip)"
+if [ -z "$zip" ] || [ -n "$(find pom.xml hivemq-extension.xml conf src/main src/assembly -newer "$zip" -print -quit)" ]; then
+    echo "bench: building the extension (mvn -q -B -DskipTests package) ..."
+    "${mvn_quiet[@]}" -DskipTests package
+    zip="$(newest_zip)"
+fi
+
+# 2. the benchmark (test sources), recompiled when a test source is newer
+if [ ! -f "$main_class" ] || [ -n "$(find pom.xml src/test -newer "$main_class" -print -quit)" ]; then
+    echo "bench: compiling the benchmark (mvn -q -B test-compile) ..."
+    "${mvn_quiet[@]}" test-compile
+fi
+
+# 3. the test class path (HiveMQ CE embedded, MQTT client, MySQL driver, jBCrypt, ...), once per pom.xml change
+if [ ! -s "$classpath_file" ] || [ pom.xml -nt "$classpath_file" ]; then
+    echo "bench: resolving the class path (mvn dependency:build-classpath) ..."
+    "${mvn_quiet[@]}" org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
+        -Dmdep.includeScope=test -Dmdep.outputFile="$classpath_file"
+fi
+
+java="java"
+if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
+    java="$JAVA_HOME/bin/java"
+fi
+
+# the driver's heap holds the MQTT clients; each broker JVM gets its own heap (-Dbench.brokerHeapMb)
+driver_heap_mb=$(( 512 + n / 8 ))
+
+# shellcheck disable=SC2086
+exec "$java" \
+    --add-opens java.base/java.lang=ALL-UNNAMED \
+    --add-opens java.base/java.nio=ALL-UNNAMED \
+    --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
+    --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED \
+    --add-exports java.base/jdk.internal.misc=ALL-UNNAMED \
+    -Xms${driver_heap_mb}m -Xmx${driver_heap_mb}m \
+    -Daccountauth.basedir="$project" \
+    -Daccountauth.zip="$project/$zip" \
+    ${BENCH_JAVA_OPTS:-} \
+    -cp "target/test-classes:$(cat "$classpath_file")" \
+    com.accountauth.extension.bench.Benchmark "$n"

@@ -1,0 +1,245 @@
+package com.accountauth.extension.bench;
+
+import com.accountauth.extension.testsupport.MariaDbServer;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Seeds the private MariaDB with the population (batched multi-row INSERTs) and counts the statements the extension
+ * runs, exactly, from MariaDB's general query log (log_output=TABLE, read as root; only rows of the extension's DB
+ * user 'app' are counted, and each is classified by the query it is in config.xml).
+ */
+final class BenchDatabase implements AutoCloseable {
+
+    private static final int BATCH = 1000;
+
+    private final Connection root;
+    private String logMark = "1970-01-01 00:00:00.000000";
+
+    BenchDatabase(final MariaDbServer server) throws SQLException {
+        this.root = server.rootConnection();
+    }
+
+    void seed(final Population population, final String deviceHash, final String userHash) throws SQLException {
+        final List<Population.User> accounts = new ArrayList<>(population.users);
+        accounts.add(population.crowd);
+        insertRows("INSERT INTO devices (id, mac, uid, vendor, model, password_hash) VALUES ", population.devices,
+                d -> List.of(d.id(), q(d.mac()), q(d.uid()), q(Population.VENDOR), q(Population.MODEL),
+                        q(deviceHash)));
+        insertRows("INSERT INTO accounts (id, email, password_hash, role) VALUES ", accounts,
+                u -> List.of(u.id(), q(u.email()), q(userHash), q("user")));
+        final List<Object[]> pairings = new ArrayList<>();
+        for (final Population.User user : population.users) {
+            user.devices().forEach(d -> pairings.add(new Object[]{user.id(), d.id(), "owner"}));
+        }
+        population.crowd.devices().forEach(d -> pairings.add(new Object[]{population.crowd.id(), d.id(), "viewer"}));
+        insertRows("INSERT INTO pairings (account_id, device_id, role) VALUES ", pairings,
+                p -> List.of(p[0], p[1], q((String) p[2])));
+        // as after a restart: every client id of the storms was bound to its principal on an earlier connect
+        insertRows("INSERT INTO client_ids (client_id, device_id) VALUES ", population.devices,
+                d -> List.of(q(d.clientId()), d.id()));
+        insertRows("INSERT INTO client_ids (client_id, account_id) VALUES ", population.users,
+                u -> List.of(q(u.clientId()), u.id()));
+    }
+
+    private <T> void insertRows(final String prefix, final List<T> rows, final java.util.function.Function<T,
+            List<Object>> values) throws SQLException {
+        try (Statement statement = root.createStatement()) {
+            for (int from = 0; from < rows.size(); from += BATCH) {
+                final StringBuilder sql = new StringBuilder(prefix);
+                for (int i = from; i < Math.min(rows.size(), from + BATCH); i++) {
+                    sql.append(i == from ? "(" : ",(");
+                    final List<Object> row = values.apply(rows.get(i));
+                    for (int c = 0; c < row.size(); c++) {
+                        sql.append(c == 0 ? "" : ",").append(row.get(c));
+                    }
+                    sql.append(')');
+                }
+                statement.executeUpdate(sql.toString());
+            }
+        }
+    }
+
+    /** A generated value as an SQL literal (our own values: letters, digits and {@code @.:$/-} only). */
+    private static String q(final String value) {
+        if (!value.matches("[A-Za-z0-9@.:$/_-]*")) {
+            throw new IllegalArgumentException("unexpected character in " + value);
+        }
+        return "'" + value + "'";
+    }
+
+    long count(final String table) throws SQLException {
+        try (Statement statement = root.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    String version() throws SQLException {
+        try (Statement statement = root.createStatement(); ResultSet rs = statement.executeQuery("SELECT VERSION()")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /** Starts logging every statement to mysql.general_log, empty. */
+    void startStatementLog() throws SQLException {
+        try (Statement statement = root.createStatement()) {
+            statement.execute("SET GLOBAL log_output = 'TABLE'");
+            statement.execute("SET GLOBAL general_log = 'ON'");
+            statement.execute("TRUNCATE TABLE mysql.general_log");
+        }
+    }
+
+    /** The extension's statements logged since the last call (or the start of the log). */
+    List<String> takeStatements() throws SQLException {
+        final List<String> statements = new ArrayList<>();
+        try (PreparedStatement statement = root.prepareStatement("SELECT argument, " +
+                "DATE_FORMAT(event_time, '%Y-%m-%d %H:%i:%s.%f') FROM mysql.general_log " +
+                "WHERE command_type = 'Query' AND user_host LIKE 'app[%' AND event_time > ? ORDER BY event_time")) {
+            statement.setString(1, logMark);
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    statements.add(rs.getString(1));
+                    logMark = rs.getString(2);
+                }
+            }
+        }
+        return statements;
+    }
+
+    void stopStatementLog() throws SQLException {
+        try (Statement statement = root.createStatement()) {
+            statement.execute("SET GLOBAL general_log = 'OFF'");
+        }
+    }
+
+    @Override
+    public void close() throws SQLException {
+        root.close();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /** Statement kinds, by the config.xml query they come from. */
+    enum Kind {
+        DEVICE_BY_MAC("device-by-mac"),
+        ACCOUNT_BY_EMAIL("account-by-email"),
+        PAIRED_DEVICES("devices-paired-to-account"),
+        BIND_CLIENT_ID("bind-client-id (INSERT IGNORE)"),
+        CLIENT_ID_OWNER("client-id-owner"),
+        BY_ID("device-by-id / account-by-id (live changes)"),
+        CHANGE_FEED("change feed poll"),
+        OTHER("other (driver/pool)");
+
+        final String label;
+
+        Kind(final String label) {
+            this.label = label;
+        }
+
+        static Kind of(final String sql) {
+            final String s = sql.toLowerCase(Locale.ROOT).replaceAll("\\s+", " ");
+            if (s.contains("account_changes")) {
+                return CHANGE_FEED;
+            }
+            if (s.contains("from devices where mac")) {
+                return DEVICE_BY_MAC;
+            }
+            if (s.contains("from accounts where email")) {
+                return ACCOUNT_BY_EMAIL;
+            }
+            if (s.contains("from pairings p join devices")) {
+                return PAIRED_DEVICES;
+            }
+            if (s.contains("insert ignore into client_ids")) {
+                return BIND_CLIENT_ID;
+            }
+            if (s.contains("from client_ids where client_id")) {
+                return CLIENT_ID_OWNER;
+            }
+            if (s.contains("from devices where id") || s.contains("from accounts where id")) {
+                return BY_ID;
+            }
+            return OTHER;
+        }
+
+        boolean principalLoad() {
+            return this == DEVICE_BY_MAC || this == ACCOUNT_BY_EMAIL || this == PAIRED_DEVICES || this == BY_ID;
+        }
+
+        boolean clientId() {
+            return this == BIND_CLIENT_ID || this == CLIENT_ID_OWNER;
+        }
+    }
+
+    /** Counted statements of one window. */
+    record Counts(Map<Kind, Long> byKind, List<String> otherSamples) {
+
+        static Counts of(final List<String> statements) {
+            final Map<Kind, Long> byKind = new LinkedHashMap<>();
+            for (final Kind kind : Kind.values()) {
+                byKind.put(kind, 0L);
+            }
+            final List<String> other = new ArrayList<>();
+            for (final String sql : statements) {
+                final Kind kind = Kind.of(sql);
+                byKind.merge(kind, 1L, Long::sum);
+                if (kind == Kind.OTHER && other.size() < 5) {
+                    other.add(sql.length() > 120 ? sql.substring(0, 120) + "..." : sql);
+                }
+            }
+            return new Counts(byKind, other);
+        }
+
+        Counts plus(final Counts other) {
+            final Map<Kind, Long> sum = new LinkedHashMap<>(byKind);
+            other.byKind.forEach((k, v) -> sum.merge(k, v, Long::sum));
+            final List<String> samples = new ArrayList<>(otherSamples);
+            other.otherSamples.stream().limit(Math.max(0, 5 - samples.size())).forEach(samples::add);
+            return new Counts(sum, samples);
+        }
+
+        long principalLoads() {
+            return sum(Kind::principalLoad);
+        }
+
+        long clientIdStatements() {
+            return sum(Kind::clientId);
+        }
+
+        long other() {
+            return byKind.get(Kind.OTHER);
+        }
+
+        /** Everything except the change feed's polls. */
+        long perConnectTotal() {
+            return sum(kind -> kind != Kind.CHANGE_FEED);
+        }
+
+        private long sum(final java.util.function.Predicate<Kind> which) {
+            return byKind.entrySet().stream().filter(e -> which.test(e.getKey())).mapToLong(Map.Entry::getValue)
+                    .sum();
+        }
+
+        String describe() {
+            final StringBuilder out = new StringBuilder();
+            byKind.forEach((kind, count) -> {
+                if (count > 0) {
+                    out.append(out.length() == 0 ? "" : ", ").append(kind.label).append(' ').append(count);
+                }
+            });
+            return out.length() == 0 ? "none" : out.toString();
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package com.accountauth.extension.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The benchmark's principals: N devices and N/2 users, user j owning devices 2j and 2j+1, plus one "crowd" user (a
+ * viewer of devices 0 and 1) that stays unconnected until the "100 clients of one account" scenario. Every principal
+ * has one client id, bound to it in the DB before the broker starts (as after a restart).
+ */
+final class Population {
+
+    static final String VENDOR = "orbweb";
+    static final String MODEL = "ipcam";
+    static final String DEVICE_PASSWORD = "bench-device-pass";
+    static final String USER_PASSWORD = "bench-user-pass";
+    static final String CROWD_EMAIL = "crowd@bench.example";
+
+    /** A device: row id = index + 1. */
+    record Device(int index, String mac, String uid, String clientId) {
+
+        long id() {
+            return index + 1L;
+        }
+
+        String topic(final String event) {
+            return "/" + VENDOR + "/" + MODEL + "/" + event + "/" + uid;
+        }
+
+        /** What account-auth subscribes a device's session to (its command topics). */
+        List<String> autoSubscriptions() {
+            return List.of(topic("command"), topic("command") + "/#");
+        }
+
+        /** What a paired user's session is subscribed to for this device. */
+        List<String> pairedSubscriptions() {
+            return List.of(topic("+"), topic("+") + "/#");
+        }
+    }
+
+    /** A user: row id = index + 1. */
+    record User(int index, String email, String clientId, List<Device> devices) {
+
+        long id() {
+            return index + 1L;
+        }
+
+        List<String> autoSubscriptions() {
+            final List<String> filters = new ArrayList<>();
+            devices.forEach(device -> filters.addAll(device.pairedSubscriptions()));
+            return filters;
+        }
+    }
+
+    /** One MQTT client of the storms: a device or a user. */
+    record Login(String clientId, String username, String password, List<String> autoSubscriptions) {
+    }
+
+    final List<Device> devices;
+    final List<User> users;
+    final User crowd;
+
+    Population(final int n) {
+        final List<Device> d = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            final String hex = String.format("%06X", i);
+            final String mac = "02:BE:00:" + hex.substring(0, 2) + ":" + hex.substring(2, 4) + ":" + hex.substring(4);
+            d.add(new Device(i, mac, String.format("BENCH%015d", i), String.format("dev-%06d", i)));
+        }
+        final List<User> u = new ArrayList<>(n / 2);
+        for (int j = 0; j < n / 2; j++) {
+            u.add(new User(j, String.format("user%06d@bench.example", j), String.format("usr-%06d", j),
+                    List.of(d.get(2 * j), d.get(2 * j + 1))));
+        }
+        devices = List.copyOf(d);
+        users = List.copyOf(u);
+        crowd = new User(users.size(), CROWD_EMAIL, "crowd", List.of(d.get(0), d.get(1)));
+    }
+
+    /** Every device and user, interleaved as they would reconnect: device 2j, device 2j+1, user j. */
+    List<Login> everyone() {
+        final List<Login> logins = new ArrayList<>(devices.size() + users.size());
+        for (int i = 0; i < devices.size(); i++) {
+            logins.add(login(devices.get(i)));
+            if (i % 2 == 1) {
+                logins.add(login(users.get(i / 2)));
+            }
+        }
+        return logins;
+    }
+
+    static Login login(final Device device) {
+        return new Login(device.clientId(), device.mac(), DEVICE_PASSWORD, device.autoSubscriptions());
+    }
+
+    static Login login(final User user) {
+        return new Login(user.clientId(), user.email(), USER_PASSWORD, user.autoSubscriptions());
+    }
+}
