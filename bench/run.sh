@@ -26,53 +26,18 @@ fi
 # every client is a socket in the driver's JVM, and its peer one in the broker's: raise the open-files limit if we may
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
-mvn_quiet=(mvn -q -B)
-main_class=target/test-classes/com/accountauth/extension/bench/Benchmark.class
-classpath_file=target/bench.classpath
-
-newest_zip() {
-    ls -t target/account-auth-*.zip 2>/dev/null | head -n 1 || true
-}
-
-# 1. the extension ZIP, rebuilt when missing or older than anything it is built from
-zip="$(newest_zip)"
-if [ -z "$zip" ] || [ -n "$(find pom.xml hivemq-extension.xml conf src/main src/assembly -newer "$zip" -print -quit)" ]; then
-    echo "bench: building the extension (mvn -q -B -DskipTests package) ..."
-    "${mvn_quiet[@]}" -DskipTests package
-    zip="$(newest_zip)"
-fi
-
-# 2. the benchmark (test sources), recompiled when a test source is newer
-if [ ! -f "$main_class" ] || [ -n "$(find pom.xml src/test -newer "$main_class" -print -quit)" ]; then
-    echo "bench: compiling the benchmark (mvn -q -B test-compile) ..."
-    "${mvn_quiet[@]}" test-compile
-fi
-
-# 3. the test class path (HiveMQ CE embedded, MQTT client, MySQL driver, jBCrypt, ...), once per pom.xml change
-if [ ! -s "$classpath_file" ] || [ pom.xml -nt "$classpath_file" ]; then
-    echo "bench: resolving the class path (mvn dependency:build-classpath) ..."
-    "${mvn_quiet[@]}" org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
-        -Dmdep.includeScope=test -Dmdep.outputFile="$classpath_file"
-fi
-
-java="java"
-if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
-    java="$JAVA_HOME/bin/java"
-fi
+# shellcheck source=test-broker/prepare.sh
+. test-broker/prepare.sh
+prepare_test_classes "bench" target/test-classes/com/accountauth/extension/bench/Benchmark.class
 
 # the driver's heap holds the MQTT clients; each broker JVM gets its own heap (-Dbench.brokerHeapMb)
 driver_heap_mb=$(( 512 + n / 8 ))
 
 # shellcheck disable=SC2086
-exec "$java" \
-    --add-opens java.base/java.lang=ALL-UNNAMED \
-    --add-opens java.base/java.nio=ALL-UNNAMED \
-    --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
-    --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED \
-    --add-exports java.base/jdk.internal.misc=ALL-UNNAMED \
+exec "$java" "${jvm_access[@]}" \
     -Xms${driver_heap_mb}m -Xmx${driver_heap_mb}m \
     -Daccountauth.basedir="$project" \
     -Daccountauth.zip="$project/$zip" \
     ${BENCH_JAVA_OPTS:-} \
-    -cp "target/test-classes:$(cat "$classpath_file")" \
+    -cp "$classpath" \
     com.accountauth.extension.bench.Benchmark "$n"
