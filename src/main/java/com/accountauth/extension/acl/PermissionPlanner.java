@@ -1,5 +1,6 @@
 package com.accountauth.extension.acl;
 
+import com.accountauth.extension.util.LogSafe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,8 +65,8 @@ public final class PermissionPlanner {
             }
             final Optional<PairingRole> role = PairingRole.parse(paired.role());
             if (role.isEmpty()) {
-                log.warn("account-auth: pairing with device uid '{}' has unknown role '{}', granting nothing for it",
-                        paired.device().uid(), paired.role());
+                log.warn("account-auth: pairing with device uid {} has unknown role {}, granting nothing for it",
+                        LogSafe.of(paired.device().uid()), LogSafe.of(paired.role()));
                 continue;
             }
             add(templates.pairedDevice(), paired.device(), publish, subscribe);
@@ -101,24 +102,9 @@ public final class PermissionPlanner {
                 }
             } else {
                 // a DB value with '/', '+', '#' or a control character would widen the permission: drop it
-                log.warn("account-auth: permission '{}' dropped for device uid '{}': a DB value is missing or holds " +
-                        "'/', '+', '#' or a control character", template, printable(device.uid()));
+                log.warn("account-auth: permission '{}' dropped for device uid {}: a DB value is missing or holds " +
+                        "'/', '+', '#' or a control character", template, LogSafe.of(device.uid()));
             }
         }
-    }
-
-    private static String printable(final String value) {
-        if (value == null) {
-            return "<null>";
-        }
-        final StringBuilder out = new StringBuilder();
-        value.codePoints().limit(64).forEach(cp -> {
-            if (Character.isISOControl(cp)) {
-                out.append(String.format("\\u%04x", cp));
-            } else {
-                out.appendCodePoint(cp);
-            }
-        });
-        return out.toString();
     }
 }

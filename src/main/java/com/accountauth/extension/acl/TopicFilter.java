@@ -1,6 +1,5 @@
 package com.accountauth.extension.acl;
 
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -136,11 +135,6 @@ public final class TopicFilter {
             }
         }
         return i == theirs.length;
-    }
-
-    /** The levels, for tests and diagnostics. */
-    public List<String> levels() {
-        return List.of(text.split("/", -1));
     }
 
     @Override

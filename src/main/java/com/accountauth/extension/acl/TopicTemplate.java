@@ -92,11 +92,6 @@ public final class TopicTemplate {
         return true;
     }
 
-    /** True when the template has no placeholders. */
-    public boolean isConstant() {
-        return names.isEmpty();
-    }
-
     @Override
     public String toString() {
         return text;

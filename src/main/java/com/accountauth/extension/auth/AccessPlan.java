@@ -12,6 +12,9 @@ import java.util.Set;
  */
 public record AccessPlan(Permissions permissions, List<TopicFilter> autoSubscriptions, Set<Long> pairedDeviceIds) {
 
+    /** Nothing allowed, nothing subscribed. */
+    public static final AccessPlan NONE = new AccessPlan(Permissions.NONE, List.of(), Set.of());
+
     public AccessPlan {
         autoSubscriptions = List.copyOf(autoSubscriptions);
         pairedDeviceIds = Set.copyOf(pairedDeviceIds);

@@ -56,11 +56,6 @@ public final class ConnectedClients {
         return affected;
     }
 
-    /** Number of grants held, for tests and metrics. */
-    public int size() {
-        return byClientId.size();
-    }
-
     /** What one connection was granted. */
     public static final class Grant {
 

@@ -9,6 +9,7 @@ import com.accountauth.extension.identity.LoginName;
 import com.accountauth.extension.identity.PasswordVerifier;
 import com.accountauth.extension.identity.Principal;
 import com.accountauth.extension.identity.UsernameParser;
+import com.accountauth.extension.util.LogSafe;
 
 import java.util.Map;
 import java.util.Optional;

@@ -10,6 +10,7 @@ import com.accountauth.extension.db.AccountStoreUnavailableException;
 import com.accountauth.extension.db.DeviceRow;
 import com.accountauth.extension.identity.LoginName;
 import com.accountauth.extension.identity.Principal;
+import com.accountauth.extension.util.LogSafe;
 
 import java.util.List;
 import java.util.Locale;
@@ -45,7 +46,7 @@ public final class PrincipalLoader {
     /** What the principal may do now (reads its pairings for a user). */
     public AccessPlan plan(final PrincipalRecord record) throws AccountStoreUnavailableException {
         if (record.roleProblem().isPresent()) {
-            return new AccessPlan(Permissions.NONE, List.of(), Set.of());
+            return AccessPlan.NONE;
         }
         return switch (record.principal().kind()) {
             case DEVICE -> {

@@ -84,7 +84,7 @@ public final class AccessRefresher {
         for (final ConnectedClients.Grant grant : grants) {
             log.info("account-auth: disconnecting client '{}' with {}: {}", grant.clientId(), code, why);
             // nothing may be done in its name from now on, even before the DISCONNECT is out
-            grant.updatePlan(new AccessPlan(com.accountauth.extension.acl.Permissions.NONE, List.of(), Set.of()));
+            grant.updatePlan(AccessPlan.NONE);
             Services.clientService().disconnectClient(grant.clientId(), false, code, null);
         }
     }

@@ -1,14 +1,15 @@
-package com.accountauth.extension.auth;
+package com.accountauth.extension.util;
 
 /** Makes client-supplied text safe for one log line: control characters escaped, length capped. */
-final class LogSafe {
+public final class LogSafe {
 
     private static final int MAX = 80;
 
     private LogSafe() {
     }
 
-    static String of(final String value) {
+    /** The value in quotes, printable, at most 80 code points; {@code <none>} for null. */
+    public static String of(final String value) {
         if (value == null) {
             return "<none>";
         }
