@@ -7,7 +7,6 @@ import com.accountauth.extension.auth.ConnectedClients;
 import com.accountauth.extension.auth.CredentialChecker;
 import com.accountauth.extension.auth.GrantReleasingListener;
 import com.accountauth.extension.auth.PrincipalLoader;
-import com.accountauth.extension.auth.TopicAuthorizer;
 import com.accountauth.extension.cache.AccessCaches;
 import com.accountauth.extension.config.AccountAuthConfig;
 import com.accountauth.extension.config.ConfigLoader;
@@ -17,6 +16,7 @@ import com.accountauth.extension.db.DataSourceFactory;
 import com.accountauth.extension.identity.PasswordVerifier;
 import com.accountauth.extension.sync.AccessRefresher;
 import com.accountauth.extension.sync.ChangeFeed;
+import com.accountauth.extension.sync.OutboundTopicGuard;
 import com.accountauth.extension.sync.SessionInitializer;
 import com.accountauth.extension.sync.SessionSubscriptions;
 import com.hivemq.extension.sdk.api.ExtensionMain;
@@ -33,7 +33,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Wiring only: config, then pool, repository, loader and verifier, then the authenticator and authorizers, then the
+ * Wiring only: config, then pool, repository, loader and verifier, then the authenticator, then the
  * session initializer and the change feed.
  */
 public final class AccountAuthMain implements ExtensionMain {
@@ -74,16 +74,18 @@ public final class AccountAuthMain implements ExtensionMain {
 
         final AccountAuthenticator authenticator = new AccountAuthenticator(checker, workers, clients,
                 Duration.ofMillis(config.authentication().timeoutMillis()));
-        final TopicAuthorizer authorizer = new TopicAuthorizer(clients);
+        // no authorizer: the authenticator gives each connection its permissions as default permissions, which
+        // HiveMQ checks inline; an authorizer would cost a task hand-off for every PUBLISH of every client
         Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
-        Services.securityRegistry().setAuthorizerProvider(providerInput -> authorizer);
         final GrantReleasingListener releaser = new GrantReleasingListener(clients);
         Services.eventRegistry().setClientLifecycleEventListener(providerInput -> releaser);
 
         final SessionSubscriptions subscriptions = new SessionSubscriptions();
-        Services.initializerRegistry().setClientInitializer(new SessionInitializer(clients, subscriptions));
+        final OutboundTopicGuard guard = new OutboundTopicGuard(clients);
+        Services.initializerRegistry().setClientInitializer(new SessionInitializer(clients, subscriptions, guard));
         if (config.liveChanges().enabled()) {
-            changeFeed = new ChangeFeed(repository, caches, new AccessRefresher(clients, loader, subscriptions),
+            changeFeed = new ChangeFeed(repository, caches,
+                    new AccessRefresher(clients, loader, subscriptions, guard),
                     config.liveChanges().pollIntervalMillis());
             changeFeed.start();
         }

@@ -1,5 +1,6 @@
 package com.accountauth.extension.acl;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -27,6 +28,43 @@ public record Permissions(List<TopicFilter> publish, List<TopicFilter> subscribe
         }).toList();
     }
 
+    /**
+     * The same permissions as the fewest filters: a filter covered by another of the same list is left out (its
+     * topics are allowed anyway), and a filter in both lists appears once, allowing both. Every PUBLISH and SUBSCRIBE
+     * is checked against this list, so a shorter one is a faster check and less heap per client.
+     */
+    public List<TopicGrant> topicGrants() {
+        final List<TopicFilter> publishOnly = withoutCovered(publish);
+        final List<TopicFilter> subscribeOnly = withoutCovered(subscribe);
+        final List<TopicGrant> grants = new ArrayList<>(publishOnly.size() + subscribeOnly.size());
+        for (final TopicFilter filter : publishOnly) {
+            grants.add(new TopicGrant(filter, true, subscribeOnly.contains(filter)));
+        }
+        for (final TopicFilter filter : subscribeOnly) {
+            if (!publishOnly.contains(filter)) {
+                grants.add(new TopicGrant(filter, false, true));
+            }
+        }
+        return List.copyOf(grants);
+    }
+
+    private static List<TopicFilter> withoutCovered(final List<TopicFilter> filters) {
+        final List<TopicFilter> kept = new ArrayList<>(filters.size());
+        for (int i = 0; i < filters.size(); i++) {
+            final TopicFilter candidate = filters.get(i);
+            boolean covered = false;
+            for (int j = 0; j < filters.size() && !covered; j++) {
+                final TopicFilter other = filters.get(j);
+                // of two equal filters the first is kept
+                covered = j != i && other.covers(candidate) && (!candidate.covers(other) || j < i);
+            }
+            if (!covered) {
+                kept.add(candidate);
+            }
+        }
+        return kept;
+    }
+
     /** True when the client may publish to the topic name (also for Will and retained messages). */
     public boolean allowsPublish(final String topicName) {
         return anyMatches(publish, topicName);
@@ -35,6 +73,16 @@ public record Permissions(List<TopicFilter> publish, List<TopicFilter> subscribe
     /** True when a message on this topic may be delivered to the client: a subscribe permission matches it. */
     public boolean allowsReceive(final String topicName) {
         return anyMatches(subscribe, topicName);
+    }
+
+    /** True when every subscription {@code other} allows is allowed here too: nothing was taken away. */
+    public boolean allowsEverySubscriptionOf(final Permissions other) {
+        for (final TopicFilter filter : other.subscribe) {
+            if (!allowsSubscribe(filter.toString())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean anyMatches(final List<TopicFilter> filters, final String topicName) {

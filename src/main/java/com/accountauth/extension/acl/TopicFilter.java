@@ -3,7 +3,7 @@ package com.accountauth.extension.acl;
 import java.util.Optional;
 
 /**
- * A validated MQTT topic filter (or topic name), with the two questions the authorizers ask:
+ * A validated MQTT topic filter (or topic name), with the two questions permissions ask:
  * does it match a topic name, and does it cover every topic another filter can match.
  */
 public final class TopicFilter {

@@ -1,16 +1,12 @@
 package com.accountauth.extension.auth;
 
-import com.accountauth.extension.acl.TopicFilter;
 import com.accountauth.extension.identity.Principal;
 import com.hivemq.extension.sdk.api.async.Async;
 import com.hivemq.extension.sdk.api.async.TimeoutFallback;
 import com.hivemq.extension.sdk.api.auth.SimpleAuthenticator;
 import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthInput;
 import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthOutput;
-import com.hivemq.extension.sdk.api.auth.parameter.TopicPermission;
-import com.hivemq.extension.sdk.api.packets.auth.DefaultAuthorizationBehaviour;
 import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
-import com.hivemq.extension.sdk.api.services.builder.Builders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,9 +42,8 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
         final String clientId = input.getClientInformation().getClientId();
         final Optional<String> username = input.getConnectPacket().getUserName();
         final byte[] password = copyPassword(input.getConnectPacket().getPassword());
-        // our authorizers decide every PUBLISH and SUBSCRIBE; should they ever not, an empty list must mean deny
-        output.getDefaultPermissions().clear();
-        output.getDefaultPermissions().setDefaultBehaviour(DefaultAuthorizationBehaviour.DENY);
+        // the broker checks every PUBLISH, Will and SUBSCRIBE against these: what is not listed is denied
+        BrokerPermissions.denyAll(output.getDefaultPermissions());
 
         // a reconnect whose every fact is cached is decided here, without a thread hop: nothing here blocks
         final Optional<Verdict> cached = checker.checkWithoutBlocking(username, password, clientId);
@@ -103,15 +98,7 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
         final Verdict.Granted granted = (Verdict.Granted) verdict;
         final Principal principal = granted.record().principal();
         final ConnectedClients.Grant grant = clients.register(clientId, granted.record(), granted.plan(),
-                input.getConnectPacket().getCleanStart());
-        if (input.getConnectPacket().getWillPublish().isPresent()) {
-            // HiveMQ checks a Will against the default permissions alone once a client initializer is registered
-            for (final TopicFilter filter : granted.plan().permissions().publish()) {
-                output.getDefaultPermissions().add(Builders.topicPermission().topicFilter(filter.toString())
-                        .activity(TopicPermission.MqttActivity.PUBLISH).type(TopicPermission.PermissionType.ALLOW)
-                        .build());
-            }
-        }
+                input.getConnectPacket().getCleanStart(), output.getDefaultPermissions());
         input.getConnectionInformation().getConnectionAttributeStore()
                 .put(ConnectedClients.TOKEN_ATTRIBUTE, ByteBuffer.allocate(Long.BYTES).putLong(0, grant.token()));
         log.debug("account-auth: client '{}' authenticated as {} with {} publish and {} subscribe permissions",

@@ -203,6 +203,13 @@ public final class ConfigLoader {
         final boolean given = section.exists();
         final List<String> publish = given ? section.texts("publish") : defaults.publish();
         final List<String> subscribe = given ? section.texts("subscribe") : defaults.subscribe();
+        for (final String text : subscribe) {
+            if (text.equals("+") || text.endsWith("/+")) {
+                // HiveMQ's permission check lets '#' through where a permission's last level is '+'
+                problems.add(section.path("subscribe") + ": '" + text + "' ends in '+', which would also allow a " +
+                        "subscription to '#' in its place; end it in '/#' or name its last level");
+            }
+        }
         return new TemplateSet(parseTemplates(section, "publish", publish, placeholders, problems),
                 parseTemplates(section, "subscribe", subscribe, placeholders, problems));
     }

@@ -27,12 +27,14 @@ public final class AccessRefresher {
     private final ConnectedClients clients;
     private final PrincipalLoader loader;
     private final SessionSubscriptions subscriptions;
+    private final OutboundTopicGuard guard;
 
     public AccessRefresher(final ConnectedClients clients, final PrincipalLoader loader,
-                           final SessionSubscriptions subscriptions) {
+                           final SessionSubscriptions subscriptions, final OutboundTopicGuard guard) {
         this.clients = clients;
         this.loader = loader;
         this.subscriptions = subscriptions;
+        this.guard = guard;
     }
 
     /**
@@ -71,7 +73,12 @@ public final class AccessRefresher {
                         principal + " changed its password");
                 continue;
             }
+            final AccessPlan previous = grant.plan();
             grant.updatePlan(plan);
+            if (!plan.permissions().allowsEverySubscriptionOf(previous.permissions())) {
+                // messages already queued for a subscription that goes must not be delivered after all
+                grant.guardOutbound(guard);
+            }
             subscriptions.apply(grant.clientId(), plan);
         }
         log.info("account-auth: access of {} updated for {} connected client(s): {} publish and {} subscribe " +
@@ -85,6 +92,7 @@ public final class AccessRefresher {
             log.info("account-auth: disconnecting client '{}' with {}: {}", grant.clientId(), code, why);
             // nothing may be done in its name from now on, even before the DISCONNECT is out
             grant.updatePlan(AccessPlan.NONE);
+            grant.guardOutbound(guard);
             Services.clientService().disconnectClient(grant.clientId(), false, code, null);
         }
     }

@@ -6,8 +6,9 @@ import com.hivemq.extension.sdk.api.client.parameter.InitializerInput;
 import com.hivemq.extension.sdk.api.services.intializer.ClientInitializer;
 
 /**
- * Runs when a client has connected: guards its outbound messages and brings its session's subscriptions in line
- * with its access plan (auto-subscriptions added, no-longer-permitted ones removed, also after time offline).
+ * Runs when a client has connected: brings its session's subscriptions in line with its access plan
+ * (auto-subscriptions added, no-longer-permitted ones removed, also after time offline) and guards the outgoing
+ * messages of a resumed session, whose queue may hold messages from before a pairing went.
  */
 public final class SessionInitializer implements ClientInitializer {
 
@@ -15,20 +16,30 @@ public final class SessionInitializer implements ClientInitializer {
     private final OutboundTopicGuard guard;
     private final SessionSubscriptions subscriptions;
 
-    public SessionInitializer(final ConnectedClients clients, final SessionSubscriptions subscriptions) {
+    public SessionInitializer(final ConnectedClients clients, final SessionSubscriptions subscriptions,
+                              final OutboundTopicGuard guard) {
         this.clients = clients;
-        this.guard = new OutboundTopicGuard(clients);
+        this.guard = guard;
         this.subscriptions = subscriptions;
     }
 
     @Override
     public void initialize(final InitializerInput input, final ClientContext context) {
-        context.addPublishOutboundInterceptor(guard);
         final String clientId = input.getClientInformation().getClientId();
         final ConnectedClients.Grant grant = clients.get(clientId);
-        if (grant != null && grant.cleanStart()) {
+        if (grant == null) {
+            // no grant, nothing may reach it: the broker denies its messages, the guard what it would receive
+            context.addPublishOutboundInterceptor(guard);
+            return;
+        }
+        if (!grant.cleanStart()) {
+            // unknown history: what queued while it was away was matched against subscriptions, not permissions
+            grant.guardOutbound(guard);
+        }
+        grant.attach(context);
+        if (grant.cleanStart()) {
             subscriptions.applyToNewSession(clientId, grant.plan());
-        } else if (grant != null) {
+        } else {
             subscriptions.apply(clientId, grant.plan());
         }
     }

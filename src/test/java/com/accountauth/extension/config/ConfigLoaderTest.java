@@ -95,6 +95,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aSubscribePermissionEndingInPlusIsRefusedAtStart() throws Exception {
+        final InvalidConfigException e = fails(minimal("<permissions><paired-device>" +
+                "<subscribe>/${{vendor}}/${{uid}}/+</subscribe><subscribe>/${{vendor}}/+/${{uid}}</subscribe>" +
+                "</paired-device><service><subscribe>+</subscribe></service></permissions>"));
+        final String all = String.join("\n", e.problems());
+        assertTrue(all.contains("<permissions>/<paired-device>/<subscribe>: '/${{vendor}}/${{uid}}/+' ends in '+'"),
+                all);
+        assertTrue(all.contains("<permissions>/<service>/<subscribe>: '+' ends in '+'"), all);
+        assertEquals(2, e.problems().size(), all);
+        // publishing never names a wildcard, so there a last '+' is fine
+        load(minimal("<permissions><device><publish>/${{uid}}/+</publish></device></permissions>"));
+    }
+
+    @Test
     void clientIdPatternsAreValidatedAtStart() throws Exception {
         final InvalidConfigException e = fails(minimal("<client-ids><device-pattern>(${{mac}}</device-pattern>" +
                 "<account-pattern>${{uid}}</account-pattern><bind-to-principal>yes</bind-to-principal></client-ids>"));

@@ -1,0 +1,85 @@
+package com.accountauth.extension.auth;
+
+import com.accountauth.extension.acl.TopicGrant;
+import com.hivemq.extension.sdk.api.auth.parameter.TopicPermission;
+import com.hivemq.extension.sdk.api.packets.auth.DefaultAuthorizationBehaviour;
+import com.hivemq.extension.sdk.api.packets.auth.ModifiableDefaultPermissions;
+import com.hivemq.extension.sdk.api.services.builder.Builders;
+import com.accountauth.extension.util.LogSafe;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A connection's permissions in the broker's own form, its default permissions. HiveMQ checks those inline on the
+ * connection's thread for every PUBLISH, Will and SUBSCRIBE; an authorizer would cost a task hand-off per message.
+ * The list is swapped live when the DB changes: new entries are added before old ones are removed, so a message in
+ * between is judged by both and never by an empty list (which, with DENY as default, would refuse it).
+ */
+final class BrokerPermissions {
+
+    private static final Logger log = LoggerFactory.getLogger(BrokerPermissions.class);
+
+    private BrokerPermissions() {
+    }
+
+    /** One ALLOW permission per grant, any QoS, retained or not, shared or not. */
+    static List<TopicPermission> of(final List<TopicGrant> grants) {
+        final List<TopicPermission> permissions = new ArrayList<>(grants.size());
+        for (final TopicGrant grant : grants) {
+            final TopicPermission.MqttActivity activity = grant.publish() && grant.subscribe() ?
+                    TopicPermission.MqttActivity.ALL : grant.publish() ?
+                    TopicPermission.MqttActivity.PUBLISH : TopicPermission.MqttActivity.SUBSCRIBE;
+            try {
+                permissions.add(Builders.topicPermission().topicFilter(grant.filter().toString())
+                        .activity(activity).type(TopicPermission.PermissionType.ALLOW).build());
+            } catch (final IllegalArgumentException e) {
+                // e.g. longer than the broker's topic limit: left out, so its topics stay denied
+                log.warn("account-auth: permission {} left out, the broker refuses it: {}",
+                        LogSafe.of(grant.filter().toString()), e.getMessage());
+            }
+        }
+        return List.copyOf(permissions);
+    }
+
+    /** Starts a connection with nothing allowed; anything not listed later stays denied. */
+    static void denyAll(final ModifiableDefaultPermissions target) {
+        target.clear();
+        target.setDefaultBehaviour(DefaultAuthorizationBehaviour.DENY);
+    }
+
+    /** Replaces {@code previous} (what this connection shows now) by {@code next}; callers serialise per connection. */
+    static void replace(final ModifiableDefaultPermissions target, final List<TopicPermission> previous,
+                        final List<TopicPermission> next) {
+        if (previous == next) {
+            return;
+        }
+        final Set<TopicPermission> before = identitySet(previous);
+        final Set<TopicPermission> after = identitySet(next);
+        final List<TopicPermission> added = new ArrayList<>();
+        for (final TopicPermission permission : next) {
+            if (!before.contains(permission)) {
+                added.add(permission);
+            }
+        }
+        if (!added.isEmpty()) {
+            target.addAll(added);
+        }
+        for (final TopicPermission permission : previous) {
+            if (!after.contains(permission)) {
+                target.remove(permission);
+            }
+        }
+    }
+
+    private static Set<TopicPermission> identitySet(final List<TopicPermission> permissions) {
+        final Set<TopicPermission> set = Collections.newSetFromMap(new IdentityHashMap<>());
+        set.addAll(permissions);
+        return set;
+    }
+}
