@@ -32,15 +32,15 @@ public final class PrincipalLoader {
     /** The principal a login name refers to, if it exists. */
     public Optional<PrincipalRecord> find(final LoginName login) throws AccountStoreUnavailableException {
         return login.kind() == LoginName.Kind.DEVICE ?
-                repository.findDevice(login.lookupKey()).map(PrincipalLoader::device) :
-                repository.findAccount(login.lookupKey()).map(PrincipalLoader::account);
+                repository.findDevice(login.lookupKey()).map(row -> device(row, login.lookupKey())) :
+                repository.findAccount(login.lookupKey()).map(row -> account(row, login.lookupKey()));
     }
 
     /** The principal's current row, if it still exists. */
     public Optional<PrincipalRecord> find(final Principal principal) throws AccountStoreUnavailableException {
         return principal.kind() == Principal.Kind.DEVICE ?
-                repository.findDevice(principal.id()).map(PrincipalLoader::device) :
-                repository.findAccount(principal.id()).map(PrincipalLoader::account);
+                repository.findDevice(principal.id()).map(row -> device(row, principal.name())) :
+                repository.findAccount(principal.id()).map(row -> account(row, principal.name()));
     }
 
     /** What the principal may do now (reads its pairings for a user). */
@@ -64,18 +64,29 @@ public final class PrincipalLoader {
         };
     }
 
-    private static PrincipalRecord device(final DeviceRow row) {
-        return new PrincipalRecord(new Principal(Principal.Kind.DEVICE, row.id(), row.mac()), row.passwordHash(),
-                row.enabled(), Optional.empty(),
-                Optional.of(new DeviceTopicValues(row.vendor(), row.model(), row.uid(), row.mac())));
+    private static PrincipalRecord device(final DeviceRow row, final String knownName) {
+        final String mac = same(row.mac(), knownName);
+        // vendor and model repeat across thousands of devices: one copy each instead of one per cached device
+        return new PrincipalRecord(new Principal(Principal.Kind.DEVICE, row.id(), mac), row.passwordHash(),
+                row.enabled(), Optional.empty(), Optional.of(new DeviceTopicValues(intern(row.vendor()),
+                intern(row.model()), row.uid(), mac)));
     }
 
-    private static PrincipalRecord account(final AccountRow row) {
+    /** {@code known} when it is equal to {@code loaded}: one string per cached principal instead of two. */
+    private static String same(final String loaded, final String known) {
+        return known.equals(loaded) ? known : loaded;
+    }
+
+    private static String intern(final String value) {
+        return value == null ? null : value.intern();
+    }
+
+    private static PrincipalRecord account(final AccountRow row, final String knownName) {
         final String role = row.role() == null ? "" : row.role().trim().toLowerCase(Locale.ROOT);
         final Principal.Kind kind = role.equals("service") ? Principal.Kind.SERVICE : Principal.Kind.USER;
         final Optional<String> roleProblem = role.equals("user") || role.equals("service") ? Optional.empty() :
                 Optional.of("unknown role " + LogSafe.of(row.role()) + " (expected 'user' or 'service')");
-        return new PrincipalRecord(new Principal(kind, row.id(), row.email()), row.passwordHash(), row.enabled(),
-                roleProblem, Optional.empty());
+        return new PrincipalRecord(new Principal(kind, row.id(), same(row.email(), knownName)), row.passwordHash(),
+                row.enabled(), roleProblem, Optional.empty());
     }
 }

@@ -12,11 +12,11 @@ import com.github.benmanes.caffeine.cache.Expiry;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
@@ -34,8 +34,8 @@ import java.util.concurrent.TimeUnit;
 public final class AccessCaches {
 
     private final Cache<LoginName, Optional<PrincipalRecord>> principals;
-    private final Cache<String, Boolean> credentials;
-    private final Cache<String, AccessPlan> plans;
+    private final Cache<CredentialKey, Boolean> credentials;
+    private final Cache<Principal, AccessPlan> plans;
     private final Cache<String, String> clientIdOwners;
     // one Mac per thread: getInstance and init cost more than the digest itself
     private final ThreadLocal<Mac> macs;
@@ -83,7 +83,7 @@ public final class AccessCaches {
     /** True when this password matches this principal's stored hash; only matches are remembered. */
     public boolean verified(final PrincipalRecord record, final String password, final Load<Boolean> check)
             throws AccountStoreUnavailableException {
-        final String key = credentialKey(record, password);
+        final CredentialKey key = credentialKey(record, password);
         if (credentials.getIfPresent(key) != null) {
             return true;
         }
@@ -95,7 +95,7 @@ public final class AccessCaches {
     /** The access plan of a principal, loaded once however many ask. */
     public AccessPlan plan(final Principal principal, final Load<AccessPlan> load)
             throws AccountStoreUnavailableException {
-        return get(plans, principal.key(), load);
+        return get(plans, principal, load);
     }
 
     /** The owner of a client id (binding it on first use), asked of the DB once. */
@@ -117,7 +117,7 @@ public final class AccessCaches {
 
     /** The plan, if cached. */
     public Optional<AccessPlan> planIfCached(final Principal principal) {
-        return Optional.ofNullable(plans.getIfPresent(principal.key()));
+        return Optional.ofNullable(plans.getIfPresent(principal));
     }
 
     /** The owner of a client id, if cached. */
@@ -136,23 +136,26 @@ public final class AccessCaches {
         principals.asMap().entrySet().removeIf(entry -> entry.getValue()
                 .map(record -> principalKeys.contains(record.principal().key()))
                 .orElse(rowsAdded));
-        credentials.asMap().keySet().removeIf(key -> principalKeys.contains(key.substring(0, key.indexOf('|'))));
-        plans.asMap().entrySet().removeIf(entry -> principalKeys.contains(entry.getKey())
+        credentials.asMap().keySet().removeIf(key -> principalKeys.contains(key.principal().key()));
+        plans.asMap().entrySet().removeIf(entry -> principalKeys.contains(entry.getKey().key())
                 || entry.getValue().pairedDeviceIds().stream().anyMatch(deviceIds::contains));
         // a deleted principal's client ids are freed in the DB (ON DELETE CASCADE)
         clientIdOwners.asMap().values().removeIf(principalKeys::contains);
     }
 
-    private String credentialKey(final PrincipalRecord record, final String password) {
-        return record.principal().key() + '|' + digest(record.passwordHash().orElse(""), password);
+    private CredentialKey credentialKey(final PrincipalRecord record, final String password) {
+        final Mac mac = macs.get();
+        mac.update(record.passwordHash().orElse("").getBytes(StandardCharsets.UTF_8));
+        mac.update((byte) 0);
+        final ByteBuffer digest = ByteBuffer.wrap(mac.doFinal(password.getBytes(StandardCharsets.UTF_8)));
+        return new CredentialKey(record.principal(), digest.getLong(), digest.getLong());
     }
 
-    private String digest(final String storedHash, final String password) {
-        final Mac mac = macs.get();
-        mac.update(storedHash.getBytes(StandardCharsets.UTF_8));
-        mac.update((byte) 0);
-        return Base64.getEncoder().withoutPadding().encodeToString(
-                mac.doFinal(password.getBytes(StandardCharsets.UTF_8)));
+    /**
+     * A verified credential: the principal (an instance the principal's entry holds anyway) and the first 128 bits
+     * of the HMAC. Guessing a match means forging a 128-bit MAC under a key that never leaves the heap.
+     */
+    private record CredentialKey(Principal principal, long digestHigh, long digestLow) {
     }
 
     private static <K, V> V get(final Cache<K, V> cache, final K key, final Load<V> load)
