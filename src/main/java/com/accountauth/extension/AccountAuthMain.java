@@ -16,7 +16,6 @@ import com.accountauth.extension.db.DataSourceFactory;
 import com.accountauth.extension.identity.PasswordVerifier;
 import com.accountauth.extension.sync.AccessRefresher;
 import com.accountauth.extension.sync.ChangeFeed;
-import com.accountauth.extension.sync.OutboundTopicGuard;
 import com.accountauth.extension.sync.SessionInitializer;
 import com.accountauth.extension.sync.SessionSubscriptions;
 import com.hivemq.extension.sdk.api.ExtensionMain;
@@ -81,11 +80,10 @@ public final class AccountAuthMain implements ExtensionMain {
         Services.eventRegistry().setClientLifecycleEventListener(providerInput -> releaser);
 
         final SessionSubscriptions subscriptions = new SessionSubscriptions();
-        final OutboundTopicGuard guard = new OutboundTopicGuard(clients);
-        Services.initializerRegistry().setClientInitializer(new SessionInitializer(clients, subscriptions, guard));
+        Services.initializerRegistry().setClientInitializer(new SessionInitializer(clients, subscriptions));
         if (config.liveChanges().enabled()) {
             changeFeed = new ChangeFeed(repository, caches,
-                    new AccessRefresher(clients, loader, subscriptions, guard),
+                    new AccessRefresher(clients, loader, subscriptions),
                     config.liveChanges().pollIntervalMillis());
             changeFeed.start();
         }

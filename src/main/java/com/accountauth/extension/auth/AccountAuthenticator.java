@@ -99,8 +99,6 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
         final Principal principal = granted.record().principal();
         final ConnectedClients.Grant grant = clients.register(clientId, granted.record(), granted.plan(),
                 input.getConnectPacket().getCleanStart(), output.getDefaultPermissions());
-        input.getConnectionInformation().getConnectionAttributeStore()
-                .put(ConnectedClients.TOKEN_ATTRIBUTE, ByteBuffer.allocate(Long.BYTES).putLong(0, grant.token()));
         log.debug("account-auth: client '{}' authenticated as {} with {} publish and {} subscribe permissions",
                 clientId, principal, granted.plan().permissions().publish().size(),
                 granted.plan().permissions().subscribe().size());
@@ -108,7 +106,7 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
             output.authenticateSuccessfully();
         } catch (final RuntimeException e) {
             // the timeout already answered: the client got 0x88 and its grant must not outlive it
-            clients.release(clientId, grant.token());
+            clients.withdraw(grant);
         }
     }
 

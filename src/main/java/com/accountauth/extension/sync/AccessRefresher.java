@@ -27,14 +27,12 @@ public final class AccessRefresher {
     private final ConnectedClients clients;
     private final PrincipalLoader loader;
     private final SessionSubscriptions subscriptions;
-    private final OutboundTopicGuard guard;
 
     public AccessRefresher(final ConnectedClients clients, final PrincipalLoader loader,
-                           final SessionSubscriptions subscriptions, final OutboundTopicGuard guard) {
+                           final SessionSubscriptions subscriptions) {
         this.clients = clients;
         this.loader = loader;
         this.subscriptions = subscriptions;
-        this.guard = guard;
     }
 
     /**
@@ -77,7 +75,7 @@ public final class AccessRefresher {
             grant.updatePlan(plan);
             if (!plan.permissions().allowsEverySubscriptionOf(previous.permissions())) {
                 // messages already queued for a subscription that goes must not be delivered after all
-                grant.guardOutbound(guard);
+                grant.guardOutbound();
             }
             subscriptions.apply(grant.clientId(), plan);
         }
@@ -92,7 +90,7 @@ public final class AccessRefresher {
             log.info("account-auth: disconnecting client '{}' with {}: {}", grant.clientId(), code, why);
             // nothing may be done in its name from now on, even before the DISCONNECT is out
             grant.updatePlan(AccessPlan.NONE);
-            grant.guardOutbound(guard);
+            grant.guardOutbound();
             Services.clientService().disconnectClient(grant.clientId(), false, code, null);
         }
     }

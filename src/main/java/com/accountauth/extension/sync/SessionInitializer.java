@@ -13,28 +13,25 @@ import com.hivemq.extension.sdk.api.services.intializer.ClientInitializer;
 public final class SessionInitializer implements ClientInitializer {
 
     private final ConnectedClients clients;
-    private final OutboundTopicGuard guard;
     private final SessionSubscriptions subscriptions;
 
-    public SessionInitializer(final ConnectedClients clients, final SessionSubscriptions subscriptions,
-                              final OutboundTopicGuard guard) {
+    public SessionInitializer(final ConnectedClients clients, final SessionSubscriptions subscriptions) {
         this.clients = clients;
-        this.guard = guard;
         this.subscriptions = subscriptions;
     }
 
     @Override
     public void initialize(final InitializerInput input, final ClientContext context) {
         final String clientId = input.getClientInformation().getClientId();
-        final ConnectedClients.Grant grant = clients.get(clientId);
+        final ConnectedClients.Grant grant = clients.activate(clientId, context.getDefaultPermissions());
         if (grant == null) {
             // no grant, nothing may reach it: the broker denies its messages, the guard what it would receive
-            context.addPublishOutboundInterceptor(guard);
+            ConnectedClients.guardWithoutGrant(context);
             return;
         }
         if (!grant.cleanStart()) {
             // unknown history: what queued while it was away was matched against subscriptions, not permissions
-            grant.guardOutbound(guard);
+            grant.guardOutbound();
         }
         grant.attach(context);
         if (grant.cleanStart()) {

@@ -365,6 +365,61 @@ class LivePairingsIT {
         }
     }
 
+    @Test
+    void aSessionTakenOverByItsOwnPrincipalStillGetsLiveChanges() throws Exception {
+        final Device cam = device();
+        final Device added = device();
+        final Account user = user();
+        pair(user, cam, "owner");
+        final String clientId = MqttClients.newId();
+        final Session first = new Session(clientId);
+        assertEquals(Mqtt5ConnAckReasonCode.SUCCESS, first.connect(user.email()));
+        final Session second = new Session(clientId);
+        try (var inbox = second.client.publishes(MqttGlobalPublishFilter.ALL)) {
+            assertEquals(Mqtt5ConnAckReasonCode.SUCCESS, second.connect(user.email()));
+            assertInstanceOf(Mqtt5DisconnectException.class, first.disconnected.get(5, TimeUnit.SECONDS));
+
+            // the connection that took over is the one live changes reach: a pairing arrives ...
+            pair(user, added, "viewer");
+            millisUntil("pairing (after a takeover)", () -> !subscribeRefused(second.client, added.events()));
+            Thread.sleep(300);
+            publish(added, added.events(), "after-takeover");
+            final Optional<Mqtt5Publish> received = inbox.receive(5, TimeUnit.SECONDS);
+            assertTrue(received.isPresent(), "no event of a device paired after the takeover");
+            assertEquals(added.events(), received.get().getTopic().toString());
+            // ... and an unpairing takes the device away
+            db.execute("DELETE FROM pairings WHERE account_id = ? AND device_id = ?", user.id(), cam.id());
+            millisUntil("unpairing (after a takeover)", () -> subscribeRefused(second.client, cam.events()));
+        } finally {
+            second.close();
+        }
+    }
+
+    @Test
+    void refusedConnectionsWithAConnectedClientIdDoNotDisturbItsLiveChanges() throws Exception {
+        final Device cam = device();
+        final Account owner = user();
+        final Account other = user();
+        pair(owner, cam, "owner");
+        final String clientId = MqttClients.newId();
+        final Session victim = new Session(clientId);
+        assertEquals(Mqtt5ConnAckReasonCode.SUCCESS, victim.connect(owner.email()));
+        try {
+            assertEquals(Mqtt5ConnAckReasonCode.CLIENT_IDENTIFIER_NOT_VALID, new Session(clientId)
+                    .connect(other.email()));
+            final Session wrongPassword = new Session(clientId);
+            assertThrows(Mqtt5ConnAckException.class, () -> wrongPassword.client.connectWith().simpleAuth()
+                    .username(owner.email()).password("wrong".getBytes(StandardCharsets.UTF_8)).applySimpleAuth()
+                    .send());
+            assertTrue(victim.client.getState().isConnected(), "the victim was kicked off");
+            db.execute("DELETE FROM pairings WHERE account_id = ? AND device_id = ?", owner.id(), cam.id());
+            millisUntil("unpairing (after refused connections with its client id)",
+                    () -> subscribeRefused(victim.client, cam.events()));
+        } finally {
+            victim.close();
+        }
+    }
+
     // ---- client ids belong to their principal ----
 
     @Test
