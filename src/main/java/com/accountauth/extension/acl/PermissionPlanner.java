@@ -43,8 +43,9 @@ public final class PermissionPlanner {
     }
 
     private static List<TopicFilter> onlyAllowed(final List<TopicFilter> filters, final Permissions allowed) {
-        return Permissions.sharing(filters.stream().filter(f -> allowed.allowsSubscribe(f.toString())).toList(),
-                allowed.subscribe());
+        // '/a/#' also matches '/a': a covered filter would only cost the session a subscription
+        return Permissions.sharing(Permissions.withoutCovered(filters.stream()
+                .filter(f -> allowed.allowsSubscribe(f.toString())).toList()), allowed.subscribe());
     }
 
     /** A device: its own topics. */

@@ -46,7 +46,8 @@ public record Permissions(List<TopicFilter> publish, List<TopicFilter> subscribe
         return List.copyOf(grants);
     }
 
-    private static List<TopicFilter> withoutCovered(final List<TopicFilter> filters) {
+    /** The filters without those another of them covers; of equal ones the first. */
+    static List<TopicFilter> withoutCovered(final List<TopicFilter> filters) {
         final List<TopicFilter> kept = new ArrayList<>(filters.size());
         for (int i = 0; i < filters.size(); i++) {
             final TopicFilter candidate = filters.get(i);

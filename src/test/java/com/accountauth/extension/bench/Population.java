@@ -27,14 +27,17 @@ final class Population {
             return "/" + VENDOR + "/" + MODEL + "/" + event + "/" + uid;
         }
 
-        /** What account-auth subscribes a device's session to (its command topics). */
+        /**
+         * What account-auth subscribes a device's session to (its command topics): the shipped config names
+         * '/v/m/command/uid' and '/v/m/command/uid/#', and the second covers the first.
+         */
         List<String> autoSubscriptions() {
-            return List.of(topic("command"), topic("command") + "/#");
+            return List.of(topic("command") + "/#");
         }
 
-        /** What a paired user's session is subscribed to for this device. */
+        /** What a paired user's session is subscribed to for this device (likewise one of two filters). */
         List<String> pairedSubscriptions() {
-            return List.of(topic("+"), topic("+") + "/#");
+            return List.of(topic("+") + "/#");
         }
     }
 
