@@ -124,7 +124,7 @@ public final class ConfigLoader {
     private static String query(final Section section, final String name, final String fallback,
                                 final int expectedParameters, final List<String> problems) {
         final String sql = section.text(name).orElse(fallback);
-        final long parameters = sql.chars().filter(c -> c == '?').count();
+        final int parameters = SqlParameters.count(sql);
         if (parameters != expectedParameters) {
             problems.add(section.path(name) + ": the statement must take exactly " + expectedParameters +
                     " '?' parameter" + (expectedParameters == 1 ? "" : "s") + ", it has " + parameters);
