@@ -86,7 +86,7 @@ public final class CredentialChecker {
 
     private Verdict check(final LoginName login, final String password, final String clientId,
                           final Lookups lookups) throws AccountStoreUnavailableException {
-        final Optional<PrincipalRecord> found = lookups.principal(login);
+        final Optional<PrincipalRecord> found = lookups.principal(login, clientId);
         if (found.isEmpty()) {
             lookups.burnDummyCheck(password);
             return refused(Refusal.BAD_CREDENTIALS, "unknown " +
@@ -126,7 +126,7 @@ public final class CredentialChecker {
 
     /** Where the check gets its facts: the caches backed by the DB and bcrypt, or the caches alone. */
     private interface Lookups {
-        Optional<PrincipalRecord> principal(LoginName login) throws AccountStoreUnavailableException;
+        Optional<PrincipalRecord> principal(LoginName login, String clientId) throws AccountStoreUnavailableException;
 
         boolean verified(PrincipalRecord record, String password) throws AccountStoreUnavailableException;
 
@@ -139,8 +139,16 @@ public final class CredentialChecker {
 
     private final Lookups loading = new Lookups() {
         @Override
-        public Optional<PrincipalRecord> principal(final LoginName login) throws AccountStoreUnavailableException {
-            return caches.principal(login, () -> loader.find(login));
+        public Optional<PrincipalRecord> principal(final LoginName login, final String clientId)
+                throws AccountStoreUnavailableException {
+            // single-flight per login: only the CONNECT that loads the row learns its client id's owner from it
+            return caches.principal(login, () -> {
+                final Optional<PrincipalLoader.Found> found = loader.find(login, clientId);
+                if (clientIds.bindToPrincipal()) {
+                    found.flatMap(PrincipalLoader.Found::clientIdOwner).ifPresent(caches::clientIdOwnerRead);
+                }
+                return found.map(PrincipalLoader.Found::record);
+            });
         }
 
         @Override
@@ -158,8 +166,8 @@ public final class CredentialChecker {
         @Override
         public Optional<String> clientIdOwner(final String clientId, final Principal principal)
                 throws AccountStoreUnavailableException {
-            return caches.clientIdOwner(clientId, () ->
-                    repository.bindClientId(clientId, principal.kind() == Principal.Kind.DEVICE, principal.id()));
+            return caches.clientIdOwner(clientId, knownUnbound -> repository.bindClientId(clientId,
+                    principal.kind() == Principal.Kind.DEVICE, principal.id(), knownUnbound));
         }
 
         @Override
@@ -170,7 +178,7 @@ public final class CredentialChecker {
 
     private final Lookups cachedOnly = new Lookups() {
         @Override
-        public Optional<PrincipalRecord> principal(final LoginName login) {
+        public Optional<PrincipalRecord> principal(final LoginName login, final String clientId) {
             return Optional.of(caches.principalIfCached(login).orElseThrow(CacheMiss::new));
         }
 

@@ -7,6 +7,7 @@ import com.accountauth.extension.acl.Permissions;
 import com.accountauth.extension.db.AccountRepository;
 import com.accountauth.extension.db.AccountRow;
 import com.accountauth.extension.db.AccountStoreUnavailableException;
+import com.accountauth.extension.db.ClientIdOwner;
 import com.accountauth.extension.db.DeviceRow;
 import com.accountauth.extension.identity.LoginName;
 import com.accountauth.extension.identity.Principal;
@@ -29,11 +30,20 @@ public final class PrincipalLoader {
         this.planner = planner;
     }
 
-    /** The principal a login name refers to, if it exists. */
-    public Optional<PrincipalRecord> find(final LoginName login) throws AccountStoreUnavailableException {
+    /**
+     * A principal found by its login name, and who owned the CONNECT's client id when the same statement read that
+     * too (see {@code <device-by-mac>} and {@code <account-by-email>}).
+     */
+    public record Found(PrincipalRecord record, Optional<ClientIdOwner> clientIdOwner) {
+    }
+
+    /** The principal a login name refers to, if it exists; with the owner of {@code clientId} if its query reads it. */
+    public Optional<Found> find(final LoginName login, final String clientId) throws AccountStoreUnavailableException {
         return login.kind() == LoginName.Kind.DEVICE ?
-                repository.findDevice(login.lookupKey()).map(row -> device(row, login.lookupKey())) :
-                repository.findAccount(login.lookupKey()).map(row -> account(row, login.lookupKey()));
+                repository.findDevice(login.lookupKey(), clientId)
+                        .map(row -> new Found(device(row, login.lookupKey()), row.clientIdOwner())) :
+                repository.findAccount(login.lookupKey(), clientId)
+                        .map(row -> new Found(account(row, login.lookupKey()), row.clientIdOwner()));
     }
 
     /** The principal's current row, if it still exists. */

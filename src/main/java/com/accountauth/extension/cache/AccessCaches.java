@@ -4,6 +4,7 @@ import com.accountauth.extension.auth.AccessPlan;
 import com.accountauth.extension.auth.PrincipalRecord;
 import com.accountauth.extension.config.CacheSettings;
 import com.accountauth.extension.db.AccountStoreUnavailableException;
+import com.accountauth.extension.db.ClientIdOwner;
 import com.accountauth.extension.identity.LoginName;
 import com.accountauth.extension.identity.Principal;
 import com.github.benmanes.caffeine.cache.Cache;
@@ -33,9 +34,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class AccessCaches {
 
+    /** Never an owner key (those are {@code account:<id>} and {@code device:<id>}). */
+    private static final String UNBOUND = "";
+
     private final Cache<LoginName, Optional<PrincipalRecord>> principals;
     private final Cache<CredentialKey, Boolean> credentials;
     private final Cache<Principal, AccessPlan> plans;
+    // owner keys; UNBOUND for a client id just read without an owner, which the next bind may skip looking up
     private final Cache<String, String> clientIdOwners;
     // one Mac per thread: getInstance and init cost more than the digest itself
     private final ThreadLocal<Mac> macs;
@@ -98,10 +103,35 @@ public final class AccessCaches {
         return get(plans, principal, load);
     }
 
+    /** Binds a client id and answers its owner; see {@link #clientIdOwner(String, Bind)}. */
+    @FunctionalInterface
+    public interface Bind {
+        /**
+         * @param knownUnbound the client id was read without an owner just before, with its principal's row: bind
+         *                     it without looking it up first
+         */
+        Optional<String> bind(boolean knownUnbound) throws AccountStoreUnavailableException;
+    }
+
     /** The owner of a client id (binding it on first use), asked of the DB once. */
-    public Optional<String> clientIdOwner(final String clientId, final Load<Optional<String>> bind)
+    public Optional<String> clientIdOwner(final String clientId, final Bind bind)
             throws AccountStoreUnavailableException {
-        return Optional.ofNullable(get(clientIdOwners, clientId, () -> bind.load().orElse(null)));
+        final String cached = clientIdOwners.getIfPresent(clientId);
+        if (cached != null && !cached.equals(UNBOUND)) {
+            return Optional.of(cached);
+        }
+        // the one who takes the UNBOUND mark away binds without a look-up; it is never left behind after a failure
+        final boolean knownUnbound = cached != null && clientIdOwners.asMap().remove(clientId, UNBOUND);
+        return Optional.ofNullable(get(clientIdOwners, clientId, () -> bind.bind(knownUnbound).orElse(null)));
+    }
+
+    /**
+     * Remembers who owned a client id as read with a principal's row, so the CONNECT's client-id check needs no
+     * query of its own. An unbound client id is only marked: the check still binds it (and reads back who won),
+     * and decisions from the caches alone ({@link #clientIdOwnerIfCached}) do not see the mark.
+     */
+    public void clientIdOwnerRead(final ClientIdOwner read) {
+        clientIdOwners.put(read.clientId(), read.ownerKey().orElse(UNBOUND));
     }
 
     /** A known principal without asking the DB; empty when not cached (or cached as unknown). */
@@ -122,7 +152,8 @@ public final class AccessCaches {
 
     /** The owner of a client id, if cached. */
     public Optional<String> clientIdOwnerIfCached(final String clientId) {
-        return Optional.ofNullable(clientIdOwners.getIfPresent(clientId));
+        final String owner = clientIdOwners.getIfPresent(clientId);
+        return owner == null || owner.equals(UNBOUND) ? Optional.empty() : Optional.of(owner);
     }
 
     /**

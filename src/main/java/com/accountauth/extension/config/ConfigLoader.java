@@ -108,10 +108,14 @@ public final class ConfigLoader {
     private QuerySettings queries(final Section section, final List<String> problems) {
         section.allow("device-by-mac", "device-by-id", "account-by-email", "account-by-id",
                 "devices-paired-to-account", "bind-client-id", "client-id-owner", "changes-since", "latest-change");
+        final String deviceByMac = principalQuery(section, "device-by-mac", QuerySettings.DEFAULT_DEVICE_BY_MAC,
+                problems);
+        final String accountByEmail = principalQuery(section, "account-by-email",
+                QuerySettings.DEFAULT_ACCOUNT_BY_EMAIL, problems);
         return new QuerySettings(
-                query(section, "device-by-mac", QuerySettings.DEFAULT_DEVICE_BY_MAC, 1, problems),
+                deviceByMac, SqlParameters.count(deviceByMac) == 2,
                 query(section, "device-by-id", QuerySettings.DEFAULT_DEVICE_BY_ID, 1, problems),
-                query(section, "account-by-email", QuerySettings.DEFAULT_ACCOUNT_BY_EMAIL, 1, problems),
+                accountByEmail, SqlParameters.count(accountByEmail) == 2,
                 query(section, "account-by-id", QuerySettings.DEFAULT_ACCOUNT_BY_ID, 1, problems),
                 query(section, "devices-paired-to-account", QuerySettings.DEFAULT_DEVICES_PAIRED_TO_ACCOUNT, 1,
                         problems),
@@ -124,10 +128,25 @@ public final class ConfigLoader {
     private static String query(final Section section, final String name, final String fallback,
                                 final int expectedParameters, final List<String> problems) {
         final String sql = section.text(name).orElse(fallback);
-        final long parameters = sql.chars().filter(c -> c == '?').count();
+        final int parameters = SqlParameters.count(sql);
         if (parameters != expectedParameters) {
             problems.add(section.path(name) + ": the statement must take exactly " + expectedParameters +
                     " '?' parameter" + (expectedParameters == 1 ? "" : "s") + ", it has " + parameters);
+        }
+        return sql;
+    }
+
+    /**
+     * A statement that finds a principal by its login: 1 parameter (the login), or 2 when it also reads the owner
+     * of the CONNECT's client id (the login, then the client id).
+     */
+    private static String principalQuery(final Section section, final String name, final String fallback,
+                                         final List<String> problems) {
+        final String sql = section.text(name).orElse(fallback);
+        final int parameters = SqlParameters.count(sql);
+        if (parameters != 1 && parameters != 2) {
+            problems.add(section.path(name) + ": the statement must take 1 or 2 '?' parameters (the second is " +
+                    "the client id), it has " + parameters);
         }
         return sql;
     }

@@ -3,11 +3,19 @@ package com.accountauth.extension.config;
 /**
  * {@code <queries>}: every SQL statement the extension runs. Each value reaches the DB as a bound '?' parameter.
  *
- * @param deviceByMac            {@code <device-by-mac>} (? = MAC): columns id, mac, uid, vendor, model,
+ * @param deviceByMac            {@code <device-by-mac>} (? = MAC, optionally a second ? = client id): columns id,
+ *                               mac, uid, vendor, model, password_hash, enabled, and with the client id
+ *                               client_id_account_id, client_id_device_id (its owner, both NULL when unbound)
+ * @param deviceByMacReadsClientIdOwner whether {@code deviceByMac} takes the client id (2 parameters, not 1), so a
+ *                               cold CONNECT learns the client id's owner without a client-id-owner query
+ * @param deviceById             {@code <device-by-id>} (? = devices.id): columns id, mac, uid, vendor, model,
  *                               password_hash, enabled
- * @param deviceById             {@code <device-by-id>} (? = devices.id): the same columns
- * @param accountByEmail         {@code <account-by-email>} (? = email): columns id, email, password_hash, role, enabled
- * @param accountById            {@code <account-by-id>} (? = accounts.id): the same columns
+ * @param accountByEmail         {@code <account-by-email>} (? = email, optionally a second ? = client id): columns
+ *                               id, email, password_hash, role, enabled, and with the client id client_id_account_id,
+ *                               client_id_device_id as for devices
+ * @param accountByEmailReadsClientIdOwner the same for {@code accountByEmail}
+ * @param accountById            {@code <account-by-id>} (? = accounts.id): columns id, email, password_hash, role,
+ *                               enabled
  * @param devicesPairedToAccount {@code <devices-paired-to-account>} (? = accounts.id): columns id, uid, vendor, model,
  *                               enabled, role (a disabled device grants nothing)
  * @param bindClientId           {@code <bind-client-id>} (? = client id, account id or NULL, device id or NULL):
@@ -17,16 +25,25 @@ package com.accountauth.extension.config;
  *                               seq order
  * @param latestChange           {@code <latest-change>} (no parameter): column seq, the newest change's seq
  */
-public record QuerySettings(String deviceByMac, String deviceById, String accountByEmail, String accountById,
+public record QuerySettings(String deviceByMac, boolean deviceByMacReadsClientIdOwner, String deviceById,
+                            String accountByEmail, boolean accountByEmailReadsClientIdOwner, String accountById,
                             String devicesPairedToAccount, String bindClientId, String clientIdOwner,
                             String changesSince, String latestChange) {
 
     private static final String DEVICE_COLUMNS = "SELECT id, mac, uid, vendor, model, password_hash, enabled FROM devices";
     private static final String ACCOUNT_COLUMNS = "SELECT id, email, password_hash, role, enabled FROM accounts";
+    // the row (at most one) joined with the owner of the client id; LEFT JOIN: an unbound client id gives NULLs
+    private static final String CLIENT_ID_OWNER_COLUMNS =
+            "c.account_id AS client_id_account_id, c.device_id AS client_id_device_id";
+    private static final String JOIN_CLIENT_ID_OWNER = " LEFT JOIN client_ids c ON c.client_id = ?";
 
-    public static final String DEFAULT_DEVICE_BY_MAC = DEVICE_COLUMNS + " WHERE mac = ?";
+    public static final String DEFAULT_DEVICE_BY_MAC =
+            "SELECT d.id, d.mac, d.uid, d.vendor, d.model, d.password_hash, d.enabled, " + CLIENT_ID_OWNER_COLUMNS +
+                    " FROM (" + DEVICE_COLUMNS + " WHERE mac = ?) d" + JOIN_CLIENT_ID_OWNER;
     public static final String DEFAULT_DEVICE_BY_ID = DEVICE_COLUMNS + " WHERE id = ?";
-    public static final String DEFAULT_ACCOUNT_BY_EMAIL = ACCOUNT_COLUMNS + " WHERE email = ?";
+    public static final String DEFAULT_ACCOUNT_BY_EMAIL =
+            "SELECT a.id, a.email, a.password_hash, a.role, a.enabled, " + CLIENT_ID_OWNER_COLUMNS +
+                    " FROM (" + ACCOUNT_COLUMNS + " WHERE email = ?) a" + JOIN_CLIENT_ID_OWNER;
     public static final String DEFAULT_ACCOUNT_BY_ID = ACCOUNT_COLUMNS + " WHERE id = ?";
     public static final String DEFAULT_DEVICES_PAIRED_TO_ACCOUNT =
             "SELECT d.id, d.uid, d.vendor, d.model, d.enabled, p.role FROM pairings p " +

@@ -31,37 +31,57 @@ public final class AccountRepository {
         this.queryTimeoutSeconds = queryTimeoutSeconds;
     }
 
-    /** The device with this MAC (upper case with colons). */
-    public Optional<DeviceRow> findDevice(final String mac) throws AccountStoreUnavailableException {
-        return query("device-by-mac", queries.deviceByMac(), AccountRepository::device, mac);
+    /**
+     * The device with this MAC (upper case with colons). When device-by-mac takes the client id as its second
+     * parameter, the row also says who owns {@code clientId}: one statement instead of two on a cold CONNECT.
+     */
+    public Optional<DeviceRow> findDevice(final String mac, final String clientId)
+            throws AccountStoreUnavailableException {
+        final String ownerOf = queries.deviceByMacReadsClientIdOwner() ? clientId : null;
+        return query("device-by-mac", queries.deviceByMac(), rs -> device(rs, ownerOf), byLogin(mac, ownerOf));
     }
 
     /** The device with this id. */
     public Optional<DeviceRow> findDevice(final long id) throws AccountStoreUnavailableException {
-        return query("device-by-id", queries.deviceById(), AccountRepository::device, id);
+        return query("device-by-id", queries.deviceById(), rs -> device(rs, null), id);
     }
 
-    /** The account with this email (lower case; the DB's collation decides how case is compared). */
-    public Optional<AccountRow> findAccount(final String email) throws AccountStoreUnavailableException {
-        return query("account-by-email", queries.accountByEmail(), AccountRepository::account, email);
+    /**
+     * The account with this email (lower case; the DB's collation decides how case is compared), with the owner of
+     * {@code clientId} when account-by-email reads it (as for {@link #findDevice(String, String)}).
+     */
+    public Optional<AccountRow> findAccount(final String email, final String clientId)
+            throws AccountStoreUnavailableException {
+        final String ownerOf = queries.accountByEmailReadsClientIdOwner() ? clientId : null;
+        return query("account-by-email", queries.accountByEmail(), rs -> account(rs, ownerOf),
+                byLogin(email, ownerOf));
     }
 
     /** The account with this id. */
     public Optional<AccountRow> findAccount(final long id) throws AccountStoreUnavailableException {
-        return query("account-by-id", queries.accountById(), AccountRepository::account, id);
+        return query("account-by-id", queries.accountById(), rs -> account(rs, null), id);
+    }
+
+    /** The parameters of a principal query: the login, then the client id if the query reads its owner. */
+    private static Object[] byLogin(final String login, final String ownerOf) {
+        return ownerOf == null ? new Object[]{login} : new Object[]{login, ownerOf};
     }
 
     /**
      * Binds the client id to the principal unless it is bound already, and answers who owns it now. An existing
      * binding costs one query; only the first use of a client id writes.
      *
+     * @param knownUnbound the client id was just read without an owner (with the principal's row): skip the first
+     *                     look-up and bind at once
      * @return the owner's key as {@code account:<id>} or {@code device:<id>}
      */
-    public Optional<String> bindClientId(final String clientId, final boolean device, final long principalId)
-            throws AccountStoreUnavailableException {
-        final Optional<String> owner = clientIdOwner(clientId);
-        if (owner.isPresent()) {
-            return owner;
+    public Optional<String> bindClientId(final String clientId, final boolean device, final long principalId,
+                                         final boolean knownUnbound) throws AccountStoreUnavailableException {
+        if (!knownUnbound) {
+            final Optional<String> owner = clientIdOwner(clientId);
+            if (owner.isPresent()) {
+                return owner;
+            }
         }
         // INSERT IGNORE keeps a row another node wrote meanwhile; reading back says who won
         update("bind-client-id", queries.bindClientId(), clientId, device ? null : principalId,
@@ -70,17 +90,25 @@ public final class AccountRepository {
     }
 
     private Optional<String> clientIdOwner(final String clientId) throws AccountStoreUnavailableException {
-        return query("client-id-owner", queries.clientIdOwner(), rs -> {
-            if (!rs.next()) {
-                return Optional.empty();
-            }
-            final long accountId = rs.getLong("account_id");
-            if (!rs.wasNull()) {
-                return Optional.of("account:" + accountId);
-            }
-            final long deviceId = rs.getLong("device_id");
-            return rs.wasNull() ? Optional.<String>empty() : Optional.of("device:" + deviceId);
-        }, clientId);
+        return query("client-id-owner", queries.clientIdOwner(),
+                rs -> rs.next() ? ownerKey(rs, "account_id", "device_id") : Optional.<String>empty(), clientId);
+    }
+
+    private static Optional<String> ownerKey(final ResultSet rs, final String accountColumn, final String deviceColumn)
+            throws SQLException {
+        final long accountId = rs.getLong(accountColumn);
+        if (!rs.wasNull()) {
+            return Optional.of("account:" + accountId);
+        }
+        final long deviceId = rs.getLong(deviceColumn);
+        return rs.wasNull() ? Optional.empty() : Optional.of("device:" + deviceId);
+    }
+
+    /** The owner columns of a principal query that read them, for {@code clientId}; empty when it did not. */
+    private static Optional<ClientIdOwner> clientIdOwner(final ResultSet rs, final String clientId)
+            throws SQLException {
+        return clientId == null ? Optional.empty() : Optional.of(new ClientIdOwner(clientId,
+                ownerKey(rs, "client_id_account_id", "client_id_device_id")));
     }
 
     /** Changes after {@code seq}, oldest first. */
@@ -104,16 +132,16 @@ public final class AccountRepository {
         return query("latest-change", queries.latestChange(), rs -> rs.next() ? rs.getLong("seq") : 0L);
     }
 
-    private static Optional<DeviceRow> device(final ResultSet rs) throws SQLException {
+    private static Optional<DeviceRow> device(final ResultSet rs, final String clientId) throws SQLException {
         return rs.next() ? Optional.of(new DeviceRow(rs.getLong("id"), rs.getString("mac"), rs.getString("uid"),
                 rs.getString("vendor"), rs.getString("model"), Optional.ofNullable(rs.getString("password_hash")),
-                rs.getBoolean("enabled"))) : Optional.empty();
+                rs.getBoolean("enabled"), clientIdOwner(rs, clientId))) : Optional.empty();
     }
 
-    private static Optional<AccountRow> account(final ResultSet rs) throws SQLException {
+    private static Optional<AccountRow> account(final ResultSet rs, final String clientId) throws SQLException {
         return rs.next() ? Optional.of(new AccountRow(rs.getLong("id"), rs.getString("email"),
                 Optional.ofNullable(rs.getString("password_hash")), rs.getString("role"),
-                rs.getBoolean("enabled"))) : Optional.empty();
+                rs.getBoolean("enabled"), clientIdOwner(rs, clientId))) : Optional.empty();
     }
 
     /** The devices paired to the account, with the pairing's role. */

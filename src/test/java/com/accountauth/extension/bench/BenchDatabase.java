@@ -1,6 +1,7 @@
 package com.accountauth.extension.bench;
 
 import com.accountauth.extension.testsupport.MariaDbServer;
+import com.accountauth.extension.testsupport.StatementKind;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -10,7 +11,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -131,71 +131,19 @@ final class BenchDatabase implements AutoCloseable {
 
     // ---------------------------------------------------------------------------------------------------------------
 
-    /** Statement kinds, by the config.xml query they come from. */
-    enum Kind {
-        DEVICE_BY_MAC("device-by-mac"),
-        ACCOUNT_BY_EMAIL("account-by-email"),
-        PAIRED_DEVICES("devices-paired-to-account"),
-        BIND_CLIENT_ID("bind-client-id (INSERT IGNORE)"),
-        CLIENT_ID_OWNER("client-id-owner"),
-        BY_ID("device-by-id / account-by-id (live changes)"),
-        CHANGE_FEED("change feed poll"),
-        OTHER("other (driver/pool)");
-
-        final String label;
-
-        Kind(final String label) {
-            this.label = label;
-        }
-
-        static Kind of(final String sql) {
-            final String s = sql.toLowerCase(Locale.ROOT).replaceAll("\\s+", " ");
-            if (s.contains("account_changes")) {
-                return CHANGE_FEED;
-            }
-            if (s.contains("from devices where mac")) {
-                return DEVICE_BY_MAC;
-            }
-            if (s.contains("from accounts where email")) {
-                return ACCOUNT_BY_EMAIL;
-            }
-            if (s.contains("from pairings p join devices")) {
-                return PAIRED_DEVICES;
-            }
-            if (s.contains("insert ignore into client_ids")) {
-                return BIND_CLIENT_ID;
-            }
-            if (s.contains("from client_ids where client_id")) {
-                return CLIENT_ID_OWNER;
-            }
-            if (s.contains("from devices where id") || s.contains("from accounts where id")) {
-                return BY_ID;
-            }
-            return OTHER;
-        }
-
-        boolean principalLoad() {
-            return this == DEVICE_BY_MAC || this == ACCOUNT_BY_EMAIL || this == PAIRED_DEVICES || this == BY_ID;
-        }
-
-        boolean clientId() {
-            return this == BIND_CLIENT_ID || this == CLIENT_ID_OWNER;
-        }
-    }
-
     /** Counted statements of one window. */
-    record Counts(Map<Kind, Long> byKind, List<String> otherSamples) {
+    record Counts(Map<StatementKind, Long> byKind, List<String> otherSamples) {
 
         static Counts of(final List<String> statements) {
-            final Map<Kind, Long> byKind = new LinkedHashMap<>();
-            for (final Kind kind : Kind.values()) {
+            final Map<StatementKind, Long> byKind = new LinkedHashMap<>();
+            for (final StatementKind kind : StatementKind.values()) {
                 byKind.put(kind, 0L);
             }
             final List<String> other = new ArrayList<>();
             for (final String sql : statements) {
-                final Kind kind = Kind.of(sql);
+                final StatementKind kind = StatementKind.of(sql);
                 byKind.merge(kind, 1L, Long::sum);
-                if (kind == Kind.OTHER && other.size() < 5) {
+                if (kind == StatementKind.OTHER && other.size() < 5) {
                     other.add(sql.length() > 120 ? sql.substring(0, 120) + "..." : sql);
                 }
             }
@@ -203,7 +151,7 @@ final class BenchDatabase implements AutoCloseable {
         }
 
         Counts plus(final Counts other) {
-            final Map<Kind, Long> sum = new LinkedHashMap<>(byKind);
+            final Map<StatementKind, Long> sum = new LinkedHashMap<>(byKind);
             other.byKind.forEach((k, v) -> sum.merge(k, v, Long::sum));
             final List<String> samples = new ArrayList<>(otherSamples);
             other.otherSamples.stream().limit(Math.max(0, 5 - samples.size())).forEach(samples::add);
@@ -211,23 +159,23 @@ final class BenchDatabase implements AutoCloseable {
         }
 
         long principalLoads() {
-            return sum(Kind::principalLoad);
+            return sum(StatementKind::principalLoad);
         }
 
         long clientIdStatements() {
-            return sum(Kind::clientId);
+            return sum(StatementKind::clientId);
         }
 
         long other() {
-            return byKind.get(Kind.OTHER);
+            return byKind.get(StatementKind.OTHER);
         }
 
         /** Everything except the change feed's polls. */
         long perConnectTotal() {
-            return sum(kind -> kind != Kind.CHANGE_FEED);
+            return sum(kind -> kind != StatementKind.CHANGE_FEED);
         }
 
-        private long sum(final java.util.function.Predicate<Kind> which) {
+        private long sum(final java.util.function.Predicate<StatementKind> which) {
             return byKind.entrySet().stream().filter(e -> which.test(e.getKey())).mapToLong(Map.Entry::getValue)
                     .sum();
         }

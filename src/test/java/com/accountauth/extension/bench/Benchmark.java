@@ -2,6 +2,7 @@ package com.accountauth.extension.bench;
 
 import com.accountauth.extension.testsupport.EmbeddedBroker;
 import com.accountauth.extension.testsupport.MariaDbServer;
+import com.accountauth.extension.testsupport.StatementKind;
 import org.mindrot.jbcrypt.BCrypt;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -378,10 +379,10 @@ public final class Benchmark {
         aa.crowdDb = BenchDatabase.Counts.of(statements);
         final Pattern planOfCrowd = Pattern.compile("account_id\\s*=\\s*" + population.crowd.id() + "\\b");
         for (final String sql : statements) {
-            final BenchDatabase.Kind kind = BenchDatabase.Kind.of(sql);
-            if (kind == BenchDatabase.Kind.ACCOUNT_BY_EMAIL && sql.contains(Population.CROWD_EMAIL)) {
+            final StatementKind kind = StatementKind.of(sql);
+            if (kind == StatementKind.ACCOUNT_BY_EMAIL && sql.contains(Population.CROWD_EMAIL)) {
                 aa.crowdAccountLoads++;
-            } else if (kind == BenchDatabase.Kind.PAIRED_DEVICES && planOfCrowd.matcher(sql).find()) {
+            } else if (kind == StatementKind.PAIRED_DEVICES && planOfCrowd.matcher(sql).find()) {
                 aa.crowdPlanLoads++;
             } else if (kind.clientId()) {
                 aa.crowdClientIdStatements++;
@@ -648,8 +649,11 @@ public final class Benchmark {
                   JVM (one thread, before and after the brokers ran; the faster counts).
                 - DB queries: MariaDB's general query log (log_output=TABLE), only the extension's DB user, each
                   statement classified by its config.xml query; change-feed polls are left out of the per-connect
-                  figures. A cold device connect reads its row, a cold user its row and its pairings; the rest are
-                  the client-id statements (bind-client-id, client-id-owner) for a client id not bound since the start.
+                  figures. A cold device connect reads its row, a cold user its row and its pairings; the row's
+                  statement (device-by-mac, account-by-email) also reads the owner of the connect's client id. The rest
+                  are the client-id statements (bind-client-id, client-id-owner): binding a client id never bound
+                  before and reading back who won, or reading the owner of a client id whose principal's row another
+                  connect had loaded.
                 - 100 clients of one account: 100 distinct client ids, all CONNECTs sent at once, for an account that
                   was never connected; "load" = statements that read that account's row (and its pairings).
                 - QoS 1: devices publish 64-byte messages to `/orbweb/ipcam/motiondetector/<uid>`; each paired user

@@ -5,6 +5,7 @@ import com.accountauth.extension.auth.AccessPlan;
 import com.accountauth.extension.auth.PrincipalRecord;
 import com.accountauth.extension.config.CacheSettings;
 import com.accountauth.extension.db.AccountStoreUnavailableException;
+import com.accountauth.extension.db.ClientIdOwner;
 import com.accountauth.extension.identity.LoginName;
 import com.accountauth.extension.identity.Principal;
 import org.junit.jupiter.api.Test;
@@ -91,6 +92,43 @@ class AccessCachesTest {
             throw new AccountStoreUnavailableException("down", null);
         }));
         assertEquals(Optional.of(ALICE), caches.principal(ALICE_LOGIN, () -> Optional.of(ALICE)));
+    }
+
+    @Test
+    void aClientIdOwnerReadWithThePrincipalsRowNeedsNoQuery() throws Exception {
+        caches.clientIdOwnerRead(new ClientIdOwner("alice-phone", Optional.of("account:1")));
+        assertEquals(Optional.of("account:1"), caches.clientIdOwner("alice-phone", knownUnbound -> {
+            throw new AssertionError("the owner came with the row");
+        }));
+        assertEquals(Optional.of("account:1"), caches.clientIdOwnerIfCached("alice-phone"));
+    }
+
+    @Test
+    void anUnboundClientIdIsStillBoundButWithoutALookUpFirst() throws Exception {
+        caches.clientIdOwnerRead(new ClientIdOwner("new-phone", Optional.empty()));
+        assertEquals(Optional.empty(), caches.clientIdOwnerIfCached("new-phone"),
+                "decisions from the caches alone must not take 'unbound' for an owner");
+        final List<Boolean> binds = new ArrayList<>();
+        assertEquals(Optional.of("account:1"), caches.clientIdOwner("new-phone", knownUnbound -> {
+            binds.add(knownUnbound);
+            return Optional.of("account:1");
+        }));
+        assertEquals(List.of(true), binds);
+        assertEquals(Optional.of("account:1"), caches.clientIdOwnerIfCached("new-phone"));
+    }
+
+    @Test
+    void aFailedBindOfAnUnboundClientIdLeavesNothingBehind() throws Exception {
+        caches.clientIdOwnerRead(new ClientIdOwner("new-phone", Optional.empty()));
+        assertThrows(AccountStoreUnavailableException.class, () -> caches.clientIdOwner("new-phone", knownUnbound -> {
+            throw new AccountStoreUnavailableException("down", null);
+        }));
+        final List<Boolean> binds = new ArrayList<>();
+        assertEquals(Optional.of("device:3"), caches.clientIdOwner("new-phone", knownUnbound -> {
+            binds.add(knownUnbound);
+            return Optional.of("device:3");
+        }));
+        assertEquals(List.of(false), binds, "after a failure the owner is looked up again, not assumed unbound");
     }
 
     @Test

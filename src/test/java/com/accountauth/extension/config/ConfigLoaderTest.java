@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -77,7 +78,7 @@ class ConfigLoaderTest {
     void everyProblemIsReportedAtOnceNamingItsElement() throws IOException {
         final InvalidConfigException e = fails("<account-auth><database><jdbc-url>mysql://h</jdbc-url>" +
                 "<pool-size>lots</pool-size><query-timeout-seconds>0</query-timeout-seconds><colour>red</colour>" +
-                "</database><queries><device-by-mac>SELECT 1</device-by-mac></queries>" +
+                "</database><queries><device-by-id>SELECT 1</device-by-id></queries>" +
                 "<permissions><device><publish>/a/#/b</publish><subscribe>/${{clientid}}</subscribe></device>" +
                 "<service><publish>/${{uid}}/#</publish></service></permissions></account-auth>");
         final String all = String.join("\n", e.problems());
@@ -86,7 +87,7 @@ class ConfigLoaderTest {
         assertTrue(all.contains("<database>/<pool-size>: 'lots' is not a whole number"), all);
         assertTrue(all.contains("<database>/<query-timeout-seconds>: 0 is outside 1..3600"), all);
         assertTrue(all.contains("<database>/<colour>: unknown element"), all);
-        assertTrue(all.contains("<queries>/<device-by-mac>: the statement must take exactly 1 '?' parameter, it has 0"), all);
+        assertTrue(all.contains("<queries>/<device-by-id>: the statement must take exactly 1 '?' parameter, it has 0"), all);
         assertTrue(all.contains("<permissions>/<device>/<publish>: '/a/#/b' is not a valid MQTT topic filter"), all);
         assertTrue(all.contains("<permissions>/<device>/<subscribe>: unknown placeholder ${{clientid}}"), all);
         assertTrue(all.contains("<permissions>/<service>/<publish>: unknown placeholder ${{uid}} (this kind takes none)"),
@@ -106,6 +107,44 @@ class ConfigLoaderTest {
         assertEquals(2, e.problems().size(), all);
         // publishing never names a wildcard, so there a last '+' is fine
         load(minimal("<permissions><device><publish>/${{uid}}/+</publish></device></permissions>"));
+    }
+
+    @Test
+    void shippedPrincipalQueriesReadTheClientIdOwnerAndAreTheDefaults() throws Exception {
+        final Path shipped = Path.of(System.getProperty("user.dir"), "conf", "config.xml");
+        final QuerySettings shippedQueries = new ConfigLoader(ENV::get).load(shipped).queries();
+        final QuerySettings defaults = load(minimal("")).queries();
+        assertEquals(defaults, shippedQueries);
+        assertTrue(shippedQueries.deviceByMacReadsClientIdOwner());
+        assertTrue(shippedQueries.accountByEmailReadsClientIdOwner());
+    }
+
+    @Test
+    void onePrincipalQueryParameterKeepsTheSeparateClientIdOwnerQuery() throws Exception {
+        final QuerySettings queries = load(minimal("<queries>" +
+                "<device-by-mac>SELECT id, mac, uid, vendor, model, password_hash, enabled FROM devices " +
+                "WHERE mac = ?</device-by-mac>" +
+                "<account-by-email>SELECT id, email, password_hash, role, enabled FROM accounts WHERE email = ? " +
+                "AND role &lt;&gt; '?' -- who?\n</account-by-email></queries>")).queries();
+        assertFalse(queries.deviceByMacReadsClientIdOwner());
+        assertFalse(queries.accountByEmailReadsClientIdOwner(), "a '?' in a literal or comment is no parameter");
+    }
+
+    @Test
+    void principalQueriesTakeOneOrTwoParametersAndEachBadOneIsNamed() throws IOException {
+        final InvalidConfigException e = fails(minimal("<queries>" +
+                "<device-by-mac>SELECT * FROM devices WHERE mac = ? AND uid = ? AND vendor = ?</device-by-mac>" +
+                "<account-by-email>SELECT * FROM accounts WHERE email = 'x?'</account-by-email>" +
+                "<client-id-owner>SELECT account_id, device_id FROM client_ids WHERE client_id = ? OR ?" +
+                "</client-id-owner></queries>"));
+        final String all = String.join("\n", e.problems());
+        assertTrue(all.contains("<queries>/<device-by-mac>: the statement must take 1 or 2 '?' parameters " +
+                "(the second is the client id), it has 3"), all);
+        assertTrue(all.contains("<queries>/<account-by-email>: the statement must take 1 or 2 '?' parameters " +
+                "(the second is the client id), it has 0"), all);
+        assertTrue(all.contains("<queries>/<client-id-owner>: the statement must take exactly 1 '?' parameter, " +
+                "it has 2"), all);
+        assertEquals(3, e.problems().size(), all);
     }
 
     @Test

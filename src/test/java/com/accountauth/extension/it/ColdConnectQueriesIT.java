@@ -1,0 +1,51 @@
+package com.accountauth.extension.it;
+
+import com.accountauth.extension.testsupport.StatementKind;
+import org.junit.jupiter.api.BeforeAll;
+
+import java.util.List;
+
+import static com.accountauth.extension.testsupport.StatementKind.ACCOUNT_BY_EMAIL;
+import static com.accountauth.extension.testsupport.StatementKind.BIND_CLIENT_ID;
+import static com.accountauth.extension.testsupport.StatementKind.CLIENT_ID_OWNER;
+import static com.accountauth.extension.testsupport.StatementKind.DEVICE_BY_MAC;
+import static com.accountauth.extension.testsupport.StatementKind.PAIRED_DEVICES;
+
+/**
+ * With the shipped config.xml, device-by-mac and account-by-email read the owner of the CONNECT's client id in the
+ * same statement: a cold device CONNECT costs 1 statement, a cold user 2 (its row, its pairings).
+ */
+class ColdConnectQueriesIT extends ColdConnectQueries {
+
+    @BeforeAll
+    static void startWithTheShippedConfig() {
+        start(config -> config);
+    }
+
+    @Override
+    List<StatementKind> coldDevice() {
+        return List.of(DEVICE_BY_MAC);
+    }
+
+    @Override
+    List<StatementKind> coldUser() {
+        return List.of(ACCOUNT_BY_EMAIL, PAIRED_DEVICES);
+    }
+
+    @Override
+    List<StatementKind> coldHijack(final StatementKind principalQuery) {
+        return List.of(principalQuery);
+    }
+
+    @Override
+    List<StatementKind> coldUserWithNewClientId() {
+        // known to be unbound from the row: bound at once, then read back (another node may have won)
+        return List.of(ACCOUNT_BY_EMAIL, BIND_CLIENT_ID, CLIENT_ID_OWNER, PAIRED_DEVICES);
+    }
+
+    @Override
+    long crowdOwnerLookUps() {
+        // the loading CONNECT knew its client id unbound from the row (bind, read back); 99 looked theirs up first
+        return 199;
+    }
+}
