@@ -5,7 +5,6 @@ import com.accountauth.extension.auth.AccountAuthenticator;
 import com.accountauth.extension.auth.AuthenticationWorkers;
 import com.accountauth.extension.auth.ConnectedClients;
 import com.accountauth.extension.auth.CredentialChecker;
-import com.accountauth.extension.auth.GrantReleasingListener;
 import com.accountauth.extension.auth.PrincipalLoader;
 import com.accountauth.extension.cache.AccessCaches;
 import com.accountauth.extension.config.AccountAuthConfig;
@@ -76,8 +75,6 @@ public final class AccountAuthMain implements ExtensionMain {
         // no authorizer: the authenticator gives each connection its permissions as default permissions, which
         // HiveMQ checks inline; an authorizer would cost a task hand-off for every PUBLISH of every client
         Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
-        final GrantReleasingListener releaser = new GrantReleasingListener(clients);
-        Services.eventRegistry().setClientLifecycleEventListener(providerInput -> releaser);
 
         final SessionSubscriptions subscriptions = new SessionSubscriptions();
         Services.initializerRegistry().setClientInitializer(new SessionInitializer(clients, subscriptions));

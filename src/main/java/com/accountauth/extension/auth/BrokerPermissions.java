@@ -59,6 +59,12 @@ final class BrokerPermissions {
         if (previous == next) {
             return;
         }
+        if (previous.isEmpty()) {
+            if (!next.isEmpty()) {
+                target.addAll(next); // a new connection: the common case, without the sets below
+            }
+            return;
+        }
         final Set<TopicPermission> before = identitySet(previous);
         final Set<TopicPermission> after = identitySet(next);
         final List<TopicPermission> added = new ArrayList<>();

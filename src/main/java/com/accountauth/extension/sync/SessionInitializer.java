@@ -23,20 +23,17 @@ public final class SessionInitializer implements ClientInitializer {
     @Override
     public void initialize(final InitializerInput input, final ClientContext context) {
         final String clientId = input.getClientInformation().getClientId();
-        final ConnectedClients.Grant grant = clients.activate(clientId, context.getDefaultPermissions());
+        final ConnectedClients.Grant grant = clients.activate(clientId, context);
         if (grant == null) {
             // no grant, nothing may reach it: the broker denies its messages, the guard what it would receive
             ConnectedClients.guardWithoutGrant(context);
             return;
         }
-        if (!grant.cleanStart()) {
-            // unknown history: what queued while it was away was matched against subscriptions, not permissions
-            grant.guardOutbound();
-        }
-        grant.attach(context);
         if (grant.cleanStart()) {
             subscriptions.applyToNewSession(clientId, grant.plan());
         } else {
+            // unknown history: what queued while it was away was matched against subscriptions, not permissions
+            grant.guardOutbound();
             subscriptions.apply(clientId, grant.plan());
         }
     }
