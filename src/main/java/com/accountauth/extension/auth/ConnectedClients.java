@@ -218,10 +218,5 @@ public final class ConnectedClients {
                 context.addPublishOutboundInterceptor(guard);
             }
         }
-
-        /** True when the connection's outgoing messages are checked (or will be once it is initialised). */
-        public synchronized boolean outboundGuarded() {
-            return guard != null;
-        }
     }
 }
