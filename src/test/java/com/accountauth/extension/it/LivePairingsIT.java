@@ -10,6 +10,7 @@ import com.hivemq.client.mqtt.exceptions.MqttClientStateException;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3ConnAckException;
 import com.hivemq.client.mqtt.mqtt3.message.connect.connack.Mqtt3ConnAckReturnCode;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException;
@@ -417,6 +418,39 @@ class LivePairingsIT {
                     () -> subscribeRefused(victim.client, cam.events()));
         } finally {
             victim.close();
+        }
+    }
+
+    @Test
+    void messagesQueuedForAConnectedClientBeforeUnpairingAreNotDeliveredAfterwards() throws Exception {
+        final Device cam = device();
+        final Account user = user();
+        pair(user, cam, "viewer");
+        // a new session (so no outbound check from the start) that takes one message at a time and holds on to it
+        final Mqtt5AsyncClient app = MqttClient.builder().useMqttVersion5().identifier(MqttClients.newId())
+                .serverHost("127.0.0.1").serverPort(broker.port()).buildAsync();
+        final java.util.List<Mqtt5Publish> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        app.publishes(MqttGlobalPublishFilter.ALL, received::add, true);
+        app.connectWith().cleanStart(true).restrictions().receiveMaximum(1).applyRestrictions().simpleAuth()
+                .username(user.email()).password(PASSWORD.getBytes(StandardCharsets.UTF_8)).applySimpleAuth()
+                .send().get(5, TimeUnit.SECONDS);
+        final Session witness = connected(user.email());
+        try {
+            Thread.sleep(300);
+            for (int i = 1; i <= 3; i++) {
+                publish(cam, cam.events(), "queued-" + i);
+            }
+            millisUntil("first message delivered, the others queued", () -> received.size() == 1);
+            db.execute("DELETE FROM pairings WHERE account_id = ? AND device_id = ?", user.id(), cam.id());
+            millisUntil("unpairing (seen by a second session)", () -> subscribeRefused(witness.client, cam.events()));
+
+            received.get(0).acknowledge(); // frees the broker to send what it queued while the device was paired
+            Thread.sleep(1500);
+            assertEquals(1, received.size(), "a message of a device no longer paired was delivered: " +
+                    received.stream().map(p -> new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)).toList());
+        } finally {
+            witness.close();
+            app.disconnect();
         }
     }
 
