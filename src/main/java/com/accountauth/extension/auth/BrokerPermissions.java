@@ -1,11 +1,11 @@
 package com.accountauth.extension.auth;
 
 import com.accountauth.extension.acl.TopicGrant;
+import com.accountauth.extension.util.LogSafe;
 import com.hivemq.extension.sdk.api.auth.parameter.TopicPermission;
 import com.hivemq.extension.sdk.api.packets.auth.DefaultAuthorizationBehaviour;
 import com.hivemq.extension.sdk.api.packets.auth.ModifiableDefaultPermissions;
 import com.hivemq.extension.sdk.api.services.builder.Builders;
-import com.accountauth.extension.util.LogSafe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

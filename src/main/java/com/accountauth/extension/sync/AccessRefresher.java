@@ -71,12 +71,12 @@ public final class AccessRefresher {
                         principal + " changed its password");
                 continue;
             }
-            final AccessPlan previous = grant.plan();
-            grant.updatePlan(plan);
-            if (!plan.permissions().allowsEverySubscriptionOf(previous.permissions())) {
-                // messages already queued for a subscription that goes must not be delivered after all
+            if (!plan.permissions().allowsEverySubscriptionOf(grant.permissions())) {
+                // messages already queued for a subscription that goes must not be delivered after all; the check
+                // reads the grant's plan, so it is in place before the plan changes
                 grant.guardOutbound();
             }
+            grant.updatePlan(plan);
             subscriptions.apply(grant.clientId(), plan);
         }
         log.info("account-auth: access of {} updated for {} connected client(s): {} publish and {} subscribe " +
@@ -89,8 +89,8 @@ public final class AccessRefresher {
         for (final ConnectedClients.Grant grant : grants) {
             log.info("account-auth: disconnecting client '{}' with {}: {}", grant.clientId(), code, why);
             // nothing may be done in its name from now on, even before the DISCONNECT is out
-            grant.updatePlan(AccessPlan.NONE);
             grant.guardOutbound();
+            grant.updatePlan(AccessPlan.NONE);
             Services.clientService().disconnectClient(grant.clientId(), false, code, null);
         }
     }
