@@ -1,0 +1,128 @@
+package com.accountauth.extension.auth;
+
+import com.hivemq.extension.sdk.api.auth.parameter.TopicPermission;
+import com.hivemq.extension.sdk.api.packets.auth.DefaultAuthorizationBehaviour;
+import com.hivemq.extension.sdk.api.packets.auth.ModifiableDefaultPermissions;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+class BrokerPermissionsTest {
+
+    /** Like HiveMQ's: an immutable list swapped on every change, entries compared by identity; records each state. */
+    static final class RecordingPermissions implements ModifiableDefaultPermissions {
+        List<TopicPermission> current = List.of();
+        final List<List<TopicPermission>> states = new ArrayList<>();
+        DefaultAuthorizationBehaviour behaviour = DefaultAuthorizationBehaviour.ALLOW;
+
+        private void set(final List<TopicPermission> next) {
+            current = List.copyOf(next);
+            states.add(current);
+        }
+
+        @Override
+        public List<TopicPermission> asList() {
+            return current;
+        }
+
+        @Override
+        public void add(final TopicPermission permission) {
+            final List<TopicPermission> next = new ArrayList<>(current);
+            next.add(permission);
+            set(next);
+        }
+
+        @Override
+        public void addAll(final Collection<? extends TopicPermission> permissions) {
+            final List<TopicPermission> next = new ArrayList<>(current);
+            next.addAll(permissions);
+            set(next);
+        }
+
+        @Override
+        public void remove(final TopicPermission permission) {
+            final List<TopicPermission> next = new ArrayList<>();
+            for (final TopicPermission p : current) {
+                if (p != permission) {
+                    next.add(p);
+                }
+            }
+            set(next);
+        }
+
+        @Override
+        public DefaultAuthorizationBehaviour getDefaultBehaviour() {
+            return behaviour;
+        }
+
+        @Override
+        public void setDefaultBehaviour(final DefaultAuthorizationBehaviour defaultBehaviour) {
+            behaviour = defaultBehaviour;
+        }
+
+        @Override
+        public void clear() {
+            set(List.of());
+        }
+    }
+
+    /** A permission object; only its identity matters here. */
+    static TopicPermission permission(final String filter) {
+        return (TopicPermission) java.lang.reflect.Proxy.newProxyInstance(TopicPermission.class.getClassLoader(),
+                new Class<?>[]{TopicPermission.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "getTopicFilter", "toString" -> filter;
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    @Test
+    void aNewConnectionStartsDenyingEverything() {
+        final RecordingPermissions target = new RecordingPermissions();
+        target.add(permission("/left/over"));
+        BrokerPermissions.denyAll(target);
+        assertEquals(List.of(), target.asList());
+        assertEquals(DefaultAuthorizationBehaviour.DENY, target.getDefaultBehaviour());
+    }
+
+    @Test
+    void aChangeAddsBeforeItRemovesSoTheListIsNeverEmptyInBetween() {
+        final TopicPermission kept = permission("/v/m/+/U1/#");
+        final TopicPermission gone = permission("/v/m/+/U2/#");
+        final TopicPermission added = permission("/v/m/+/U3/#");
+        final RecordingPermissions target = new RecordingPermissions();
+        BrokerPermissions.replace(target, List.of(), List.of(kept, gone));
+        target.states.clear();
+
+        BrokerPermissions.replace(target, List.of(kept, gone), List.of(kept, added));
+
+        assertEquals(List.of(kept, added), target.asList());
+        for (final List<TopicPermission> state : target.states) {
+            assertFalse(state.isEmpty(), "a message in between would have been judged by an empty list");
+        }
+        // the first step already allows what the new plan allows, the last one no longer what it took away
+        assertEquals(List.of(kept, gone, added), target.states.get(0));
+    }
+
+    @Test
+    void losingEverythingEndsInAnEmptyListAndNothingChangedChangesNothing() {
+        final TopicPermission only = permission("/v/m/+/U1/#");
+        final List<TopicPermission> plan = List.of(only);
+        final RecordingPermissions target = new RecordingPermissions();
+        BrokerPermissions.replace(target, List.of(), plan);
+        target.states.clear();
+
+        BrokerPermissions.replace(target, plan, plan);
+        assertEquals(List.of(), target.states);
+
+        BrokerPermissions.replace(target, plan, List.of());
+        assertEquals(List.of(), target.asList());
+        assertEquals(1, target.states.size());
+    }
+}

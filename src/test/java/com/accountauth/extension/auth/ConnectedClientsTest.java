@@ -1,0 +1,102 @@
+package com.accountauth.extension.auth;
+
+import com.accountauth.extension.identity.Principal;
+import com.hivemq.extension.sdk.api.client.ClientContext;
+import com.hivemq.extension.sdk.api.interceptor.disconnect.DisconnectInboundInterceptor;
+import com.hivemq.extension.sdk.api.interceptor.publish.PublishOutboundInterceptor;
+import com.hivemq.extension.sdk.api.packets.auth.ModifiableDefaultPermissions;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConnectedClientsTest {
+
+    static final PrincipalRecord ALICE = new PrincipalRecord(new Principal(Principal.Kind.USER, 7, "alice@example.com"),
+            Optional.of("$2a$04$hash"), true, Optional.empty(), Optional.empty());
+
+    /** A connection's client context: its permissions object and the interceptors added to it. */
+    record Connection(ModifiableDefaultPermissions permissions, List<Object> interceptors, ClientContext context) {
+        static Connection open() {
+            final ModifiableDefaultPermissions permissions = new BrokerPermissionsTest.RecordingPermissions();
+            final List<Object> interceptors = new ArrayList<>();
+            final ClientContext context = (ClientContext) Proxy.newProxyInstance(
+                    ClientContext.class.getClassLoader(), new Class<?>[]{ClientContext.class},
+                    (proxy, method, args) -> {
+                        if (method.getName().equals("getDefaultPermissions")) {
+                            return permissions;
+                        }
+                        if (method.getName().startsWith("add") && args != null && args.length == 1) {
+                            interceptors.add(args[0]);
+                            return null;
+                        }
+                        throw new UnsupportedOperationException(method.getName());
+                    });
+            return new Connection(permissions, interceptors, context);
+        }
+    }
+
+    private final ConnectedClients clients = new ConnectedClients();
+
+    @Test
+    void aGrantCountsForItsClientIdOnlyOnceItsOwnConnectionIsInitialised() {
+        final Connection first = Connection.open();
+        final ConnectedClients.Grant grant = clients.register("app-1", ALICE, AccessPlan.NONE, true,
+                first.permissions());
+        assertNull(clients.get("app-1"), "not before its connection is initialised");
+        // live changes reach it while it waits
+        assertEquals(List.of(grant), clients.affectedBy(Set.of("account:7"), Set.of()).get(ALICE.principal()));
+
+        // another connection with the same client id (e.g. a takeover attempt) does not pick it up
+        assertNull(clients.activate("app-1", Connection.open().context()));
+        assertSame(grant, clients.activate("app-1", first.context()));
+        assertSame(grant, clients.get("app-1"));
+        assertEquals(List.of(grant), clients.affectedBy(Set.of("account:7"), Set.of()).get(ALICE.principal()));
+        // the connection holds its grant; the registry does not keep it alive on its own
+        assertTrue(first.interceptors().stream().anyMatch(DisconnectInboundInterceptor.class::isInstance));
+    }
+
+    @Test
+    void theConnectionThatIsInitialisedLastOwnsTheClientId() {
+        final Connection old = Connection.open();
+        final Connection successor = Connection.open();
+        final ConnectedClients.Grant oldGrant = clients.register("app-2", ALICE, AccessPlan.NONE, false,
+                old.permissions());
+        clients.activate("app-2", old.context());
+        final ConnectedClients.Grant newGrant = clients.register("app-2", ALICE, AccessPlan.NONE, false,
+                successor.permissions());
+        assertSame(oldGrant, clients.get("app-2"), "the successor is not initialised yet");
+        clients.activate("app-2", successor.context());
+        assertSame(newGrant, clients.get("app-2"));
+    }
+
+    @Test
+    void aWithdrawnGrantIsGoneAndAGuardAskedForEarlyIsAddedOnInitialisation() {
+        final Connection refused = Connection.open();
+        final ConnectedClients.Grant withdrawn = clients.register("app-3", ALICE, AccessPlan.NONE, true,
+                refused.permissions());
+        clients.withdraw(withdrawn);
+        assertNull(clients.activate("app-3", refused.context()));
+        assertTrue(clients.affectedBy(Set.of("account:7"), Set.of()).isEmpty());
+
+        final Connection connection = Connection.open();
+        final ConnectedClients.Grant grant = clients.register("app-4", ALICE, AccessPlan.NONE, true,
+                connection.permissions());
+        grant.guardOutbound();
+        grant.guardOutbound(); // at most once
+        clients.activate("app-4", connection.context());
+        assertEquals(1, connection.interceptors().stream().filter(PublishOutboundInterceptor.class::isInstance)
+                .count());
+        assertInstanceOf(OutboundTopicGuard.class, connection.interceptors().stream()
+                .filter(PublishOutboundInterceptor.class::isInstance).findFirst().orElseThrow());
+    }
+}
