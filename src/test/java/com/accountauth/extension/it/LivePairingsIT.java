@@ -90,6 +90,10 @@ class LivePairingsIT {
         db.execute("INSERT INTO pairings (account_id, device_id, role) VALUES (?,?,?)", account.id, device.id, role);
     }
 
+    static void unpair(final Account account, final Device device) {
+        db.execute("DELETE FROM pairings WHERE account_id = ? AND device_id = ?", account.id, device.id);
+    }
+
     record Device(int id, String mac, String uid) {
         String events() {
             return "/orbweb/ipcam/motiondetector/" + uid;
@@ -235,7 +239,7 @@ class LivePairingsIT {
         final Session app = connected(user.email());
         try (var inbox = app.client.publishes(MqttGlobalPublishFilter.ALL)) {
             assertTrue(!subscribeRefused(app.client, cam.events()));
-            db.execute("DELETE FROM pairings WHERE account_id = ? AND device_id = ?", user.id(), cam.id());
+            unpair(user, cam);
             millisUntil("unpairing", () -> subscribeRefused(app.client, cam.events()));
             Thread.sleep(200);
             while (inbox.receive(100, TimeUnit.MILLISECONDS).isPresent()) {
@@ -351,7 +355,7 @@ class LivePairingsIT {
         first.close();
         publish(cam, cam.events(), "queued-while-paired");
         final Session witness = connected(user.email());
-        db.execute("DELETE FROM pairings WHERE account_id = ? AND device_id = ?", user.id(), cam.id());
+        unpair(user, cam);
         // the broker knows once a connected session of the same user has lost the device
         millisUntil("unpairing (seen by a second session)", () -> subscribeRefused(witness.client, cam.events()));
         witness.close();
@@ -389,7 +393,7 @@ class LivePairingsIT {
             assertTrue(received.isPresent(), "no event of a device paired after the takeover");
             assertEquals(added.events(), received.get().getTopic().toString());
             // ... and an unpairing takes the device away
-            db.execute("DELETE FROM pairings WHERE account_id = ? AND device_id = ?", user.id(), cam.id());
+            unpair(user, cam);
             millisUntil("unpairing (after a takeover)", () -> subscribeRefused(second.client, cam.events()));
         } finally {
             second.close();
@@ -413,7 +417,7 @@ class LivePairingsIT {
                     .username(owner.email()).password("wrong".getBytes(StandardCharsets.UTF_8)).applySimpleAuth()
                     .send());
             assertTrue(victim.client.getState().isConnected(), "the victim was kicked off");
-            db.execute("DELETE FROM pairings WHERE account_id = ? AND device_id = ?", owner.id(), cam.id());
+            unpair(owner, cam);
             millisUntil("unpairing (after refused connections with its client id)",
                     () -> subscribeRefused(victim.client, cam.events()));
         } finally {
@@ -441,7 +445,7 @@ class LivePairingsIT {
                 publish(cam, cam.events(), "queued-" + i);
             }
             millisUntil("first message delivered, the others queued", () -> received.size() == 1);
-            db.execute("DELETE FROM pairings WHERE account_id = ? AND device_id = ?", user.id(), cam.id());
+            unpair(user, cam);
             millisUntil("unpairing (seen by a second session)", () -> subscribeRefused(witness.client, cam.events()));
 
             received.get(0).acknowledge(); // frees the broker to send what it queued while the device was paired
