@@ -19,6 +19,9 @@ public record Permissions(List<TopicFilter> publish, List<TopicFilter> subscribe
         // a filter that another one covers adds nothing: leaving it out saves heap for every connected client
         publish = List.copyOf(withoutCovered(publish));
         subscribe = sharing(List.copyOf(withoutCovered(subscribe)), publish);
+        if (subscribe.equals(publish)) {
+            subscribe = publish; // a device's two lists are usually the same: one list for both
+        }
     }
 
     /** {@code filters}, each replaced by an equal instance of {@code from} where there is one: less heap per client. */

@@ -4,9 +4,11 @@ import com.accountauth.extension.acl.Permissions;
 import com.accountauth.extension.acl.TopicFilter;
 import com.hivemq.extension.sdk.api.auth.parameter.TopicPermission;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.LongStream;
 
 /**
  * What a principal may do and what is done for it: its permissions, the filters its session is subscribed to
@@ -15,19 +17,26 @@ import java.util.Set;
  */
 public final class AccessPlan {
 
+    /** No paired devices (devices, services). */
+    public static final long[] NO_DEVICES = new long[0];
+
     /** Nothing allowed, nothing subscribed. */
-    public static final AccessPlan NONE = new AccessPlan(Permissions.NONE, List.of(), Set.of());
+    public static final AccessPlan NONE = new AccessPlan(Permissions.NONE, List.of(), NO_DEVICES);
 
     private final Permissions permissions;
     private final List<TopicFilter> autoSubscriptions;
-    private final Set<Long> pairedDeviceIds;
+    // sorted, no duplicates; an array of longs rather than a set of Longs, for heap per connected user
+    private final long[] pairedDeviceIds;
     private volatile List<TopicPermission> topicPermissions;
 
     public AccessPlan(final Permissions permissions, final List<TopicFilter> autoSubscriptions,
-                      final Set<Long> pairedDeviceIds) {
+                      final long[] pairedDeviceIds) {
         this.permissions = permissions;
-        this.autoSubscriptions = List.copyOf(autoSubscriptions);
-        this.pairedDeviceIds = Set.copyOf(pairedDeviceIds);
+        // a user's auto-subscriptions are usually exactly its subscribe permissions: one list for both then
+        this.autoSubscriptions = autoSubscriptions.equals(permissions.subscribe()) ?
+                permissions.subscribe() : List.copyOf(autoSubscriptions);
+        final long[] ids = LongStream.of(pairedDeviceIds).sorted().distinct().toArray();
+        this.pairedDeviceIds = ids.length == 0 ? NO_DEVICES : ids;
     }
 
     public Permissions permissions() {
@@ -38,8 +47,19 @@ public final class AccessPlan {
         return autoSubscriptions;
     }
 
-    public Set<Long> pairedDeviceIds() {
-        return pairedDeviceIds;
+    /** The ids of the devices paired to the principal, in ascending order. */
+    public long[] pairedDeviceIds() {
+        return pairedDeviceIds.clone();
+    }
+
+    /** True when one of these devices is paired to the principal: a change of it changes this plan. */
+    public boolean pairsAnyOf(final Set<Long> deviceIds) {
+        for (final long id : pairedDeviceIds) {
+            if (deviceIds.contains(id)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The permissions as the broker checks them; needs the broker's builders, so it is made on first use. */
@@ -56,17 +76,18 @@ public final class AccessPlan {
     @Override
     public boolean equals(final Object o) {
         return o instanceof AccessPlan other && other.permissions.equals(permissions)
-                && other.autoSubscriptions.equals(autoSubscriptions) && other.pairedDeviceIds.equals(pairedDeviceIds);
+                && other.autoSubscriptions.equals(autoSubscriptions)
+                && Arrays.equals(other.pairedDeviceIds, pairedDeviceIds);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(permissions, autoSubscriptions, pairedDeviceIds);
+        return Objects.hash(permissions, autoSubscriptions, Arrays.hashCode(pairedDeviceIds));
     }
 
     @Override
     public String toString() {
         return "AccessPlan[" + permissions + ", auto-subscriptions " + autoSubscriptions + ", paired devices " +
-                pairedDeviceIds + "]";
+                Arrays.toString(pairedDeviceIds) + "]";
     }
 }

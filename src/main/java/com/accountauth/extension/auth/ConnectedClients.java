@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +40,7 @@ public final class ConnectedClients {
     private final ReferenceQueue<Grant> collected = new ReferenceQueue<>();
     // keyed by identity (HiveMQ's permissions object does not override equals); holds only connections between
     // authentication and initialisation, so a sweep now and then is cheaper than a cache with expiry
-    private final ConcurrentHashMap<ModifiableDefaultPermissions, Grant> pending = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<ModifiableDefaultPermissions, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicLong lastSweep = new AtomicLong(System.nanoTime());
 
     /**
@@ -52,20 +51,25 @@ public final class ConnectedClients {
                           final boolean cleanStart, final ModifiableDefaultPermissions connectionPermissions) {
         final Grant grant = new Grant(clientId, record.principal(), record.passwordHash(), plan, cleanStart,
                 connectionPermissions);
-        pending.put(connectionPermissions, grant);
-        sweepNowAndThen(grant.registeredAt);
+        final long now = System.nanoTime();
+        pending.put(connectionPermissions, new Pending(grant, now));
+        sweepNowAndThen(now);
         return grant;
     }
 
     /** Forgets a grant whose connection was refused after all (the authentication had timed out). */
     public void withdraw(final Grant grant) {
-        pending.remove(grant.connectionPermissions, grant);
+        pending.computeIfPresent(grant.connectionPermissions, (key, waiting) -> waiting.grant == grant ? null : waiting);
+    }
+
+    /** A grant waiting for its connection to be initialised, and since when (only waiting grants need the time). */
+    private record Pending(Grant grant, long registeredAt) {
     }
 
     private void sweepNowAndThen(final long now) {
         final long last = lastSweep.get();
         if (now - last > PENDING_LIMIT_NANOS && lastSweep.compareAndSet(last, now)) {
-            pending.values().removeIf(grant -> now - grant.registeredAt > PENDING_LIMIT_NANOS);
+            pending.values().removeIf(waiting -> now - waiting.registeredAt > PENDING_LIMIT_NANOS);
         }
         for (Reference<? extends Grant> gone = collected.poll(); gone != null; gone = collected.poll()) {
             byClientId.remove(((GrantReference) gone).clientId, gone);
@@ -77,12 +81,13 @@ public final class ConnectedClients {
      * connection hold it; null when the connection has none.
      */
     public Grant activate(final String clientId, final ClientContext context) {
-        final Grant grant = pending.remove(context.getDefaultPermissions());
-        if (grant == null) {
+        final Pending waiting = pending.remove(context.getDefaultPermissions());
+        if (waiting == null) {
             return null;
         }
-        // an interceptor HiveMQ calls at most once (on the client's DISCONNECT), here only to hold the grant
-        context.addDisconnectInboundInterceptor(new GrantHolder(grant));
+        final Grant grant = waiting.grant;
+        // the grant is an interceptor HiveMQ calls at most once (on the client's DISCONNECT), added only to be held
+        context.addDisconnectInboundInterceptor(grant);
         byClientId.put(clientId, new GrantReference(clientId, grant, collected));
         grant.attach(context);
         return grant;
@@ -110,18 +115,13 @@ public final class ConnectedClients {
         }
     }
 
-    /** Keeps a grant reachable for exactly as long as its connection's client context is. */
-    private record GrantHolder(Grant grant) implements DisconnectInboundInterceptor {
-
-        @Override
-        public void onInboundDisconnect(final DisconnectInboundInput input, final DisconnectInboundOutput output) {
-        }
-    }
-
     /** The grants of connected (or connecting) clients of these principals, or paired to one of these devices. */
     public Map<Principal, List<Grant>> affectedBy(final Set<String> principalKeys, final Set<Long> deviceIds) {
         final Map<Principal, List<Grant>> affected = new HashMap<>();
-        final List<Grant> grants = new ArrayList<>(pending.values());
+        final List<Grant> grants = new ArrayList<>();
+        for (final Pending waiting : pending.values()) {
+            grants.add(waiting.grant);
+        }
         for (final GrantReference reference : byClientId.values()) {
             final Grant grant = reference.get();
             if (grant != null) {
@@ -130,7 +130,7 @@ public final class ConnectedClients {
         }
         for (final Grant grant : grants) {
             final boolean direct = principalKeys.contains(grant.principal().key());
-            final boolean paired = grant.plan().pairedDeviceIds().stream().anyMatch(deviceIds::contains);
+            final boolean paired = grant.plan().pairsAnyOf(deviceIds);
             if (direct || paired) {
                 affected.computeIfAbsent(grant.principal(), p -> new ArrayList<>()).add(grant);
             }
@@ -138,21 +138,25 @@ public final class ConnectedClients {
         return affected;
     }
 
-    /** What one connection was granted. */
-    public static final class Grant {
+    /**
+     * What one connection was granted. It is also a no-op interceptor of the connection's DISCONNECT: that is how the
+     * connection's client context holds it, for exactly as long as the connection lasts, without an object of its own.
+     */
+    public static final class Grant implements DisconnectInboundInterceptor {
 
         private final String clientId;
         private final Principal principal;
-        private final Optional<String> passwordHash;
+        private final String passwordHash;
         private final boolean cleanStart;
         private final ModifiableDefaultPermissions connectionPermissions;
-        private final long registeredAt = System.nanoTime();
         private volatile AccessPlan plan;
         // the connection's context (null until the client initializer ran), kept to add the guard later
         private ClientContext context;
         private OutboundTopicGuard guard;
+        // set once the connection lost receive rights: its guard stays to the end
+        private boolean guardKept;
 
-        Grant(final String clientId, final Principal principal, final Optional<String> passwordHash,
+        Grant(final String clientId, final Principal principal, final String passwordHash,
               final AccessPlan plan, final boolean cleanStart,
               final ModifiableDefaultPermissions connectionPermissions) {
             this.clientId = clientId;
@@ -177,9 +181,14 @@ public final class ConnectedClients {
             return principal;
         }
 
-        /** The hash the client logged in against: a different one in the DB means the password changed. */
-        public Optional<String> passwordHash() {
+        /** The hash the client logged in against (null: none): a different one in the DB means a new password. */
+        public String passwordHash() {
             return passwordHash;
+        }
+
+        @Override
+        public void onInboundDisconnect(final DisconnectInboundInput input, final DisconnectInboundOutput output) {
+            // nothing to do: added only so that the connection holds its grant
         }
 
         public AccessPlan plan() {
@@ -206,10 +215,39 @@ public final class ConnectedClients {
         }
 
         /**
-         * Checks every message leaving for this connection from now on: for a session whose queue may hold messages
-         * it may no longer receive. Costs a task per message, so it is added only where needed, at most once.
+         * Checks every message leaving for this connection from now on, for good: the connection lost receive rights
+         * while its queue may hold messages it may no longer receive. Costs a task per message, so it is added only
+         * where needed, at most once.
          */
         public synchronized void guardOutbound() {
+            guardKept = true;
+            addGuard();
+        }
+
+        /**
+         * Checks every message leaving for this connection until {@link #releaseGuard()}: for a resumed session,
+         * until its subscriptions show whether its queue can hold messages it may no longer receive.
+         */
+        public synchronized void guardUntilReleased() {
+            addGuard();
+        }
+
+        /** Takes away the check of {@link #guardUntilReleased()}, unless the connection has lost rights meanwhile. */
+        public synchronized void releaseGuard() {
+            if (guard != null && !guardKept) {
+                if (context != null) {
+                    context.removePublishOutboundInterceptor(guard);
+                }
+                guard = null;
+            }
+        }
+
+        /** True while every message leaving for this connection is checked. */
+        public synchronized boolean guarded() {
+            return guard != null;
+        }
+
+        private void addGuard() {
             if (guard != null) {
                 return;
             }

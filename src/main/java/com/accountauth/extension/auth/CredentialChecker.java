@@ -1,6 +1,7 @@
 package com.accountauth.extension.auth;
 
 import com.accountauth.extension.cache.AccessCaches;
+import com.accountauth.extension.cache.CachedPrincipal;
 import com.accountauth.extension.config.ClientIdSettings;
 import com.accountauth.extension.db.AccountRepository;
 import com.accountauth.extension.db.AccountStoreUnavailableException;
@@ -86,17 +87,17 @@ public final class CredentialChecker {
 
     private Verdict check(final LoginName login, final String password, final String clientId,
                           final Lookups lookups) throws AccountStoreUnavailableException {
-        final Optional<PrincipalRecord> found = lookups.principal(login, clientId);
+        final Optional<CachedPrincipal> found = lookups.principal(login, clientId);
         if (found.isEmpty()) {
             lookups.burnDummyCheck(password);
             return refused(Refusal.BAD_CREDENTIALS, "unknown " +
                     (login.kind() == LoginName.Kind.DEVICE ? "device " : "account ") + LogSafe.of(login.lookupKey()));
         }
-        final PrincipalRecord record = found.get();
-        if (!lookups.verified(record, password)) {
-            final String hash = record.passwordHash().orElse(null);
+        final CachedPrincipal entry = found.get();
+        final PrincipalRecord record = entry.record();
+        if (!lookups.verified(entry, password)) {
             return refused(Refusal.BAD_CREDENTIALS,
-                    record + ": " + verifier.unusableHashReason(hash).orElse("wrong password"));
+                    record + ": " + verifier.unusableHashReason(record.passwordHash()).orElse("wrong password"));
         }
         if (!record.enabled()) {
             return refused(Refusal.NOT_AUTHORIZED, record + " is disabled");
@@ -104,14 +105,14 @@ public final class CredentialChecker {
         if (record.roleProblem().isPresent()) {
             return refused(Refusal.NOT_AUTHORIZED, record + " has " + record.roleProblem().get());
         }
-        final Optional<ClientIdPattern> pattern = record.device().isPresent() ?
+        final Optional<ClientIdPattern> pattern = record.isDevice() ?
                 clientIds.devicePattern() : clientIds.accountPattern();
         if (pattern.isPresent() && !pattern.get().matches(clientId, clientIdValues(record))) {
             return refused(Refusal.CLIENT_ID_NOT_VALID, record + " presented client id " + LogSafe.of(clientId) +
                     ", which does not match " + pattern.get());
         }
         if (clientIds.bindToPrincipal()) {
-            final Optional<String> owner = lookups.clientIdOwner(clientId, record.principal());
+            final Optional<String> owner = lookups.clientIdOwner(entry, clientId);
             if (owner.isEmpty()) {
                 return refused(Refusal.UNAVAILABLE, "the owner of client id " + LogSafe.of(clientId) +
                         " could not be read back after binding it");
@@ -121,41 +122,35 @@ public final class CredentialChecker {
                         ", which belongs to " + owner.get());
             }
         }
-        return new Verdict.Granted(record, lookups.plan(record));
+        return new Verdict.Granted(record, lookups.plan(entry));
     }
 
     /** Where the check gets its facts: the caches backed by the DB and bcrypt, or the caches alone. */
     private interface Lookups {
-        Optional<PrincipalRecord> principal(LoginName login, String clientId) throws AccountStoreUnavailableException;
+        Optional<CachedPrincipal> principal(LoginName login, String clientId) throws AccountStoreUnavailableException;
 
-        boolean verified(PrincipalRecord record, String password) throws AccountStoreUnavailableException;
+        boolean verified(CachedPrincipal entry, String password) throws AccountStoreUnavailableException;
 
         void burnDummyCheck(String password);
 
-        Optional<String> clientIdOwner(String clientId, Principal principal) throws AccountStoreUnavailableException;
+        Optional<String> clientIdOwner(CachedPrincipal entry, String clientId) throws AccountStoreUnavailableException;
 
-        AccessPlan plan(PrincipalRecord record) throws AccountStoreUnavailableException;
+        AccessPlan plan(CachedPrincipal entry) throws AccountStoreUnavailableException;
     }
 
     private final Lookups loading = new Lookups() {
         @Override
-        public Optional<PrincipalRecord> principal(final LoginName login, final String clientId)
+        public Optional<CachedPrincipal> principal(final LoginName login, final String clientId)
                 throws AccountStoreUnavailableException {
             // single-flight per login: only the CONNECT that loads the row learns its client id's owner from it
-            return caches.principal(login, () -> {
-                final Optional<PrincipalLoader.Found> found = loader.find(login, clientId);
-                if (clientIds.bindToPrincipal()) {
-                    found.flatMap(PrincipalLoader.Found::clientIdOwner).ifPresent(caches::clientIdOwnerRead);
-                }
-                return found.map(PrincipalLoader.Found::record);
-            });
+            return caches.principal(login, () -> loader.find(login, clientId).map(found -> caches.entry(
+                    found.record(), clientIds.bindToPrincipal() ? found.clientIdOwner() : Optional.empty())));
         }
 
         @Override
-        public boolean verified(final PrincipalRecord record, final String password)
+        public boolean verified(final CachedPrincipal entry, final String password)
                 throws AccountStoreUnavailableException {
-            return caches.verified(record, password,
-                    () -> verifier.verify(password, record.passwordHash().orElse(null)));
+            return caches.verified(entry, password, () -> verifier.verify(password, entry.record().passwordHash()));
         }
 
         @Override
@@ -164,27 +159,28 @@ public final class CredentialChecker {
         }
 
         @Override
-        public Optional<String> clientIdOwner(final String clientId, final Principal principal)
+        public Optional<String> clientIdOwner(final CachedPrincipal entry, final String clientId)
                 throws AccountStoreUnavailableException {
-            return caches.clientIdOwner(clientId, knownUnbound -> repository.bindClientId(clientId,
+            final Principal principal = entry.record().principal();
+            return caches.clientIdOwner(entry, clientId, knownUnbound -> repository.bindClientId(clientId,
                     principal.kind() == Principal.Kind.DEVICE, principal.id(), knownUnbound));
         }
 
         @Override
-        public AccessPlan plan(final PrincipalRecord record) throws AccountStoreUnavailableException {
-            return caches.plan(record.principal(), () -> loader.plan(record));
+        public AccessPlan plan(final CachedPrincipal entry) throws AccountStoreUnavailableException {
+            return caches.plan(entry, () -> loader.plan(entry.record()));
         }
     };
 
     private final Lookups cachedOnly = new Lookups() {
         @Override
-        public Optional<PrincipalRecord> principal(final LoginName login, final String clientId) {
+        public Optional<CachedPrincipal> principal(final LoginName login, final String clientId) {
             return Optional.of(caches.principalIfCached(login).orElseThrow(CacheMiss::new));
         }
 
         @Override
-        public boolean verified(final PrincipalRecord record, final String password) {
-            if (!caches.verifiedIfCached(record, password)) {
+        public boolean verified(final CachedPrincipal entry, final String password) {
+            if (!caches.verifiedIfCached(entry, password)) {
                 throw new CacheMiss();
             }
             return true;
@@ -196,13 +192,13 @@ public final class CredentialChecker {
         }
 
         @Override
-        public Optional<String> clientIdOwner(final String clientId, final Principal principal) {
-            return Optional.of(caches.clientIdOwnerIfCached(clientId).orElseThrow(CacheMiss::new));
+        public Optional<String> clientIdOwner(final CachedPrincipal entry, final String clientId) {
+            return Optional.of(caches.clientIdOwnerIfCached(entry, clientId).orElseThrow(CacheMiss::new));
         }
 
         @Override
-        public AccessPlan plan(final PrincipalRecord record) {
-            return caches.planIfCached(record.principal()).orElseThrow(CacheMiss::new);
+        public AccessPlan plan(final CachedPrincipal entry) {
+            return caches.planIfCached(entry).orElseThrow(CacheMiss::new);
         }
     };
 
@@ -215,8 +211,8 @@ public final class CredentialChecker {
 
     private static Map<String, String> clientIdValues(final PrincipalRecord record) {
         final Principal principal = record.principal();
-        return record.device().isPresent() ?
-                Map.of("mac", principal.name(), "uid", String.valueOf(record.device().get().uid())) :
+        return record.isDevice() ?
+                Map.of("mac", principal.name(), "uid", String.valueOf(record.device().uid())) :
                 Map.of("id", Long.toString(principal.id()), "email", principal.name());
     }
 

@@ -16,8 +16,6 @@ import com.accountauth.extension.util.LogSafe;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /** Loads principals from the account DB and plans their access; used at CONNECT and when the DB changes. */
 public final class PrincipalLoader {
@@ -60,26 +58,26 @@ public final class PrincipalLoader {
         }
         return switch (record.principal().kind()) {
             case DEVICE -> {
-                final Permissions permissions = planner.forDevice(record.device().orElseThrow());
+                final Permissions permissions = planner.forDevice(record.device());
                 yield new AccessPlan(permissions,
-                        planner.autoSubscriptionsForDevice(record.device().orElseThrow(), permissions), Set.of());
+                        planner.autoSubscriptionsForDevice(record.device(), permissions), AccessPlan.NO_DEVICES);
             }
             case USER -> {
                 final List<PairedDevice> paired = repository.pairedDevices(record.principal().id());
                 final Permissions permissions = planner.forUser(paired);
                 yield new AccessPlan(permissions, planner.autoSubscriptionsForUser(paired, permissions),
-                        paired.stream().map(PairedDevice::deviceId).collect(Collectors.toSet()));
+                        paired.stream().mapToLong(PairedDevice::deviceId).toArray());
             }
-            case SERVICE -> new AccessPlan(planner.forService(), List.of(), Set.of());
+            case SERVICE -> new AccessPlan(planner.forService(), List.of(), AccessPlan.NO_DEVICES);
         };
     }
 
     private static PrincipalRecord device(final DeviceRow row, final String knownName) {
         final String mac = same(row.mac(), knownName);
         // vendor and model repeat across thousands of devices: one copy each instead of one per cached device
-        return new PrincipalRecord(new Principal(Principal.Kind.DEVICE, row.id(), mac), row.passwordHash(),
-                row.enabled(), Optional.empty(), Optional.of(new DeviceTopicValues(intern(row.vendor()),
-                intern(row.model()), row.uid(), mac)));
+        return new PrincipalRecord(new Principal(Principal.Kind.DEVICE, row.id(), mac),
+                row.passwordHash().orElse(null), row.enabled(), Optional.empty(),
+                new DeviceTopicValues(intern(row.vendor()), intern(row.model()), row.uid(), mac));
     }
 
     /** {@code known} when it is equal to {@code loaded}: one string per cached principal instead of two. */
@@ -96,7 +94,7 @@ public final class PrincipalLoader {
         final Principal.Kind kind = role.equals("service") ? Principal.Kind.SERVICE : Principal.Kind.USER;
         final Optional<String> roleProblem = role.equals("user") || role.equals("service") ? Optional.empty() :
                 Optional.of("unknown role " + LogSafe.of(row.role()) + " (expected 'user' or 'service')");
-        return new PrincipalRecord(new Principal(kind, row.id(), same(row.email(), knownName)), row.passwordHash(),
-                row.enabled(), roleProblem, Optional.empty());
+        return new PrincipalRecord(new Principal(kind, row.id(), same(row.email(), knownName)),
+                row.passwordHash().orElse(null), row.enabled(), roleProblem, null);
     }
 }

@@ -6,16 +6,22 @@ import com.accountauth.extension.identity.Principal;
 import java.util.Optional;
 
 /**
- * A device or account row as loaded, before its password is checked.
+ * A device or account row as loaded, before its password is checked. Cached for every connected principal, so the
+ * two fields most rows have are plain nullable references rather than {@code Optional}s.
  *
  * @param principal    who it is, with the DB's spelling of its name
- * @param passwordHash the stored hash, if any
+ * @param passwordHash the stored hash; null when the row has none
  * @param enabled      the row's enabled flag
  * @param roleProblem  why the account's role is unusable, if it is
- * @param device       the topic values of a device (empty for accounts)
+ * @param device       the topic values of a device; null for accounts
  */
-public record PrincipalRecord(Principal principal, Optional<String> passwordHash, boolean enabled,
-                              Optional<String> roleProblem, Optional<DeviceTopicValues> device) {
+public record PrincipalRecord(Principal principal, String passwordHash, boolean enabled,
+                              Optional<String> roleProblem, DeviceTopicValues device) {
+
+    /** True for a device's row. */
+    public boolean isDevice() {
+        return device != null;
+    }
 
     @Override
     public String toString() {

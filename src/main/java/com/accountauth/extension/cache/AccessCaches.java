@@ -2,6 +2,7 @@ package com.accountauth.extension.cache;
 
 import com.accountauth.extension.auth.AccessPlan;
 import com.accountauth.extension.auth.PrincipalRecord;
+import com.accountauth.extension.cache.CachedPrincipal.CredentialDigest;
 import com.accountauth.extension.config.CacheSettings;
 import com.accountauth.extension.db.AccountStoreUnavailableException;
 import com.accountauth.extension.db.ClientIdOwner;
@@ -20,13 +21,16 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The caches that make a reconnect cost no DB query and no bcrypt check: principal rows (and "no such username" for
- * a short while), verified credentials, access plans and client-id owners. Every load is single-flight: a storm of
- * clients of one principal costs one query and one bcrypt check. Live changes invalidate entries at once.
+ * a short while), each with its verified credential, access plan and bound client id, plus the owners of other client
+ * ids. Every load is single-flight: a storm of clients of one principal costs one query and one bcrypt check. Live
+ * changes invalidate entries at once.
  * <p>
  * A verified credential is kept as a keyed digest (HMAC with a key made at start and never stored) of the stored
  * hash and the password, so the cache holds nothing that logs a client in, and a new hash in the DB never matches an
@@ -36,11 +40,16 @@ public final class AccessCaches {
 
     /** Never an owner key (those are {@code account:<id>} and {@code device:<id>}). */
     private static final String UNBOUND = "";
+    /** "No such username"; it holds nothing, so one instance serves them all. */
+    private static final CachedPrincipal UNKNOWN = new CachedPrincipal(null);
 
-    private final Cache<LoginName, Optional<PrincipalRecord>> principals;
-    private final Cache<CredentialKey, Boolean> credentials;
-    private final Cache<Principal, AccessPlan> plans;
-    // owner keys; UNBOUND for a client id just read without an owner, which the next bind may skip looking up
+    // keyed by the login's lookup key: a MAC never contains the '@' every email has, so the kinds never collide
+    private final Cache<String, CachedPrincipal> principals;
+    private final boolean rememberPasswords;
+    // only while a bcrypt check runs: concurrent attempts with the same password wait for it instead of their own
+    private final ConcurrentHashMap<Checking, CompletableFuture<Boolean>> checking = new ConcurrentHashMap<>();
+    // owner keys of client ids not held by their principal's entry; UNBOUND for a client id just read without an
+    // owner, which the next bind may skip looking up
     private final Cache<String, String> clientIdOwners;
     // one Mac per thread: getInstance and init cost more than the digest itself
     private final ThreadLocal<Mac> macs;
@@ -50,13 +59,10 @@ public final class AccessCaches {
         final long unknownNanos = TimeUnit.SECONDS.toNanos(settings.unknownTtlSeconds());
         principals = Caffeine.newBuilder()
                 .maximumSize(settings.maxPrincipals())
-                .expireAfter(Expiry.<LoginName, Optional<PrincipalRecord>>creating(
-                        (key, value) -> Duration.ofNanos(value.isPresent() ? ttlNanos : unknownNanos)))
+                .expireAfter(Expiry.<String, CachedPrincipal>creating(
+                        (key, value) -> Duration.ofNanos(value == UNKNOWN ? unknownNanos : ttlNanos)))
                 .build();
-        credentials = Caffeine.newBuilder().maximumSize(settings.maxCredentials())
-                .expireAfterWrite(Duration.ofNanos(ttlNanos)).build();
-        plans = Caffeine.newBuilder().maximumSize(settings.maxPrincipals())
-                .expireAfterWrite(Duration.ofNanos(ttlNanos)).build();
+        rememberPasswords = settings.maxCredentials() > 0;
         clientIdOwners = Caffeine.newBuilder().maximumSize(settings.maxClientIds())
                 .expireAfterWrite(Duration.ofNanos(ttlNanos)).build();
         final byte[] key = new byte[32];
@@ -79,31 +85,109 @@ public final class AccessCaches {
         T load() throws AccountStoreUnavailableException;
     }
 
-    /** The principal for a login name, loaded once however many ask at the same time. */
-    public Optional<PrincipalRecord> principal(final LoginName login, final Load<Optional<PrincipalRecord>> load)
-            throws AccountStoreUnavailableException {
-        return get(principals, login, load);
+    /**
+     * A principal's entry as a load makes it, with the owner of the CONNECT's client id when it was read with the row
+     * (then the CONNECT's client-id check needs no query of its own). An unbound client id is only marked: the check
+     * still binds it (and reads back who won), and decisions from the caches alone do not see the mark.
+     */
+    public CachedPrincipal entry(final PrincipalRecord record, final Optional<ClientIdOwner> read) {
+        final CachedPrincipal entry = new CachedPrincipal(record);
+        read.ifPresent(owner -> {
+            final String ownerKey = owner.ownerKey().orElse(UNBOUND);
+            if (!ownerKey.equals(record.principal().key()) || !entry.bind(owner.clientId())) {
+                clientIdOwners.put(owner.clientId(), ownerKey);
+            }
+        });
+        return entry;
     }
 
-    /** True when this password matches this principal's stored hash; only matches are remembered. */
-    public boolean verified(final PrincipalRecord record, final String password, final Load<Boolean> check)
+    /** The principal for a login name, loaded once however many ask at the same time; empty when there is none. */
+    public Optional<CachedPrincipal> principal(final LoginName login, final Load<Optional<CachedPrincipal>> load)
             throws AccountStoreUnavailableException {
-        final CredentialKey key = credentialKey(record, password);
-        if (credentials.getIfPresent(key) != null) {
+        final CachedPrincipal entry;
+        try {
+            entry = principals.get(login.lookupKey(), key -> {
+                try {
+                    return load.load().orElse(UNKNOWN);
+                } catch (final AccountStoreUnavailableException e) {
+                    throw new CompletionException(e); // not cached: the next attempt asks the DB again
+                }
+            });
+        } catch (final CompletionException e) {
+            throw unavailableOr(e);
+        }
+        return entry == UNKNOWN ? Optional.empty() : Optional.of(entry);
+    }
+
+    /** True when this password matches the principal's stored hash; only a match is remembered. */
+    public boolean verified(final CachedPrincipal entry, final String password, final Load<Boolean> check)
+            throws AccountStoreUnavailableException {
+        if (!rememberPasswords) {
+            return check.load();
+        }
+        final CredentialDigest digest = digest(entry.record(), password);
+        if (entry.verifiedAs(digest)) {
             return true;
         }
-        // single-flight per key; a mismatch is not stored (it would only help a guesser)
-        final Boolean result = get(credentials, key, () -> check.load() ? Boolean.TRUE : null);
-        return result != null && result;
+        // single-flight per (entry, digest); a mismatch is not stored (it would only help a guesser)
+        final Checking key = new Checking(entry, digest);
+        final CompletableFuture<Boolean> mine = new CompletableFuture<>();
+        final CompletableFuture<Boolean> running = checking.putIfAbsent(key, mine);
+        if (running != null) {
+            try {
+                return running.join();
+            } catch (final CompletionException e) {
+                throw unavailableOr(e);
+            }
+        }
+        try {
+            final boolean matches = check.load();
+            if (matches) {
+                entry.verified(digest);
+            }
+            mine.complete(matches);
+            return matches;
+        } catch (final AccountStoreUnavailableException | RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            checking.remove(key, mine);
+        }
+    }
+
+    /** A bcrypt check in progress: the entry by identity (a replaced row is another entry) and the digest. */
+    private record Checking(CachedPrincipal entry, CredentialDigest digest) {
+
+        @Override
+        public boolean equals(final Object o) {
+            return o instanceof Checking other && other.entry == entry && other.digest.equals(digest);
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(entry) * 31 + digest.hashCode();
+        }
     }
 
     /** The access plan of a principal, loaded once however many ask. */
-    public AccessPlan plan(final Principal principal, final Load<AccessPlan> load)
+    public AccessPlan plan(final CachedPrincipal entry, final Load<AccessPlan> load)
             throws AccountStoreUnavailableException {
-        return get(plans, principal, load);
+        final AccessPlan cached = entry.plan();
+        if (cached != null) {
+            return cached;
+        }
+        // single-flight: a storm of one account's clients costs one pairings query; an invalidation waits for it
+        synchronized (entry) {
+            AccessPlan plan = entry.plan();
+            if (plan == null) {
+                plan = load.load();
+                entry.plan(plan);
+            }
+            return plan;
+        }
     }
 
-    /** Binds a client id and answers its owner; see {@link #clientIdOwner(String, Bind)}. */
+    /** Binds a client id and answers its owner; see {@link #clientIdOwner(CachedPrincipal, String, Bind)}. */
     @FunctionalInterface
     public interface Bind {
         /**
@@ -113,45 +197,58 @@ public final class AccessCaches {
         Optional<String> bind(boolean knownUnbound) throws AccountStoreUnavailableException;
     }
 
-    /** The owner of a client id (binding it on first use), asked of the DB once. */
-    public Optional<String> clientIdOwner(final String clientId, final Bind bind)
+    /** The owner of a client id a principal presents (binding it on first use), asked of the DB once. */
+    public Optional<String> clientIdOwner(final CachedPrincipal entry, final String clientId, final Bind bind)
             throws AccountStoreUnavailableException {
+        final String ownKey = entry.record().principal().key();
+        if (entry.isBoundTo(clientId)) {
+            return Optional.of(ownKey);
+        }
         final String cached = clientIdOwners.getIfPresent(clientId);
         if (cached != null && !cached.equals(UNBOUND)) {
             return Optional.of(cached);
         }
         // the one who takes the UNBOUND mark away binds without a look-up; it is never left behind after a failure
         final boolean knownUnbound = cached != null && clientIdOwners.asMap().remove(clientId, UNBOUND);
-        return Optional.ofNullable(get(clientIdOwners, clientId, () -> bind.bind(knownUnbound).orElse(null)));
-    }
-
-    /**
-     * Remembers who owned a client id as read with a principal's row, so the CONNECT's client-id check needs no
-     * query of its own. An unbound client id is only marked: the check still binds it (and reads back who won),
-     * and decisions from the caches alone ({@link #clientIdOwnerIfCached}) do not see the mark.
-     */
-    public void clientIdOwnerRead(final ClientIdOwner read) {
-        clientIdOwners.put(read.clientId(), read.ownerKey().orElse(UNBOUND));
+        final String owner;
+        try {
+            owner = clientIdOwners.get(clientId, key -> {
+                try {
+                    return bind.bind(knownUnbound).orElse(null);
+                } catch (final AccountStoreUnavailableException e) {
+                    throw new CompletionException(e);
+                }
+            });
+        } catch (final CompletionException e) {
+            throw unavailableOr(e);
+        }
+        if (ownKey.equals(owner) && entry.bind(clientId)) {
+            clientIdOwners.asMap().remove(clientId, owner); // held by the entry now, one cache entry less per client
+        }
+        return Optional.ofNullable(owner);
     }
 
     /** A known principal without asking the DB; empty when not cached (or cached as unknown). */
-    public Optional<PrincipalRecord> principalIfCached(final LoginName login) {
-        final Optional<PrincipalRecord> cached = principals.getIfPresent(login);
-        return cached == null ? Optional.empty() : cached;
+    public Optional<CachedPrincipal> principalIfCached(final LoginName login) {
+        final CachedPrincipal cached = principals.getIfPresent(login.lookupKey());
+        return cached == null || cached == UNKNOWN ? Optional.empty() : Optional.of(cached);
     }
 
     /** True when this password is remembered as matching; false means "not known", not "wrong". */
-    public boolean verifiedIfCached(final PrincipalRecord record, final String password) {
-        return credentials.getIfPresent(credentialKey(record, password)) != null;
+    public boolean verifiedIfCached(final CachedPrincipal entry, final String password) {
+        return rememberPasswords && entry.verifiedAs(digest(entry.record(), password));
     }
 
     /** The plan, if cached. */
-    public Optional<AccessPlan> planIfCached(final Principal principal) {
-        return Optional.ofNullable(plans.getIfPresent(principal));
+    public Optional<AccessPlan> planIfCached(final CachedPrincipal entry) {
+        return Optional.ofNullable(entry.plan());
     }
 
     /** The owner of a client id, if cached. */
-    public Optional<String> clientIdOwnerIfCached(final String clientId) {
+    public Optional<String> clientIdOwnerIfCached(final CachedPrincipal entry, final String clientId) {
+        if (entry.isBoundTo(clientId)) {
+            return Optional.of(entry.record().principal().key());
+        }
         final String owner = clientIdOwners.getIfPresent(clientId);
         return owner == null || owner.equals(UNBOUND) ? Optional.empty() : Optional.of(owner);
     }
@@ -164,46 +261,38 @@ public final class AccessCaches {
         if (principalKeys.isEmpty() && deviceIds.isEmpty() && !rowsAdded) {
             return;
         }
-        principals.asMap().entrySet().removeIf(entry -> entry.getValue()
-                .map(record -> principalKeys.contains(record.principal().key()))
-                .orElse(rowsAdded));
-        credentials.asMap().keySet().removeIf(key -> principalKeys.contains(key.principal().key()));
-        plans.asMap().entrySet().removeIf(entry -> principalKeys.contains(entry.getKey().key())
-                || entry.getValue().pairedDeviceIds().stream().anyMatch(deviceIds::contains));
+        principals.asMap().values().removeIf(entry -> entry == UNKNOWN ? rowsAdded :
+                principalKeys.contains(entry.record().principal().key()));
+        if (!deviceIds.isEmpty()) {
+            for (final CachedPrincipal entry : principals.asMap().values()) {
+                if (entry != UNKNOWN) {
+                    // waits for a plan load in progress, which may have read the pairings before the change
+                    synchronized (entry) {
+                        final AccessPlan plan = entry.plan();
+                        if (plan != null && plan.pairsAnyOf(deviceIds)) {
+                            entry.plan(null);
+                        }
+                    }
+                }
+            }
+        }
         // a deleted principal's client ids are freed in the DB (ON DELETE CASCADE)
         clientIdOwners.asMap().values().removeIf(principalKeys::contains);
     }
 
-    private CredentialKey credentialKey(final PrincipalRecord record, final String password) {
+    private CredentialDigest digest(final PrincipalRecord record, final String password) {
         final Mac mac = macs.get();
-        mac.update(record.passwordHash().orElse("").getBytes(StandardCharsets.UTF_8));
+        final String hash = record.passwordHash();
+        mac.update((hash == null ? "" : hash).getBytes(StandardCharsets.UTF_8));
         mac.update((byte) 0);
         final ByteBuffer digest = ByteBuffer.wrap(mac.doFinal(password.getBytes(StandardCharsets.UTF_8)));
-        return new CredentialKey(record.principal(), digest.getLong(), digest.getLong());
+        return new CredentialDigest(digest.getLong(), digest.getLong());
     }
 
-    /**
-     * A verified credential: the principal (an instance the principal's entry holds anyway) and the first 128 bits
-     * of the HMAC. Guessing a match means forging a 128-bit MAC under a key that never leaves the heap.
-     */
-    private record CredentialKey(Principal principal, long digestHigh, long digestLow) {
-    }
-
-    private static <K, V> V get(final Cache<K, V> cache, final K key, final Load<V> load)
-            throws AccountStoreUnavailableException {
-        try {
-            return cache.get(key, k -> {
-                try {
-                    return load.load();
-                } catch (final AccountStoreUnavailableException e) {
-                    throw new CompletionException(e); // not cached: the next attempt asks the DB again
-                }
-            });
-        } catch (final CompletionException e) {
-            if (e.getCause() instanceof AccountStoreUnavailableException unavailable) {
-                throw unavailable;
-            }
-            throw e;
+    private static RuntimeException unavailableOr(final CompletionException e) throws AccountStoreUnavailableException {
+        if (e.getCause() instanceof AccountStoreUnavailableException unavailable) {
+            throw unavailable;
         }
+        return e;
     }
 }

@@ -9,8 +9,10 @@ package com.accountauth.extension.config;
  * @param principalTtlSeconds  {@code <principal-ttl-seconds>}: lifetime of a row, its access plan and a verified
  *                             credential. Default 3600
  * @param unknownTtlSeconds    {@code <unknown-ttl-seconds>}: lifetime of "no such username". Default 30
- * @param maxCredentials       {@code <max-credentials>}: verified (principal, password digest) pairs. Default 200000
- * @param maxClientIds         {@code <max-client-ids>}: known owners of client ids. Default 400000
+ * @param maxCredentials       {@code <max-credentials>}: 0 remembers no verified password; any other value remembers
+ *                             the last one per cached principal (as a digest). Default 200000
+ * @param maxClientIds         {@code <max-client-ids>}: known owners of client ids besides the one each cached
+ *                             principal keeps with its row. Default 400000
  */
 public record CacheSettings(long maxPrincipals, long principalTtlSeconds, long unknownTtlSeconds,
                             long maxCredentials, long maxClientIds) {

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -66,7 +67,7 @@ public final class AccessRefresher {
         }
         final AccessPlan plan = loader.plan(record);
         for (final ConnectedClients.Grant grant : grants) {
-            if (!grant.passwordHash().equals(record.passwordHash())) {
+            if (!Objects.equals(grant.passwordHash(), record.passwordHash())) {
                 disconnect(List.of(grant), DisconnectReasonCode.ADMINISTRATIVE_ACTION,
                         principal + " changed its password");
                 continue;

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -22,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ConnectedClientsTest {
 
     static final PrincipalRecord ALICE = new PrincipalRecord(new Principal(Principal.Kind.USER, 7, "alice@example.com"),
-            Optional.of("$2a$04$hash"), true, Optional.empty(), Optional.empty());
+            "$2a$04$hash", true, Optional.empty(), null);
 
     /** A connection's client context: its permissions object and the interceptors added to it. */
     record Connection(ModifiableDefaultPermissions permissions, List<Object> interceptors, ClientContext context) {
@@ -37,6 +38,10 @@ class ConnectedClientsTest {
                         }
                         if (method.getName().startsWith("add") && args != null && args.length == 1) {
                             interceptors.add(args[0]);
+                            return null;
+                        }
+                        if (method.getName().startsWith("remove") && args != null && args.length == 1) {
+                            interceptors.remove(args[0]);
                             return null;
                         }
                         throw new UnsupportedOperationException(method.getName());
@@ -98,5 +103,32 @@ class ConnectedClientsTest {
                 .count());
         assertInstanceOf(OutboundTopicGuard.class, connection.interceptors().stream()
                 .filter(PublishOutboundInterceptor.class::isInstance).findFirst().orElseThrow());
+    }
+
+    @Test
+    void aResumedSessionsGuardGoesWhenReleasedUnlessTheConnectionLostRightsMeanwhile() {
+        final Connection resumed = Connection.open();
+        final ConnectedClients.Grant grant = clients.register("app-5", ALICE, AccessPlan.NONE, false,
+                resumed.permissions());
+        clients.activate("app-5", resumed.context());
+        grant.guardUntilReleased();
+        assertEquals(1, guards(resumed));
+        grant.releaseGuard(); // its subscriptions showed nothing was ever taken away
+        assertEquals(0, guards(resumed));
+        assertFalse(grant.guarded());
+
+        final Connection narrowed = Connection.open();
+        final ConnectedClients.Grant other = clients.register("app-6", ALICE, AccessPlan.NONE, false,
+                narrowed.permissions());
+        clients.activate("app-6", narrowed.context());
+        other.guardUntilReleased();
+        other.guardOutbound(); // a live change took rights away before the subscriptions were read
+        other.releaseGuard();
+        assertEquals(1, guards(narrowed), "a connection that lost rights keeps its guard");
+        assertTrue(other.guarded());
+    }
+
+    private static long guards(final Connection connection) {
+        return connection.interceptors().stream().filter(OutboundTopicGuard.class::isInstance).count();
     }
 }
