@@ -8,7 +8,7 @@ import com.hivemq.extension.sdk.api.services.intializer.ClientInitializer;
 /**
  * Runs when a client has connected: brings its session's subscriptions in line with its access plan
  * (auto-subscriptions added, no-longer-permitted ones removed, also after time offline) and guards the outgoing
- * messages of a resumed session, whose queue may hold messages from before a pairing went.
+ * messages of a resumed session whose queue may hold messages from before a pairing went.
  */
 public final class SessionInitializer implements ClientInitializer {
 
@@ -32,9 +32,15 @@ public final class SessionInitializer implements ClientInitializer {
         if (grant.cleanStart()) {
             subscriptions.applyToNewSession(clientId, grant.plan());
         } else {
-            // unknown history: what queued while it was away was matched against subscriptions, not permissions
-            grant.guardOutbound();
-            subscriptions.apply(clientId, grant.plan());
+            // what queued while it was away was matched against its subscriptions, not its permissions: checked
+            // until the subscriptions show that none was ever taken away (the usual case; the check costs a task
+            // per message)
+            grant.guardUntilReleased();
+            subscriptions.apply(clientId, grant.plan()).thenAccept(mayHoldRevoked -> {
+                if (!mayHoldRevoked) {
+                    grant.releaseGuard();
+                }
+            });
         }
     }
 }

@@ -17,31 +17,44 @@ import java.util.concurrent.TimeUnit;
 /**
  * Keeps a session's subscriptions, server-side, in line with its access plan: removes what it may no longer
  * subscribe to and adds its auto-subscriptions (QoS 1). The app never has to know its devices' topics, and a lost
- * pairing stops the messages at once.
+ * pairing stops the messages at once. A session that had a subscription taken away is marked (see
+ * {@link #REVOKED_MARK}), so its queue is checked whenever it resumes.
  */
 public final class SessionSubscriptions {
+
+    /**
+     * A subscription that marks a session whose queue may hold messages it may no longer receive: it had a
+     * subscription taken away. It is kept with the session (so it outlives a broker restart) until the session ends,
+     * and such a session gets the outbound check every time it resumes. Nothing is ever published to it: no permission
+     * allows a topic that starts with '$', and a marked session's outbound check drops it anyway.
+     */
+    public static final String REVOKED_MARK = "$account-auth/revoked-subscriptions";
 
     private static final Logger log = LoggerFactory.getLogger(SessionSubscriptions.class);
     private static final int ATTEMPTS = 5;
 
-    /** Brings the session of {@code clientId} in line with {@code plan}; works asynchronously. */
-    public CompletableFuture<Void> apply(final String clientId, final AccessPlan plan) {
+    /**
+     * Brings the session of {@code clientId} in line with {@code plan}; works asynchronously. Completes with true
+     * when the session's queue may hold messages the plan does not let it receive (a subscription was taken away,
+     * now or before), false when every message in it was matched by a subscription the plan still allows.
+     */
+    public CompletableFuture<Boolean> apply(final String clientId, final AccessPlan plan) {
         return apply(clientId, plan, 1);
     }
 
     /** Subscribes a new, empty session to its auto-subscriptions: nothing to read or remove first. */
-    public CompletableFuture<Void> applyToNewSession(final String clientId, final AccessPlan plan) {
+    public CompletableFuture<Boolean> applyToNewSession(final String clientId, final AccessPlan plan) {
         return change(clientId, plan, Set.of()).exceptionallyCompose(e -> apply(clientId, plan, 2));
     }
 
-    private CompletableFuture<Void> apply(final String clientId, final AccessPlan plan, final int attempt) {
+    private CompletableFuture<Boolean> apply(final String clientId, final AccessPlan plan, final int attempt) {
         return Services.subscriptionStore().getSubscriptions(clientId)
                 .thenCompose(existing -> change(clientId, plan, existing))
                 .exceptionallyCompose(e -> {
                     if (attempt >= ATTEMPTS) {
                         log.warn("account-auth: could not update the subscriptions of client '{}': {}", clientId,
                                 e.getMessage());
-                        return CompletableFuture.completedFuture(null);
+                        return CompletableFuture.completedFuture(true); // unknown: assume the worst
                     }
                     // the session may not exist yet right after CONNECT: try again shortly
                     return CompletableFuture.supplyAsync(() -> null,
@@ -50,14 +63,20 @@ public final class SessionSubscriptions {
                 });
     }
 
-    private static CompletableFuture<Void> change(final String clientId, final AccessPlan plan,
-                                                  final Set<TopicSubscription> existing) {
+    private static CompletableFuture<Boolean> change(final String clientId, final AccessPlan plan,
+                                                     final Set<TopicSubscription> existing) {
         final Set<String> present = new HashSet<>();
         final Set<String> disallowed = new HashSet<>();
+        boolean marked = false;
         for (final TopicSubscription subscription : existing) {
-            present.add(subscription.getTopicFilter());
-            if (!plan.permissions().allowsSubscribe(subscription.getTopicFilter())) {
-                disallowed.add(subscription.getTopicFilter());
+            final String filter = subscription.getTopicFilter();
+            if (filter.equals(REVOKED_MARK)) {
+                marked = true;
+                continue;
+            }
+            present.add(filter);
+            if (!plan.permissions().allowsSubscribe(filter)) {
+                disallowed.add(filter);
             }
         }
         final Set<TopicSubscription> missing = new HashSet<>();
@@ -71,12 +90,18 @@ public final class SessionSubscriptions {
         if (!disallowed.isEmpty()) {
             log.info("account-auth: removing subscriptions {} of client '{}': no longer permitted", disallowed,
                     clientId);
-            done = Services.subscriptionStore().removeSubscriptions(clientId, disallowed);
+            if (!marked) {
+                // marked first: should the broker stop in between, the session still counts as marked
+                done = Services.subscriptionStore().addSubscription(clientId,
+                        Builders.topicSubscription().topicFilter(REVOKED_MARK).qos(Qos.AT_MOST_ONCE).build());
+            }
+            done = done.thenCompose(ignored -> Services.subscriptionStore().removeSubscriptions(clientId, disallowed));
         }
         if (!missing.isEmpty()) {
             log.debug("account-auth: subscribing client '{}' to {}", clientId, missing.size());
             done = done.thenCompose(ignored -> Services.subscriptionStore().addSubscriptions(clientId, missing));
         }
-        return done;
+        final boolean mayHoldRevoked = marked || !disallowed.isEmpty();
+        return done.thenApply(ignored -> mayHoldRevoked);
     }
 }

@@ -458,6 +458,47 @@ class LivePairingsIT {
         }
     }
 
+    @Test
+    void messagesQueuedBeforeUnpairingStayUndeliveredWhenThePersistentSessionResumes() throws Exception {
+        final Device cam = device();
+        final Account user = user();
+        pair(user, cam, "viewer");
+        // a persistent session that takes one message at a time and leaves before acknowledging it
+        final String clientId = MqttClients.newId();
+        final Mqtt5AsyncClient app = MqttClient.builder().useMqttVersion5().identifier(clientId)
+                .serverHost("127.0.0.1").serverPort(broker.port()).buildAsync();
+        final java.util.List<Mqtt5Publish> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        app.publishes(MqttGlobalPublishFilter.ALL, received::add, true);
+        app.connectWith().cleanStart(true).sessionExpiryInterval(3600).restrictions().receiveMaximum(1)
+                .applyRestrictions().simpleAuth().username(user.email())
+                .password(PASSWORD.getBytes(StandardCharsets.UTF_8)).applySimpleAuth().send().get(5, TimeUnit.SECONDS);
+        final Session witness = connected(user.email());
+        try {
+            Thread.sleep(300);
+            for (int i = 1; i <= 3; i++) {
+                publish(cam, cam.events(), "queued-" + i);
+            }
+            millisUntil("first message delivered, the others queued", () -> received.size() == 1);
+            unpair(user, cam);
+            millisUntil("unpairing (seen by a second session)", () -> subscribeRefused(witness.client, cam.events()));
+            Thread.sleep(500); // the unpaired subscription is gone from the session by now
+        } finally {
+            witness.close();
+            app.disconnect().get(5, TimeUnit.SECONDS); // the queue still holds what came before the unpairing
+        }
+
+        // the resumed session's subscriptions are all allowed now; its queue is not
+        final Session back = new Session(clientId);
+        try (var inbox = back.client.publishes(MqttGlobalPublishFilter.ALL)) {
+            assertEquals(Mqtt5ConnAckReasonCode.SUCCESS, back.connect(user.email()));
+            final Optional<Mqtt5Publish> stale = inbox.receive(1500, TimeUnit.MILLISECONDS);
+            assertTrue(stale.isEmpty(), "a message of a device no longer paired was delivered after resuming: " +
+                    stale.map(p -> new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)).orElse(""));
+        } finally {
+            back.close();
+        }
+    }
+
     // ---- client ids belong to their principal ----
 
     @Test
