@@ -10,9 +10,10 @@
 # how much CPU other processes took during each measured phase and warns when it was over 10%.
 # Knobs, as JVM properties in BENCH_JAVA_OPTS (defaults in brackets): -Dbench.warmInFlight [200]
 # -Dbench.coldInFlight [100] -Dbench.warmupStorms [2] -Dbench.warmRounds [3] -Dbench.qosDevices [500]
-# -Dbench.qosMessages [100000] -Dbench.qosWarmup [30000] -Dbench.qosInFlight [500] -Dbench.brokerHeapMb [1024 + N/5]
-# -Dbench.bcryptCost [10] (lower only shortens the cold storm) -Dbench.jfr=true (a JFR recording of the broker per
-# measured phase); BENCH_BROKER_JVM_OPTS adds broker JVM options.
+# -Dbench.qosMessages [100000] -Dbench.qosRounds [2] -Dbench.qosWarmup [30000] -Dbench.qosInFlight [500]
+# -Dbench.brokerHeapMb [1024 + N/5] -Dbench.sessionExpiry [0: clean start; > 0: persistent sessions]
+# -Dbench.bcryptCost [10] (quick checks only: a lower cost shortens the cold storm, whose bar then means nothing)
+# -Dbench.jfr=true (a JFR recording of the broker per measured phase); BENCH_BROKER_JVM_OPTS adds broker JVM options.
 set -euo pipefail
 
 project="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
