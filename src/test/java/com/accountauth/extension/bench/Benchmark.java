@@ -628,8 +628,9 @@ public final class Benchmark {
 
     private Path writeResults(final String table, final Side aa, final Side al, final String mariaDbVersion)
             throws IOException {
-        // the default N gives the results file of the day; other sizes get their own
-        final Path file = project.resolve("bench/results-" + LocalDate.now() + (n == 10_000 ? "" : "-n" + n) + ".md");
+        // the default N with clean sessions gives the results file of the day; other runs get their own
+        final Path file = project.resolve("bench/results-" + LocalDate.now() + (n == 10_000 ? "" : "-n" + n) +
+                (Long.getLong("bench.sessionExpiry", 0) > 0 ? "-persistent-sessions" : "") + ".md");
         final int clients = population.devices.size() + population.users.size();
         final StringBuilder out = new StringBuilder();
         out.append("# account-auth benchmark, ").append(LocalDate.now()).append("\n\n");
