@@ -429,6 +429,7 @@ public final class Benchmark {
                     qosInFlight, new MqttLoad.Hook() {
                         @Override
                         public void before() throws Exception {
+                            settle(side);
                             machine[0] = CpuMeter.sample();
                             reading[0] = side.cpu();
                         }
@@ -489,6 +490,7 @@ public final class Benchmark {
     /** Runs a measured phase: the broker's CPU time, and how busy the machine was and how much others took. */
     private <T> T measured(final String label, final Side side, final Phase<T> phase, final ToLongFunction<T> units,
                            final UsageSink sink) throws Exception {
+        settle(side);
         final CpuMeter.Sample from = CpuMeter.sample();
         final BrokerCpu.Reading before = side.cpu();
         final T result = phase.run();
@@ -496,6 +498,14 @@ public final class Benchmark {
         noteCpu(label, from, CpuMeter.sample());
         sink.accept(BrokerCpu.Usage.between(before, after, units.applyAsLong(result)));
         return result;
+    }
+
+    /**
+     * A full GC in the broker before a measured phase, on both sides alike: garbage the phases before left in the old
+     * generation would otherwise be collected in whichever phase comes next, and land on one side's figure.
+     */
+    private static void settle(final Side side) throws InterruptedException {
+        side.broker.heapAfterGc();
     }
 
     private void noteCpu(final String label, final CpuMeter.Sample from, final CpuMeter.Sample to) {
@@ -699,6 +709,7 @@ public final class Benchmark {
                   extension's share = account-auth's minus allow-all's. The used heap after full GCs is given too:
                   it also counts G1's partly filled regions and moves by about 150 B per client between runs of the
                   same code, the live bytes by about 10 B.
+                - Every measured phase (storm, QoS part) starts after a full GC in its broker, on both sides.
                 - Broker CPU: CPU time of the broker JVM during the phase (ThreadMXBean per thread, grouped by thread
                   name; "JVM" = GC, JIT and other non-Java threads), divided by connects or delivered messages.
                 """.formatted(qosParts()));
