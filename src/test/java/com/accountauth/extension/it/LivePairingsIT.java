@@ -25,8 +25,10 @@ import org.junit.jupiter.api.Test;
 import org.mindrot.jbcrypt.BCrypt;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -425,19 +427,27 @@ class LivePairingsIT {
         }
     }
 
-    @Test
-    void messagesQueuedForAConnectedClientBeforeUnpairingAreNotDeliveredAfterwards() throws Exception {
-        final Device cam = device();
-        final Account user = user();
-        pair(user, cam, "viewer");
-        // a new session (so no outbound check from the start) that takes one message at a time and holds on to it
-        final Mqtt5AsyncClient app = MqttClient.builder().useMqttVersion5().identifier(MqttClients.newId())
+    /**
+     * Connects a client that takes one message at a time and holds on to it (receive maximum 1, acknowledged by the
+     * test), in a new session (so without an outbound check from the start) that lasts {@code sessionExpiry} seconds.
+     */
+    static Mqtt5AsyncClient holdingApp(final String clientId, final Account user, final long sessionExpiry,
+                                       final List<Mqtt5Publish> received) throws Exception {
+        final Mqtt5AsyncClient app = MqttClient.builder().useMqttVersion5().identifier(clientId)
                 .serverHost("127.0.0.1").serverPort(broker.port()).buildAsync();
-        final java.util.List<Mqtt5Publish> received = new java.util.concurrent.CopyOnWriteArrayList<>();
         app.publishes(MqttGlobalPublishFilter.ALL, received::add, true);
-        app.connectWith().cleanStart(true).restrictions().receiveMaximum(1).applyRestrictions().simpleAuth()
-                .username(user.email()).password(PASSWORD.getBytes(StandardCharsets.UTF_8)).applySimpleAuth()
-                .send().get(5, TimeUnit.SECONDS);
+        app.connectWith().cleanStart(true).sessionExpiryInterval(sessionExpiry).restrictions().receiveMaximum(1)
+                .applyRestrictions().simpleAuth().username(user.email())
+                .password(PASSWORD.getBytes(StandardCharsets.UTF_8)).applySimpleAuth().send().get(5, TimeUnit.SECONDS);
+        return app;
+    }
+
+    /**
+     * Has {@code cam} publish three messages to a holding app of {@code user} (one delivered and held, two queued
+     * behind it), then unpairs them and waits until the broker knows (seen by a second session of the user).
+     */
+    static void queueThreeThenUnpair(final Device cam, final Account user, final List<Mqtt5Publish> received)
+            throws Exception {
         final Session witness = connected(user.email());
         try {
             Thread.sleep(300);
@@ -447,13 +457,25 @@ class LivePairingsIT {
             millisUntil("first message delivered, the others queued", () -> received.size() == 1);
             unpair(user, cam);
             millisUntil("unpairing (seen by a second session)", () -> subscribeRefused(witness.client, cam.events()));
+        } finally {
+            witness.close();
+        }
+    }
 
+    @Test
+    void messagesQueuedForAConnectedClientBeforeUnpairingAreNotDeliveredAfterwards() throws Exception {
+        final Device cam = device();
+        final Account user = user();
+        pair(user, cam, "viewer");
+        final List<Mqtt5Publish> received = new CopyOnWriteArrayList<>();
+        final Mqtt5AsyncClient app = holdingApp(MqttClients.newId(), user, 0, received);
+        try {
+            queueThreeThenUnpair(cam, user, received);
             received.get(0).acknowledge(); // frees the broker to send what it queued while the device was paired
             Thread.sleep(1500);
             assertEquals(1, received.size(), "a message of a device no longer paired was delivered: " +
                     received.stream().map(p -> new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)).toList());
         } finally {
-            witness.close();
             app.disconnect();
         }
     }
@@ -463,27 +485,14 @@ class LivePairingsIT {
         final Device cam = device();
         final Account user = user();
         pair(user, cam, "viewer");
-        // a persistent session that takes one message at a time and leaves before acknowledging it
+        // a persistent session that leaves before acknowledging what it holds
         final String clientId = MqttClients.newId();
-        final Mqtt5AsyncClient app = MqttClient.builder().useMqttVersion5().identifier(clientId)
-                .serverHost("127.0.0.1").serverPort(broker.port()).buildAsync();
-        final java.util.List<Mqtt5Publish> received = new java.util.concurrent.CopyOnWriteArrayList<>();
-        app.publishes(MqttGlobalPublishFilter.ALL, received::add, true);
-        app.connectWith().cleanStart(true).sessionExpiryInterval(3600).restrictions().receiveMaximum(1)
-                .applyRestrictions().simpleAuth().username(user.email())
-                .password(PASSWORD.getBytes(StandardCharsets.UTF_8)).applySimpleAuth().send().get(5, TimeUnit.SECONDS);
-        final Session witness = connected(user.email());
+        final List<Mqtt5Publish> received = new CopyOnWriteArrayList<>();
+        final Mqtt5AsyncClient app = holdingApp(clientId, user, 3600, received);
         try {
-            Thread.sleep(300);
-            for (int i = 1; i <= 3; i++) {
-                publish(cam, cam.events(), "queued-" + i);
-            }
-            millisUntil("first message delivered, the others queued", () -> received.size() == 1);
-            unpair(user, cam);
-            millisUntil("unpairing (seen by a second session)", () -> subscribeRefused(witness.client, cam.events()));
+            queueThreeThenUnpair(cam, user, received);
             Thread.sleep(500); // the unpaired subscription is gone from the session by now
         } finally {
-            witness.close();
             app.disconnect().get(5, TimeUnit.SECONDS); // the queue still holds what came before the unpairing
         }
 
