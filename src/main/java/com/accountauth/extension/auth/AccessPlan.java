@@ -47,11 +47,6 @@ public final class AccessPlan {
         return autoSubscriptions;
     }
 
-    /** The ids of the devices paired to the principal, in ascending order. */
-    public long[] pairedDeviceIds() {
-        return pairedDeviceIds.clone();
-    }
-
     /** True when one of these devices is paired to the principal: a change of it changes this plan. */
     public boolean pairsAnyOf(final Set<Long> deviceIds) {
         for (final long id : pairedDeviceIds) {

@@ -104,18 +104,7 @@ public final class AccessCaches {
     /** The principal for a login name, loaded once however many ask at the same time; empty when there is none. */
     public Optional<CachedPrincipal> principal(final LoginName login, final Load<Optional<CachedPrincipal>> load)
             throws AccountStoreUnavailableException {
-        final CachedPrincipal entry;
-        try {
-            entry = principals.get(login.lookupKey(), key -> {
-                try {
-                    return load.load().orElse(UNKNOWN);
-                } catch (final AccountStoreUnavailableException e) {
-                    throw new CompletionException(e); // not cached: the next attempt asks the DB again
-                }
-            });
-        } catch (final CompletionException e) {
-            throw unavailableOr(e);
-        }
+        final CachedPrincipal entry = get(principals, login.lookupKey(), () -> load.load().orElse(UNKNOWN));
         return entry == UNKNOWN ? Optional.empty() : Optional.of(entry);
     }
 
@@ -210,18 +199,7 @@ public final class AccessCaches {
         }
         // the one who takes the UNBOUND mark away binds without a look-up; it is never left behind after a failure
         final boolean knownUnbound = cached != null && clientIdOwners.asMap().remove(clientId, UNBOUND);
-        final String owner;
-        try {
-            owner = clientIdOwners.get(clientId, key -> {
-                try {
-                    return bind.bind(knownUnbound).orElse(null);
-                } catch (final AccountStoreUnavailableException e) {
-                    throw new CompletionException(e);
-                }
-            });
-        } catch (final CompletionException e) {
-            throw unavailableOr(e);
-        }
+        final String owner = get(clientIdOwners, clientId, () -> bind.bind(knownUnbound).orElse(null));
         if (ownKey.equals(owner) && entry.bind(clientId)) {
             clientIdOwners.asMap().remove(clientId, owner); // held by the entry now, one cache entry less per client
         }
@@ -287,6 +265,22 @@ public final class AccessCaches {
         mac.update((byte) 0);
         final ByteBuffer digest = ByteBuffer.wrap(mac.doFinal(password.getBytes(StandardCharsets.UTF_8)));
         return new CredentialDigest(digest.getLong(), digest.getLong());
+    }
+
+    /** A single-flight load; a failure is not cached, so the next attempt asks the DB again. */
+    private static <K, V> V get(final Cache<K, V> cache, final K key, final Load<V> load)
+            throws AccountStoreUnavailableException {
+        try {
+            return cache.get(key, k -> {
+                try {
+                    return load.load();
+                } catch (final AccountStoreUnavailableException e) {
+                    throw new CompletionException(e);
+                }
+            });
+        } catch (final CompletionException e) {
+            throw unavailableOr(e);
+        }
     }
 
     private static RuntimeException unavailableOr(final CompletionException e) throws AccountStoreUnavailableException {
