@@ -4,13 +4,13 @@
 # compared measurements alternating between them), driven by real MQTT 5 clients over loopback. Prints one table (both
 # brokers side by side, the ratios, the bars) and writes it with the machine's details to bench/results-<date>.md;
 # broker logs, heap histograms and JFR profiles (-Dbench.jfr=true) go to target/bench-<time>/.
-#   bench/run.sh [N]     N = 10000 takes about 14 minutes on 2 cores (9 of them the cold storm: 15,000 bcrypt checks);
-#                        bench/run.sh 1000 is a quick check (about 4 minutes)
+#   bench/run.sh [N]     N = 10000 takes about 15 minutes on 2 cores (9 of them the cold storm: 15,000 bcrypt checks);
+#                        bench/run.sh 1000 is a quick check (about 6 minutes)
 # Needs JDK 17, Maven and the mariadb-server package (like the integration tests), and a quiet machine: it reports
 # how much CPU other processes took during each measured phase and warns when it was over 10%.
 # Knobs, as JVM properties in BENCH_JAVA_OPTS (defaults in brackets): -Dbench.warmInFlight [200]
 # -Dbench.coldInFlight [100] -Dbench.warmupStorms [2] -Dbench.warmRounds [3] -Dbench.qosDevices [500]
-# -Dbench.qosMessages [100000] -Dbench.qosRounds [2] -Dbench.qosWarmup [30000] -Dbench.qosInFlight [500]
+# -Dbench.qosMessages [150000] -Dbench.qosRounds [3] -Dbench.qosWarmup [30000] -Dbench.qosInFlight [500]
 # -Dbench.brokerHeapMb [1024 + N/5] -Dbench.sessionExpiry [0: clean start; > 0: persistent sessions]
 # -Dbench.bcryptCost [10] (quick checks only: a lower cost shortens the cold storm, whose bar then means nothing)
 # -Dbench.jfr=true (a JFR recording of the broker per measured phase); BENCH_BROKER_JVM_OPTS adds broker JVM options.

@@ -55,18 +55,26 @@ public final class Benchmark {
     // the hashes' cost (10, a common production cost); a lower one only shortens the cold storm, for quick checks
     private static final int BCRYPT_COST = Integer.getInteger("bench.bcryptCost", 10);
     private static final double DISTURBED_PERCENT = 10;
+    private static final int FIRST_QOS_WARMUPS = 3;
+    // a broker counts as quiet once it spends under this share of one core, so a phase does not start while it
+    // still works off the one before (e.g. 15,000 disconnects and their sessions)
+    private static final double QUIET_CORE_SHARE = 0.05;
+    private static final Duration QUIET_WINDOW = Duration.ofMillis(250);
+    private static final Duration QUIET_MAX = Duration.ofSeconds(30);
 
     private final int n;
     private final int cores = Runtime.getRuntime().availableProcessors();
     private final int warmInFlight = Integer.getInteger("bench.warmInFlight", 200);
     private final int coldInFlight = Integer.getInteger("bench.coldInFlight", 100);
-    private final int warmRounds = Integer.getInteger("bench.warmRounds", 3);
-    private final int warmupStorms = Integer.getInteger("bench.warmupStorms", 2);
+    // 2 cores compile a broker's connect path slowly: storms kept getting faster into the fourth one, and one storm
+    // lasts only 2-3 s, so a stall of a few hundred ms moves it a lot; the median of more rounds says more
+    private final int warmRounds = Integer.getInteger("bench.warmRounds", 5);
+    private final int warmupStorms = Integer.getInteger("bench.warmupStorms", 4);
     private final int qosDevices;
     private final int qosWarmup = Integer.getInteger("bench.qosWarmup", 30_000);
-    private final int qosMessages = Integer.getInteger("bench.qosMessages", 100_000);
+    private final int qosMessages = Integer.getInteger("bench.qosMessages", 150_000);
     // rounds of A B B A: the parts differ a lot on 2 cores (Xodus, GC), more of them average that out
-    private final int qosRounds = Math.max(1, Integer.getInteger("bench.qosRounds", 2));
+    private final int qosRounds = Math.max(1, Integer.getInteger("bench.qosRounds", 3));
     private final int qosInFlight = Integer.getInteger("bench.qosInFlight", 500);
     private final int crowdSize = 100;
     private final long brokerHeapMb;
@@ -77,6 +85,7 @@ public final class Benchmark {
     private final List<String> cpuLog = new ArrayList<>();
     private final Set<String> disturbed = new LinkedHashSet<>();
     private double maxOthersCpu;
+    private int unquiet;
     private double bcryptMillisFirst;
     private double bcryptMillisLast;
 
@@ -328,13 +337,16 @@ public final class Benchmark {
         // each broker JVM compiles its connect path on its own: unmeasured storms first, until both run warm
         for (int i = 1; i <= warmupStorms; i++) {
             for (final Side side : List.of(aa, al)) {
-                final boolean subscribing = side == al && i % 2 == 0;
-                final MqttLoad.Storm storm = side.load.storm("warm-up storm " + i + (subscribing ?
-                        ", clients subscribing after CONNACK" : ""), side.clients, warmInFlight, 600, subscribing);
+                final MqttLoad.Storm storm = side.load.storm("warm-up storm " + i, side.clients, warmInFlight, 600);
                 say(side.name + ": " + storm.describe() + " (not measured)");
                 side.load.disconnectAll(side.clients);
             }
         }
+        // allow-all's reference storms, whose clients subscribe themselves, have their own code path to compile
+        final MqttLoad.Storm selfSubscribing = al.load.storm("warm-up storm, clients subscribing after CONNACK",
+                al.clients, warmInFlight, 600, true);
+        say(al.name + ": " + selfSubscribing.describe() + " (not measured)");
+        al.load.disconnectAll(al.clients);
         say(String.format("warm storms: %d rounds, %,d clients each, <= %d CONNECTs in flight, alternating brokers",
                 warmRounds, aa.clients.size(), warmInFlight));
         for (int round = 1; round <= warmRounds; round++) {
@@ -414,7 +426,8 @@ public final class Benchmark {
     private void qos(final Side aa, final Side al) throws Exception {
         final int part = qosMessages / qosParts();
         say(String.format("QoS 1: %d devices -> %d users, per broker %d x (%,d warm-up + %,d measured) messages, " +
-                "alternating brokers", qosDevices, qosDevices / 2, 2 * qosRounds, qosWarmup, part));
+                "alternating brokers; each broker's first part after %d x the warm-up", qosDevices, qosDevices / 2,
+                2 * qosRounds, qosWarmup, part, FIRST_QOS_WARMUPS));
         final List<Side> order = new ArrayList<>();
         for (int round = 0; round < qosRounds; round++) {
             order.addAll(List.of(aa, al, al, aa));
@@ -425,7 +438,9 @@ public final class Benchmark {
             final BrokerCpu.Reading[] reading = new BrokerCpu.Reading[1];
             side.qosParts++;
             profileStart(side, "qos-" + side.qosParts);
-            final MqttLoad.Qos measured = side.load.qos(population, qosDevices, selfSubscribe, qosWarmup, part,
+            // a broker's first part also compiles its delivery path: it came out the slowest of all parts before
+            final int warmup = side.qosParts == 1 ? FIRST_QOS_WARMUPS * qosWarmup : qosWarmup;
+            final MqttLoad.Qos measured = side.load.qos(population, qosDevices, selfSubscribe, warmup, part,
                     qosInFlight, new MqttLoad.Hook() {
                         @Override
                         public void before() throws Exception {
@@ -501,11 +516,25 @@ public final class Benchmark {
     }
 
     /**
-     * A full GC in the broker before a measured phase, on both sides alike: garbage the phases before left in the old
-     * generation would otherwise be collected in whichever phase comes next, and land on one side's figure.
+     * Before a measured phase, on both sides alike: a full GC in the broker (garbage the phases before left in the old
+     * generation would otherwise be collected in whichever phase comes next, and land on one side's figure), then a
+     * wait until the broker is quiet.
      */
-    private static void settle(final Side side) throws InterruptedException {
+    private void settle(final Side side) throws InterruptedException {
         side.broker.heapAfterGc();
+        final long deadline = System.nanoTime() + QUIET_MAX.toNanos();
+        final long limit = (long) (QUIET_WINDOW.toNanos() * QUIET_CORE_SHARE);
+        long before = side.cpu().process();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(QUIET_WINDOW.toMillis());
+            final long now = side.cpu().process();
+            if (now - before < limit) {
+                return;
+            }
+            before = now;
+        }
+        say("  " + side.name + ": broker still busy after " + QUIET_MAX.toSeconds() + " s; measuring anyway");
+        unquiet++;
     }
 
     private void noteCpu(final String label, final CpuMeter.Sample from, final CpuMeter.Sample to) {
@@ -662,9 +691,10 @@ public final class Benchmark {
         out.append(String.format("- bcrypt cost %d, one check: %.1f ms at the start, %.1f ms at the end; the bound " +
                 "uses the faster%n", BCRYPT_COST, bcryptMillisFirst, bcryptMillisLast));
         out.append(String.format("- run time: %.1f min; other processes took at most %.1f%% of the machine's CPU " +
-                "during a measured phase%s%n%n", (System.nanoTime() - T0) / 60e9, maxOthersCpu,
+                "during a measured phase%s%s%n%n", (System.nanoTime() - T0) / 60e9, maxOthersCpu,
                 disturbed.isEmpty() ? "" : " (over " + (int) DISTURBED_PERCENT + "% in: " +
-                        String.join(", ", disturbed) + ")"));
+                        String.join(", ", disturbed) + ")",
+                unquiet == 0 ? "" : "; " + unquiet + " phase(s) started before their broker was quiet"));
         out.append(table).append('\n');
         out.append("## How it was measured\n\n");
         out.append(String.format("""
@@ -685,7 +715,8 @@ public final class Benchmark {
                   broker in separate processes).
                 - Storms: every device and user connects (MQTT 5, clean start unless -Dbench.sessionExpiry), at most
                   the stated number of CONNECTs waiting for their CONNACK; connects/s = clients / (last CONNACK -
-                  first CONNECT). Between storms all clients disconnect. allow-all's cold figure is its storm after a restart (nothing to verify).
+                  first CONNECT). Between storms all clients disconnect. allow-all's cold figure is its storm after a
+                  restart (nothing to verify). The warm figure is the median of the rounds.
                 - bcrypt bound: cores / the median time of one `BCrypt.checkpw` at the hashes' cost in the driver's
                   JVM (one thread, before and after the brokers ran; the faster counts).
                 - DB queries: MariaDB's general query log (log_output=TABLE), only the extension's DB user, each
@@ -709,10 +740,13 @@ public final class Benchmark {
                   extension's share = account-auth's minus allow-all's. The used heap after full GCs is given too:
                   it also counts G1's partly filled regions and moves by about 150 B per client between runs of the
                   same code, the live bytes by about 10 B.
-                - Every measured phase (storm, QoS part) starts after a full GC in its broker, on both sides.
+                - Every measured phase (storm, QoS part) starts after a full GC in its broker, on both sides, once the
+                  broker has spent under 5%% of a core for 250 ms (at most 30 s of waiting).
+                - Warm-up, unmeasured: %d storms per broker before the warm storms (plus one of allow-all's clients
+                  subscribing themselves), and %d x the warm-up messages before each broker's first QoS part.
                 - Broker CPU: CPU time of the broker JVM during the phase (ThreadMXBean per thread, grouped by thread
                   name; "JVM" = GC, JIT and other non-Java threads), divided by connects or delivered messages.
-                """.formatted(qosParts()));
+                """.formatted(qosParts(), warmupStorms, FIRST_QOS_WARMUPS));
         out.append("\n## Broker CPU\n\n");
         out.append(cpuTable("warm storms, per connect", aa.warmCpu, al.warmCpu, "allow-all"));
         out.append(cpuTable("warm storms: allow-all clients subscribing themselves, per connect", aa.warmCpu,
