@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # The account-auth benchmark: a private MariaDB seeded with N devices and N/2 users (default N = 10000), the test
 # broker with the extension and the same HiveMQ with an allow-all authenticator (each in its own JVM, both up, the
-# compared measurements alternating between them), driven by real MQTT 5 clients over loopback. Prints one table (both
-# brokers side by side, the ratios, the bars) and writes it with the machine's details to bench/results-<date>.md;
+# compared measurements alternating between them; a third, allow-all plus the extension's server-side subscriptions,
+# for reference), driven by real MQTT 5 clients over loopback. Prints one table (the brokers side by side, the
+# ratios, the bars) and writes it with the machine's details to bench/results-<date>.md;
 # broker logs, heap histograms and JFR profiles (-Dbench.jfr=true) go to target/bench-<time>/.
-#   bench/run.sh [N]     N = 10000 takes about 15 minutes on 2 cores (9 of them the cold storm: 15,000 bcrypt checks);
-#                        bench/run.sh 1000 is a quick check (about 6 minutes)
+#   bench/run.sh [N]     N = 10000 takes about 16 minutes on 2 cores (9 of them the cold storm: 15,000 bcrypt checks);
+#                        bench/run.sh 1000 is a quick check (a few minutes)
 # Needs JDK 17, Maven and the mariadb-server package (like the integration tests), and a quiet machine: it reports
 # how much CPU other processes took during each measured phase and warns when it was over 10%.
 # Knobs, as JVM properties in BENCH_JAVA_OPTS (defaults in brackets): -Dbench.warmInFlight [200]
-# -Dbench.coldInFlight [100] -Dbench.warmupStorms [2] -Dbench.warmRounds [3] -Dbench.qosDevices [500]
+# -Dbench.coldInFlight [100] -Dbench.warmupStorms [4] -Dbench.warmRounds [5] -Dbench.qosDevices [500]
 # -Dbench.qosMessages [150000] -Dbench.qosRounds [3] -Dbench.qosWarmup [30000] -Dbench.qosInFlight [500]
-# -Dbench.brokerHeapMb [1024 + N/5] -Dbench.sessionExpiry [0: clean start; > 0: persistent sessions]
+# -Dbench.brokerHeapMb [1024 + N/5] -Dbench.brokerYoungMb [256]
+# -Dbench.sessionExpiry [0: clean start; > 0: persistent sessions]
 # -Dbench.bcryptCost [10] (quick checks only: a lower cost shortens the cold storm, whose bar then means nothing)
 # -Dbench.jfr=true (a JFR recording of the broker per measured phase); BENCH_BROKER_JVM_OPTS adds broker JVM options.
 set -euo pipefail
@@ -32,12 +34,15 @@ ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 . test-broker/prepare.sh
 prepare_test_classes "bench" target/test-classes/com/accountauth/extension/bench/Benchmark.class
 
-# the driver's heap holds the MQTT clients; each broker JVM gets its own heap (-Dbench.brokerHeapMb)
-driver_heap_mb=$(( 512 + n / 8 ))
+# the driver's heap holds the MQTT clients; half of it is young generation, so that the driver collects between the
+# measured phases (the benchmark empties it before each), not during them; each broker JVM gets its own heap
+# (-Dbench.brokerHeapMb, -Dbench.brokerYoungMb)
+driver_heap_mb=$(( 1024 + n / 4 ))
+driver_young_mb=$(( driver_heap_mb / 2 ))
 
 # shellcheck disable=SC2086
 exec "$java" "${jvm_access[@]}" \
-    -Xms${driver_heap_mb}m -Xmx${driver_heap_mb}m \
+    -Xms${driver_heap_mb}m -Xmx${driver_heap_mb}m -Xmn${driver_young_mb}m \
     -Daccountauth.basedir="$project" \
     -Daccountauth.zip="$project/$zip" \
     ${BENCH_JAVA_OPTS:-} \

@@ -20,6 +20,9 @@ import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -30,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  * descriptor budget and the clients' objects out of the broker's heap figures.
  * <pre>
  * account-auth DATA_DIR ZIP JDBC_URL USER PASSWORD LOG_FILE   -> OK port=P
- * allow-all CONF_DIR DATA_DIR                                 -> OK
+ * allow-all CONF_DIR DATA_DIR [SUBSCRIPTIONS_FILE]            -> OK
  * restart | stop | heap (-> OK used=B) | histogram FILE | jfr-start FILE | jfr-stop | exit
  * cpu (-> OK process=NANOS t=ID:THREAD_NAME:NANOS ...)
  * </pre>
@@ -41,6 +44,8 @@ public final class BenchBroker {
     private EmbeddedHiveMQ allowAll;
     private Path allowAllConf;
     private Path allowAllData;
+    // client id -> the filters account-auth subscribes it to; empty: a plain allow-all
+    private Map<String, List<String>> allowAllSubscriptions = Map.of();
     private Recording recording;
 
     public static void main(final String[] args) throws Exception {
@@ -90,6 +95,9 @@ public final class BenchBroker {
             case "allow-all" -> {
                 allowAllConf = Path.of(words[1]);
                 allowAllData = Path.of(words[2]);
+                if (words.length > 3) {
+                    allowAllSubscriptions = readSubscriptions(Path.of(words[3]));
+                }
                 startAllowAll();
                 return "";
             }
@@ -147,7 +155,7 @@ public final class BenchBroker {
                 .withVersion("1")
                 .withPriority(0)
                 .withStartPriority(0)
-                .withExtensionMain(new AllowAllExtension())
+                .withExtensionMain(new AllowAllExtension(allowAllSubscriptions))
                 .build();
         allowAll = EmbeddedHiveMQ.builder()
                 .withConfigurationFolder(allowAllConf)
@@ -156,6 +164,16 @@ public final class BenchBroker {
                 .withEmbeddedExtension(extension)
                 .build();
         allowAll.start().get(60, TimeUnit.SECONDS);
+    }
+
+    /** Lines of "CLIENT_ID FILTER...", as {@link Benchmark} writes them. */
+    private static Map<String, List<String>> readSubscriptions(final Path file) throws IOException {
+        final Map<String, List<String>> subscriptions = new HashMap<>();
+        for (final String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            final String[] words = line.split(" ");
+            subscriptions.put(words[0], List.of(words).subList(1, words.length));
+        }
+        return subscriptions;
     }
 
     private void stopAllowAll() throws Exception {

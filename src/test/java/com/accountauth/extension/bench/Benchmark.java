@@ -43,8 +43,10 @@ import java.util.zip.ZipOutputStream;
  * The account-auth benchmark ({@code bench/run.sh [N]}): a private MariaDB seeded with N devices and N/2 users, the
  * test broker with the extension, and the same HiveMQ with an allow-all authenticator, both driven by real MQTT 5
  * clients over loopback; prints one table with both side by side and writes it to {@code bench/results-<date>.md}.
+ * A third broker, the floor (allow-all plus the extension's server-side subscriptions), is a reference for the warm
+ * storms.
  * <p>
- * Each broker runs in its own JVM ({@link BenchBroker}) with the same heap and the same HiveMQ configuration. Both
+ * Each broker runs in its own JVM ({@link BenchBroker}) with the same heap and the same HiveMQ configuration. All
  * stay up from the first comparison on, and the compared measurements alternate between them (A B B A), so that
  * whatever else the machine does touches both alike; an idle broker costs next to nothing. The clients, the MariaDB
  * and this driver share the machine with them.
@@ -78,6 +80,9 @@ public final class Benchmark {
     private final int qosInFlight = Integer.getInteger("bench.qosInFlight", 500);
     private final int crowdSize = 100;
     private final long brokerHeapMb;
+    // a fixed young generation: left to G1, its size (0.8-1.8 GB, decided by each JVM's history) decided whether a
+    // storm of 2 s held a collection at all; small and fixed, each storm's collections follow what it allocates
+    private final long brokerYoungMb = Long.getLong("bench.brokerYoungMb", 256);
     private final Path project;
     private final Path artifacts;
     private final Population population;
@@ -205,6 +210,8 @@ public final class Benchmark {
 
         final Side aa = new Side("account-auth");
         final Side al = new Side("allow-all");
+        // allow-all plus a client initializer that makes account-auth's server-side subscriptions: the floor
+        final Side fl = new Side("floor");
         final String mariaDbVersion;
         say("starting a private MariaDB (conf/schema.sql) ...");
         try (MariaDbServer server = MariaDbServer.start(project.resolve("conf/schema.sql"));
@@ -218,15 +225,16 @@ public final class Benchmark {
             try {
                 startAccountAuth(aa, server, benchZip(server), everyone);
                 coldStormAndHeap(aa, db);
-                startAllowAll(al, artifacts.resolve("account-auth/hivemq/conf/config.xml"), everyone);
+                startAllowAll(al, artifacts.resolve("account-auth/hivemq/conf/config.xml"), everyone, false);
+                startAllowAll(fl, artifacts.resolve("account-auth/hivemq/conf/config.xml"), everyone, true);
                 firstStormAndHeap(al);
-                warmStorms(aa, al, db);
+                warmStorms(aa, al, fl, db);
                 crowd(aa, db);
                 qos(aa, al);
                 allowAllAfterRestart(al);
                 db.stopStatementLog();
             } finally {
-                for (final Side side : List.of(al, aa)) {
+                for (final Side side : List.of(fl, al, aa)) {
                     if (side.broker != null) {
                         side.broker.close();
                         say(side.name + ": broker stopped");
@@ -235,20 +243,21 @@ public final class Benchmark {
                 // the brokers' sessions and queues (hundreds of MB at N = 10,000); logs and profiles stay
                 deleteRecursively(artifacts.resolve("account-auth/hivemq/data"));
                 deleteRecursively(artifacts.resolve("allow-all/data"));
+                deleteRecursively(artifacts.resolve("floor/data"));
             }
         }
         say("MariaDB stopped");
         bcryptMillisLast = bcryptMillis(userHash);
         say(String.format("bcrypt cost %d, measured again: %.1f ms", BCRYPT_COST, bcryptMillisLast));
 
-        final String table = table(aa, al, everyone.size());
+        final String table = table(aa, al, fl, everyone.size());
         System.out.println();
         System.out.println(table);
         if (!disturbed.isEmpty()) {
             say(String.format("WARNING: other processes took over %.0f%% of the CPU during %s; compare with care, " +
                     "or run again on a quiet machine", DISTURBED_PERCENT, String.join(", ", disturbed)));
         }
-        final Path results = writeResults(table, aa, al, mariaDbVersion);
+        final Path results = writeResults(table, aa, al, fl, mariaDbVersion);
         say("results written to " + project.relativize(results) + "; broker logs, histograms and profiles in " +
                 project.relativize(artifacts));
     }
@@ -258,7 +267,7 @@ public final class Benchmark {
     private void startAccountAuth(final Side aa, final MariaDbServer server, final Path zip,
                                   final List<Population.Login> everyone) throws Exception {
         say("account-auth: starting the test broker (own JVM, -Xmx" + brokerHeapMb + "m) ...");
-        aa.broker = BrokerProcess.launch(aa.name, brokerHeapMb, brokerJvm(),
+        aa.broker = BrokerProcess.launch(aa.name, brokerHeapMb, brokerYoungMb, brokerJvm(),
                 artifacts.resolve("account-auth-broker.stderr.log"));
         final String started = aa.broker.call(String.join(" ", "account-auth",
                 artifacts.resolve("account-auth").toString(), zip.toString(), server.jdbcUrl(), server.appUser(),
@@ -297,19 +306,36 @@ public final class Benchmark {
         db.takeStatements(); // the disconnects (none expected)
     }
 
-    private void startAllowAll(final Side al, final Path accountAuthConfig, final List<Population.Login> everyone)
-            throws Exception {
-        final Path conf = artifacts.resolve("allow-all/conf");
+    /**
+     * Starts HiveMQ with the allow-all authenticator in its own JVM; with {@code serverSideSubscriptions} also with a
+     * client initializer that subscribes each session to what account-auth subscribes it to (the floor).
+     */
+    private void startAllowAll(final Side side, final Path accountAuthConfig, final List<Population.Login> everyone,
+                               final boolean serverSideSubscriptions) throws Exception {
+        final Path dir = artifacts.resolve(side.name);
+        final Path conf = dir.resolve("conf");
         final int port = allowAllConfig(accountAuthConfig, conf);
-        BenchBroker.writeLogback(conf, artifacts.resolve("allow-all-hivemq.log"));
-        say("allow-all: starting HiveMQ with the allow-all authenticator (own JVM, -Xmx" + brokerHeapMb + "m) ...");
-        al.broker = BrokerProcess.launch(al.name, brokerHeapMb, brokerJvm(),
-                artifacts.resolve("allow-all-broker.stderr.log"));
-        al.broker.call("allow-all " + conf + " " + artifacts.resolve("allow-all"), Duration.ofMinutes(3));
-        say("allow-all: broker (pid " + al.broker.pid() + ") listening on 127.0.0.1:" + port +
-                " (the test broker's HiveMQ config, other ports); the account-auth broker stays up, idle");
-        al.load = new MqttLoad(port, Benchmark::say);
-        al.clients = al.load.clients(everyone);
+        BenchBroker.writeLogback(conf, artifacts.resolve(side.name + "-hivemq.log"));
+        say(side.name + ": starting HiveMQ with the allow-all authenticator" + (serverSideSubscriptions ?
+                " and a client initializer making account-auth's server-side subscriptions" : "") + " (own JVM, -Xmx" +
+                brokerHeapMb + "m) ...");
+        side.broker = BrokerProcess.launch(side.name, brokerHeapMb, brokerYoungMb, brokerJvm(),
+                artifacts.resolve(side.name + "-broker.stderr.log"));
+        String command = "allow-all " + conf + " " + dir;
+        if (serverSideSubscriptions) {
+            final Path subscriptions = artifacts.resolve(side.name + "-subscriptions.txt");
+            final List<String> lines = new ArrayList<>();
+            for (final Population.Login login : everyone) {
+                lines.add(String.join(" ", login.clientId(), String.join(" ", login.autoSubscriptions())).trim());
+            }
+            Files.write(subscriptions, lines, StandardCharsets.UTF_8);
+            command += " " + subscriptions;
+        }
+        side.broker.call(command, Duration.ofMinutes(3));
+        say(side.name + ": broker (pid " + side.broker.pid() + ") listening on 127.0.0.1:" + port +
+                " (the test broker's HiveMQ config, other ports); the other brokers stay up, idle");
+        side.load = new MqttLoad(port, Benchmark::say);
+        side.clients = side.load.clients(everyone);
     }
 
     private void firstStormAndHeap(final Side al) throws Exception {
@@ -330,13 +356,13 @@ public final class Benchmark {
     }
 
     /**
-     * Rounds of: account-auth's warm storm, allow-all's, and allow-all's with the clients subscribing themselves
-     * (reference), in A B B A order.
+     * Rounds of: account-auth's warm storm, allow-all's, allow-all's with the clients subscribing themselves
+     * (reference) and the floor's (reference), in A B B A order.
      */
-    private void warmStorms(final Side aa, final Side al, final BenchDatabase db) throws Exception {
-        // each broker JVM compiles its connect path on its own: unmeasured storms first, until both run warm
+    private void warmStorms(final Side aa, final Side al, final Side fl, final BenchDatabase db) throws Exception {
+        // each broker JVM compiles its connect path on its own: unmeasured storms first, until all run warm
         for (int i = 1; i <= warmupStorms; i++) {
-            for (final Side side : List.of(aa, al)) {
+            for (final Side side : List.of(aa, al, fl)) {
                 final MqttLoad.Storm storm = side.load.storm("warm-up storm " + i, side.clients, warmInFlight, 600);
                 say(side.name + ": " + storm.describe() + " (not measured)");
                 side.load.disconnectAll(side.clients);
@@ -365,16 +391,7 @@ public final class Benchmark {
                 say("account-auth: " + storm.describe());
                 aa.load.disconnectAll(aa.clients);
             }));
-            order.add(() -> unchecked(failure, () -> {
-                profileStart(al, "warm-storm-" + label.substring(label.length() - 1));
-                final MqttLoad.Storm storm = measured("allow-all " + label, al,
-                        () -> al.load.storm(label, al.clients, warmInFlight, 600), MqttLoad.Storm::connected,
-                        usage -> al.warmCpu = al.warmCpu.plus(usage));
-                profileStop(al);
-                al.warm.add(storm);
-                say("allow-all: " + storm.describe());
-                al.load.disconnectAll(al.clients);
-            }));
+            order.add(() -> unchecked(failure, () -> warmStorm(al, label)));
             order.add(() -> unchecked(failure, () -> {
                 final String subscribing = label + ", clients subscribing after CONNACK";
                 final MqttLoad.Storm storm = measured("allow-all " + subscribing, al,
@@ -384,6 +401,7 @@ public final class Benchmark {
                 say("allow-all: " + storm.describe());
                 al.load.disconnectAll(al.clients);
             }));
+            order.add(() -> unchecked(failure, () -> warmStorm(fl, label)));
             if (round % 2 == 0) {
                 java.util.Collections.reverse(order);
             }
@@ -397,6 +415,19 @@ public final class Benchmark {
         say("account-auth: DB statements in " + warmRounds + " warm storms: " + aa.warmDb.describe());
         say("account-auth: broker " + aa.warmCpu.describe("connect"));
         say("allow-all: broker " + al.warmCpu.describe("connect"));
+        say("floor: broker " + fl.warmCpu.describe("connect"));
+    }
+
+    /** One measured warm storm of a broker without account-auth; its clients disconnect after it. */
+    private void warmStorm(final Side side, final String label) throws Exception {
+        profileStart(side, "warm-storm-" + label.substring(label.length() - 1));
+        final MqttLoad.Storm storm = measured(side.name + " " + label, side,
+                () -> side.load.storm(label, side.clients, warmInFlight, 600), MqttLoad.Storm::connected,
+                usage -> side.warmCpu = side.warmCpu.plus(usage));
+        profileStop(side);
+        side.warm.add(storm);
+        say(side.name + ": " + storm.describe());
+        side.load.disconnectAll(side.clients);
     }
 
     private void crowd(final Side aa, final BenchDatabase db) throws Exception {
@@ -521,6 +552,9 @@ public final class Benchmark {
      * wait until the broker is quiet.
      */
     private void settle(final Side side) throws InterruptedException {
+        // the driver's own collections (up to 330 ms seen) must not land in a storm of 2 s either: it has a young
+        // generation (run.sh) that holds a whole phase's garbage, emptied here
+        System.gc();
         side.broker.heapAfterGc();
         final long deadline = System.nanoTime() + QUIET_MAX.toNanos();
         final long limit = (long) (QUIET_WINDOW.toNanos() * QUIET_CORE_SHARE);
@@ -574,7 +608,7 @@ public final class Benchmark {
         return Math.min(bcryptMillisFirst, bcryptMillisLast);
     }
 
-    private String table(final Side aa, final Side al, final int clients) {
+    private String table(final Side aa, final Side al, final Side fl, final int clients) {
         final double bcryptMillis = bcryptMillis();
         final double bound = cores * 1000.0 / bcryptMillis;
         final StringBuilder t = new StringBuilder();
@@ -648,6 +682,11 @@ public final class Benchmark {
                 String.format("%,.0f connects/s", aa.warmRate()),
                 String.format("%,.0f connects/s", Side.median(al.warmSubscribing)),
                 String.format("%.2f", subscribingRatio), "-", "-");
+        row(t, "(reference, no bar) the warm storm against the floor: allow-all plus a client initializer that " +
+                        "makes account-auth's server-side subscriptions, with none of account-auth's checks",
+                String.format("%,.0f connects/s", aa.warmRate()), String.format("%,.0f connects/s", fl.warmRate()),
+                String.format("%.2f (the floor against allow-all: %.2f)", aa.warmRate() / fl.warmRate(),
+                        fl.warmRate() / al.warmRate()), "-", "-");
         return t.toString();
     }
 
@@ -665,8 +704,8 @@ public final class Benchmark {
 
     // ---------------------------------------------------------------------------------------------------------------
 
-    private Path writeResults(final String table, final Side aa, final Side al, final String mariaDbVersion)
-            throws IOException {
+    private Path writeResults(final String table, final Side aa, final Side al, final Side fl,
+                              final String mariaDbVersion) throws IOException {
         // the default N with clean sessions gives the results file of the day; other runs get their own
         final Path file = project.resolve("bench/results-" + LocalDate.now() + (n == 10_000 ? "" : "-n" + n) +
                 (Long.getLong("bench.sessionExpiry", 0) > 0 ? "-persistent-sessions" : "") + ".md");
@@ -681,7 +720,8 @@ public final class Benchmark {
                 .append('\n');
         out.append("- JVM: ").append(System.getProperty("java.vm.name")).append(' ')
                 .append(System.getProperty("java.runtime.version")).append("; each broker JVM -Xms/-Xmx")
-                .append(brokerHeapMb).append("m, default GC (G1)\n");
+                .append(brokerHeapMb).append("m -Xmn").append(brokerYoungMb).append("m, the driver's -Xmx")
+                .append(Runtime.getRuntime().maxMemory() >> 20).append("m; default GC (G1)\n");
         out.append("- HiveMQ CE ").append(hivemqVersion()).append(" embedded; MariaDB ").append(mariaDbVersion)
                 .append("; HiveMQ MQTT Client, MQTT 5, plain TCP on 127.0.0.1\n");
         final String settings = System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench."))
@@ -709,6 +749,10 @@ public final class Benchmark {
                   poll, INFO log to a file). It is restarted once before the cold storm, so every cache is empty.
                 - allow-all: the same HiveMQ (the test broker's rendered `config.xml`, other ports, file persistence)
                   with an embedded extension whose authenticator calls `authenticateSuccessfully()`; no authorizer.
+                - floor (reference): allow-all in a third JVM, plus a client initializer that subscribes each new
+                  session server-side to what account-auth subscribes it to and reads a resumed session's
+                  subscriptions to add what is missing: the HiveMQ work that server-side subscriptions cost, with
+                  none of account-auth's checks, caches and permissions.
                 - Each broker has its own JVM with the same heap. From the first comparison on both are up (the idle
                   one costs next to nothing) and compared measurements alternate A B B A. The clients run in the
                   driver's JVM on the same machine and share its cores (the open-files limit also keeps clients and
@@ -740,8 +784,13 @@ public final class Benchmark {
                   extension's share = account-auth's minus allow-all's. The used heap after full GCs is given too:
                   it also counts G1's partly filled regions and moves by about 150 B per client between runs of the
                   same code, the live bytes by about 10 B.
-                - Every measured phase (storm, QoS part) starts after a full GC in its broker, on both sides, once the
-                  broker has spent under 5%% of a core for 250 ms (at most 30 s of waiting).
+                - Every measured phase (storm, QoS part) starts after a full GC in the driver and in its broker, on both
+                  sides, once the broker has spent under 5%% of a core for 250 ms (at most 30 s of waiting).
+                - Garbage collection: each broker JVM has a small fixed young generation (-Xmn), so a storm's
+                  collections follow what it allocates. Left to G1, the young generation's size (0.8 to 1.8 GB, set by
+                  each JVM's history) decided whether a storm of 2 s held a collection at all, on one side or the
+                  other. The driver's young generation (half its heap) holds a whole phase's garbage, so its own
+                  collections (50-330 ms pauses with G1's sizing) fall between phases.
                 - Warm-up, unmeasured: %d storms per broker before the warm storms (plus one of allow-all's clients
                   subscribing themselves), and %d x the warm-up messages before each broker's first QoS part.
                 - Broker CPU: CPU time of the broker JVM during the phase (ThreadMXBean per thread, grouped by thread
@@ -751,6 +800,8 @@ public final class Benchmark {
         out.append(cpuTable("warm storms, per connect", aa.warmCpu, al.warmCpu, "allow-all"));
         out.append(cpuTable("warm storms: allow-all clients subscribing themselves, per connect", aa.warmCpu,
                 al.warmSubscribingCpu, "allow-all + SUBSCRIBE"));
+        out.append(cpuTable("warm storms: the floor (allow-all + server-side subscriptions), per connect", aa.warmCpu,
+                fl.warmCpu, "floor"));
         out.append(cpuTable("QoS 1, per delivered message", aa.qosCpu, al.qosCpu, "allow-all"));
         out.append(cpuTable("cold storm (account-auth) and first storm (allow-all), per connect", aa.firstCpu,
                 al.firstCpu, "allow-all"));
@@ -786,6 +837,8 @@ public final class Benchmark {
             out.append(String.format("  heap: %,d B before, %,d B with %,d clients connected%n", side.heapBefore,
                     side.heapConnected, side.heapClients));
         }
+        out.append("floor:\n");
+        fl.warm.forEach(s -> out.append("  ").append(s.describe()).append('\n'));
         out.append("CPU during the measured phases (other processes = not the driver, a broker JVM or MariaDB):\n");
         cpuLog.forEach(line -> out.append("  ").append(line).append('\n'));
         out.append("```\n\n");

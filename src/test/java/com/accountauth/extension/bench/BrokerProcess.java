@@ -56,11 +56,12 @@ final class BrokerProcess implements AutoCloseable {
 
     /**
      * @param heapMb   -Xms and -Xmx of the broker JVM
+     * @param youngMb  -Xmn of the broker JVM
      * @param extraJvm more JVM options (e.g. -XX:StartFlightRecording=...)
      * @param log      where the broker JVM's stderr goes
      */
-    static BrokerProcess launch(final String name, final long heapMb, final List<String> extraJvm, final Path log)
-            throws IOException, InterruptedException {
+    static BrokerProcess launch(final String name, final long heapMb, final long youngMb, final List<String> extraJvm,
+                                final Path log) throws IOException, InterruptedException {
         final List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         for (final String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -70,6 +71,7 @@ final class BrokerProcess implements AutoCloseable {
         }
         command.add("-Xms" + heapMb + "m");
         command.add("-Xmx" + heapMb + "m");
+        command.add("-Xmn" + youngMb + "m");
         command.addAll(extraJvm);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
