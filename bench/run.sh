@@ -11,7 +11,7 @@
 # how much CPU other processes took during each measured phase and warns when it was over 10%.
 # Knobs, as JVM properties in BENCH_JAVA_OPTS (defaults in brackets): -Dbench.warmInFlight [200]
 # -Dbench.coldInFlight [100] -Dbench.warmupStorms [4] -Dbench.warmRounds [5] -Dbench.qosDevices [500]
-# -Dbench.qosMessages [150000] -Dbench.qosRounds [3] -Dbench.qosWarmup [30000] -Dbench.qosInFlight [500]
+# -Dbench.qosMessages [250000] -Dbench.qosRounds [5] -Dbench.qosWarmup [30000] -Dbench.qosInFlight [500]
 # -Dbench.brokerHeapMb [1024 + N/5] -Dbench.brokerYoungMb [256]
 # -Dbench.sessionExpiry [0: clean start; > 0: persistent sessions]
 # -Dbench.bcryptCost [10] (quick checks only: a lower cost shortens the cold storm, whose bar then means nothing)

@@ -74,9 +74,9 @@ public final class Benchmark {
     private final int warmupStorms = Integer.getInteger("bench.warmupStorms", 4);
     private final int qosDevices;
     private final int qosWarmup = Integer.getInteger("bench.qosWarmup", 30_000);
-    private final int qosMessages = Integer.getInteger("bench.qosMessages", 150_000);
+    private final int qosMessages = Integer.getInteger("bench.qosMessages", 250_000);
     // rounds of A B B A: the parts differ a lot on 2 cores (Xodus, GC), more of them average that out
-    private final int qosRounds = Math.max(1, Integer.getInteger("bench.qosRounds", 3));
+    private final int qosRounds = Math.max(1, Integer.getInteger("bench.qosRounds", 5));
     private final int qosInFlight = Integer.getInteger("bench.qosInFlight", 500);
     private final int crowdSize = 100;
     private final long brokerHeapMb;
