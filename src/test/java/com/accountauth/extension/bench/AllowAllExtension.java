@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * The benchmark's baseline: an authenticator that admits every CONNECT at once, with HiveMQ's default permissions
@@ -46,13 +47,9 @@ public final class AllowAllExtension implements ExtensionMain {
             return;
         }
         final Map<String, Set<TopicSubscription>> subscriptions = new HashMap<>();
-        serverSideSubscriptions.forEach((clientId, filters) -> {
-            final Set<TopicSubscription> set = new HashSet<>();
-            for (final String filter : filters) {
-                set.add(Builders.topicSubscription().topicFilter(filter).qos(Qos.AT_LEAST_ONCE).build());
-            }
-            subscriptions.put(clientId, Set.copyOf(set));
-        });
+        serverSideSubscriptions.forEach((clientId, filters) -> subscriptions.put(clientId, filters.stream()
+                .map(filter -> Builders.topicSubscription().topicFilter(filter).qos(Qos.AT_LEAST_ONCE).build())
+                .collect(Collectors.toUnmodifiableSet())));
         // like account-auth, the CONNECT says whether the session is new; the initializer does not
         final Set<String> newSessions = ConcurrentHashMap.newKeySet();
         final SimpleAuthenticator allowAll = (authInput, authOutput) -> {

@@ -381,17 +381,9 @@ public final class Benchmark {
             final Exception[] failure = new Exception[1];
             order.add(() -> unchecked(failure, () -> {
                 db.takeStatements();
-                profileStart(aa, "warm-storm-" + label.substring(label.length() - 1));
-                final MqttLoad.Storm storm = measured("account-auth " + label, aa,
-                        () -> aa.load.storm(label, aa.clients, warmInFlight, 600), MqttLoad.Storm::connected,
-                        usage -> aa.warmCpu = aa.warmCpu.plus(usage));
-                profileStop(aa);
-                aa.warmDb = aa.warmDb.plus(BenchDatabase.Counts.of(db.takeStatements()));
-                aa.warm.add(storm);
-                say("account-auth: " + storm.describe());
-                aa.load.disconnectAll(aa.clients);
+                warmStorm(aa, label, () -> aa.warmDb = aa.warmDb.plus(BenchDatabase.Counts.of(db.takeStatements())));
             }));
-            order.add(() -> unchecked(failure, () -> warmStorm(al, label)));
+            order.add(() -> unchecked(failure, () -> warmStorm(al, label, () -> { })));
             order.add(() -> unchecked(failure, () -> {
                 final String subscribing = label + ", clients subscribing after CONNACK";
                 final MqttLoad.Storm storm = measured("allow-all " + subscribing, al,
@@ -401,7 +393,7 @@ public final class Benchmark {
                 say("allow-all: " + storm.describe());
                 al.load.disconnectAll(al.clients);
             }));
-            order.add(() -> unchecked(failure, () -> warmStorm(fl, label)));
+            order.add(() -> unchecked(failure, () -> warmStorm(fl, label, () -> { })));
             if (round % 2 == 0) {
                 java.util.Collections.reverse(order);
             }
@@ -418,13 +410,17 @@ public final class Benchmark {
         say("floor: broker " + fl.warmCpu.describe("connect"));
     }
 
-    /** One measured warm storm of a broker without account-auth; its clients disconnect after it. */
-    private void warmStorm(final Side side, final String label) throws Exception {
+    /**
+     * One measured warm storm of a broker; {@code afterMeasured} runs once it is over, before its clients disconnect
+     * (account-auth's DB statements are counted there).
+     */
+    private void warmStorm(final Side side, final String label, final Step afterMeasured) throws Exception {
         profileStart(side, "warm-storm-" + label.substring(label.length() - 1));
         final MqttLoad.Storm storm = measured(side.name + " " + label, side,
                 () -> side.load.storm(label, side.clients, warmInFlight, 600), MqttLoad.Storm::connected,
                 usage -> side.warmCpu = side.warmCpu.plus(usage));
         profileStop(side);
+        afterMeasured.run();
         side.warm.add(storm);
         say(side.name + ": " + storm.describe());
         side.load.disconnectAll(side.clients);
