@@ -230,7 +230,7 @@ public final class Benchmark {
                 firstStormAndHeap(al);
                 warmStorms(aa, al, fl, db);
                 crowd(aa, db);
-                qos(aa, al);
+                qos(aa, al, fl);
                 allowAllAfterRestart(al);
                 db.stopStatementLog();
             } finally {
@@ -405,9 +405,9 @@ public final class Benchmark {
             }
         }
         say("account-auth: DB statements in " + warmRounds + " warm storms: " + aa.warmDb.describe());
-        say("account-auth: broker " + aa.warmCpu.describe("connect"));
-        say("allow-all: broker " + al.warmCpu.describe("connect"));
-        say("floor: broker " + fl.warmCpu.describe("connect"));
+        for (final Side side : List.of(aa, al, fl)) {
+            say(side.name + ": broker " + side.warmCpu.describe("connect") + "; " + busyCores(side));
+        }
     }
 
     /**
@@ -424,6 +424,16 @@ public final class Benchmark {
         side.warm.add(storm);
         say(side.name + ": " + storm.describe());
         side.load.disconnectAll(side.clients);
+    }
+
+    /** How many cores the broker kept busy over its measured warm storms: near its cores when it set the pace. */
+    private static String busyCores(final Side side) {
+        final double seconds = side.warm.stream().mapToDouble(MqttLoad.Storm::seconds).sum();
+        return String.format("%.2f cores busy during the storms", side.warmCpu.process() / 1e9 / seconds);
+    }
+
+    private static String qosBusyCores(final Side side) {
+        return String.format("%.2f cores busy during the QoS parts", side.qosCpu.process() / 1e9 / side.qos.seconds());
     }
 
     private void crowd(final Side aa, final BenchDatabase db) throws Exception {
@@ -449,15 +459,18 @@ public final class Benchmark {
         return 2 * qosRounds;
     }
 
-    /** QoS 1 in rounds of A B B A: two parts per broker and round. */
-    private void qos(final Side aa, final Side al) throws Exception {
+    /**
+     * QoS 1 in rounds of account-auth, allow-all, floor, floor, allow-all, account-auth: two parts per broker and
+     * round. The floor's receivers are subscribed server-side like account-auth's, without permissions to check.
+     */
+    private void qos(final Side aa, final Side al, final Side fl) throws Exception {
         final int part = qosMessages / qosParts();
         say(String.format("QoS 1: %d devices -> %d users, per broker %d x (%,d warm-up + %,d measured) messages, " +
                 "alternating brokers; each broker's first part after %d x the warm-up", qosDevices, qosDevices / 2,
                 2 * qosRounds, qosWarmup, part, FIRST_QOS_WARMUPS));
         final List<Side> order = new ArrayList<>();
         for (int round = 0; round < qosRounds; round++) {
-            order.addAll(List.of(aa, al, al, aa));
+            order.addAll(List.of(aa, al, fl, fl, al, aa));
         }
         for (final Side side : order) {
             final boolean selfSubscribe = side == al;
@@ -488,8 +501,9 @@ public final class Benchmark {
             side.qosPartRates.add(measured.rate());
             say(side.name + ": QoS 1: " + measured.describe());
         }
-        say("account-auth: broker " + aa.qosCpu.describe("message"));
-        say("allow-all: broker " + al.qosCpu.describe("message"));
+        for (final Side side : List.of(aa, al, fl)) {
+            say(side.name + ": broker " + side.qosCpu.describe("message") + "; " + qosBusyCores(side));
+        }
     }
 
     private void allowAllAfterRestart(final Side al) throws Exception {
@@ -650,7 +664,7 @@ public final class Benchmark {
                 met(aa.crowdAccountLoads == 1 && aa.crowdPlanLoads == 1 && aa.crowd.connected() == crowdSize));
 
         final double qosRatio = aa.qos.rate() / al.qos.rate();
-        row(t, String.format("QoS 1 throughput: %d devices -> %d paired users, %,d msgs (%d parts, A B B A), <= %d " +
+        row(t, String.format("QoS 1 throughput: %d devices -> %d paired users, %,d msgs (%d parts, A B C C B A), <= %d " +
                         "in flight", qosDevices, qosDevices / 2, qosMessages / qosParts() * qosParts(), qosParts(),
                 qosInFlight),
                 String.format("%,.0f msgs/s", aa.qos.rate()), String.format("%,.0f msgs/s", al.qos.rate()),
@@ -683,6 +697,13 @@ public final class Benchmark {
                 String.format("%,.0f connects/s", aa.warmRate()), String.format("%,.0f connects/s", fl.warmRate()),
                 String.format("%.2f (the floor against allow-all: %.2f)", aa.warmRate() / fl.warmRate(),
                         fl.warmRate() / al.warmRate()), "-", "-");
+        row(t, "(reference, no bar) QoS 1 against the floor, whose receivers are subscribed server-side like " +
+                        "account-auth's and which checks no permissions",
+                String.format("%,.0f msgs/s, p99 %.1f ms", aa.qos.rate(), aa.qos.p99Millis()),
+                String.format("%,.0f msgs/s, p99 %.1f ms", fl.qos.rate(), fl.qos.p99Millis()),
+                String.format("%.2f, p99 %.2f (the floor against allow-all: %.2f, p99 %.2f)",
+                        aa.qos.rate() / fl.qos.rate(), aa.qos.p99Millis() / fl.qos.p99Millis(),
+                        fl.qos.rate() / al.qos.rate(), fl.qos.p99Millis() / al.qos.p99Millis()), "-", "-");
         return t.toString();
     }
 
@@ -769,11 +790,11 @@ public final class Benchmark {
                 - 100 clients of one account: 100 distinct client ids, all CONNECTs sent at once, for an account that
                   was never connected; "load" = statements that read that account's row (and its pairings).
                 - QoS 1: devices publish 64-byte messages to `/orbweb/ipcam/motiondetector/<uid>`; each paired user
-                  receives (account-auth: the extension's server-side subscriptions; allow-all: the users subscribe
-                  to the same filters). A message counts when first delivered; at most the stated number of messages
+                  receives (account-auth and the floor: server-side subscriptions; allow-all: the users subscribe to
+                  the same filters). A message counts when first delivered; at most the stated number of messages
                   are between publish and delivery. Latency = delivery - publish (one JVM clock). Per broker %d
-                  parts, each after a warm-up, in rounds of account-auth, allow-all, allow-all, account-auth; the
-                  rate is all messages over the parts' summed time.
+                  parts, each after a warm-up, in rounds of account-auth, allow-all, floor, floor, allow-all,
+                  account-auth; the rate is all messages over the parts' summed time.
                 - Heap: the bytes of all live objects (`GC.class_histogram`, which runs a full GC) in the broker's
                   JVM, before any client and with every client connected (after the first storm; allow-all's clients
                   subscribed to what account-auth subscribes them to). Per client = difference / clients; the
@@ -799,6 +820,8 @@ public final class Benchmark {
         out.append(cpuTable("warm storms: the floor (allow-all + server-side subscriptions), per connect", aa.warmCpu,
                 fl.warmCpu, "floor"));
         out.append(cpuTable("QoS 1, per delivered message", aa.qosCpu, al.qosCpu, "allow-all"));
+        out.append(cpuTable("QoS 1: the floor (allow-all + server-side subscriptions), per delivered message",
+                aa.qosCpu, fl.qosCpu, "floor"));
         out.append(cpuTable("cold storm (account-auth) and first storm (allow-all), per connect", aa.firstCpu,
                 al.firstCpu, "allow-all"));
         out.append("## Details\n\n```\n");
@@ -827,14 +850,20 @@ public final class Benchmark {
                 }
             }
             out.append("  QoS 1: ").append(side.qos.describe()).append('\n');
-            out.append("  QoS 1, each part in order (msgs/s): ").append(side.qosPartRates.stream()
-                    .map(rate -> String.format("%,.0f", rate)).reduce((a, b) -> a + ", " + b).orElse("-"))
-                    .append('\n');
+            out.append("  QoS 1, each part in order (msgs/s): ").append(partRates(side)).append('\n');
             out.append(String.format("  heap: %,d B before, %,d B with %,d clients connected%n", side.heapBefore,
                     side.heapConnected, side.heapClients));
         }
         out.append("floor:\n");
         fl.warm.forEach(s -> out.append("  ").append(s.describe()).append('\n'));
+        out.append("  QoS 1: ").append(fl.qos.describe()).append('\n');
+        out.append("  QoS 1, each part in order (msgs/s): ").append(partRates(fl)).append('\n');
+        for (final Side side : List.of(aa, al, fl)) {
+            out.append(side.name).append(", warm storms: ").append(busyCores(side)).append('\n');
+        }
+        for (final Side side : List.of(aa, al, fl)) {
+            out.append(side.name).append(", QoS 1: ").append(qosBusyCores(side)).append('\n');
+        }
         out.append("CPU during the measured phases (other processes = not the driver, a broker JVM or MariaDB):\n");
         cpuLog.forEach(line -> out.append("  ").append(line).append('\n'));
         out.append("```\n\n");
@@ -843,6 +872,11 @@ public final class Benchmark {
         notes.forEach(note -> out.append("- ").append(note).append('\n'));
         Files.writeString(file, out.toString());
         return file;
+    }
+
+    private static String partRates(final Side side) {
+        return side.qosPartRates.stream().map(rate -> String.format("%,.0f", rate)).reduce((a, b) -> a + ", " + b)
+                .orElse("-");
     }
 
     private static String cpuTable(final String title, final BrokerCpu.Usage aa, final BrokerCpu.Usage al,
