@@ -9,7 +9,7 @@
 #                        and about 13 GB of memory; bench/run.sh 1000 is a quick check (a few minutes)
 # Needs JDK 17, Maven and the mariadb-server package (like the integration tests), and a quiet machine: it reports
 # how much CPU other processes took during each measured phase and warns when it was over 10%.
-# Knobs, as JVM properties in BENCH_JAVA_OPTS (defaults in brackets): -Dbench.warmInFlight [200]
+# Knobs, as JVM properties in BENCH_JAVA_OPTS (defaults in brackets): -Dbench.warmInFlight [100]
 # -Dbench.coldInFlight [100] -Dbench.warmupStorms [4] -Dbench.warmRounds [5] -Dbench.qosDevices [500]
 # -Dbench.qosMessages [250000] -Dbench.qosRounds [5] -Dbench.qosWarmup [30000] -Dbench.qosInFlight [500]
 # -Dbench.brokerHeapMb [1024 + N/5] -Dbench.brokerYoungMb [256]
@@ -40,11 +40,13 @@ prepare_test_classes "bench" target/test-classes/com/accountauth/extension/bench
 driver_heap_mb=$(( 1024 + n / 4 ))
 driver_young_mb=$(( driver_heap_mb / 2 ))
 
+# target/classes after the rest: the driver reads the shipped config.xml with the extension's own classes to time the
+# broker's per-message permission check; the brokers load the extension from its ZIP, as the integration tests do
 # shellcheck disable=SC2086
 exec "$java" "${jvm_access[@]}" \
     -Xms${driver_heap_mb}m -Xmx${driver_heap_mb}m -Xmn${driver_young_mb}m \
     -Daccountauth.basedir="$project" \
     -Daccountauth.zip="$project/$zip" \
     ${BENCH_JAVA_OPTS:-} \
-    -cp "$classpath" \
+    -cp "$classpath:target/classes" \
     com.accountauth.extension.bench.Benchmark "$n"

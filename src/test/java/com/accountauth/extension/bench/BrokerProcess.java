@@ -1,6 +1,7 @@
 package com.accountauth.extension.bench;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -9,10 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /** A {@link BenchBroker} in its own JVM, with the same class path and JVM flags as this one, and its own heap. */
 final class BrokerProcess implements AutoCloseable {
@@ -74,12 +77,24 @@ final class BrokerProcess implements AutoCloseable {
         command.add("-Xmn" + youngMb + "m");
         command.addAll(extraJvm);
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(brokerClassPath());
         command.add(BenchBroker.class.getName());
         final Process process = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
         return new BrokerProcess(name, process);
+    }
+
+    /**
+     * The driver's class path without the extension's own classes (bench/run.sh adds them for the driver): a broker
+     * must load the extension from its ZIP only. With both, the test broker refused every client.
+     */
+    private static String brokerClassPath() {
+        final Path extensionClasses = Path.of(System.getProperty("accountauth.basedir", "."), "target", "classes")
+                .toAbsolutePath().normalize();
+        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> !Path.of(entry).toAbsolutePath().normalize().equals(extensionClasses))
+                .collect(Collectors.joining(File.pathSeparator));
     }
 
     long pid() {

@@ -3,6 +3,7 @@ package com.accountauth.extension.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -61,6 +62,30 @@ final class CpuMeter {
         final double others = Math.max(0, 100.0 * ((to.machineBusy() - from.machineBusy()) -
                 (to.benchmark() - from.benchmark())) / total);
         return String.format("CPU busy %.0f%%, other processes %.1f%%", busy, others);
+    }
+
+    /**
+     * How many connections the kernel has dropped because a listen queue was full (TcpExt ListenOverflows in
+     * /proc/net/netstat; -1 where it cannot be read). Each costs its client a SYN retransmission a second later.
+     */
+    static long listenOverflows() {
+        try {
+            final List<String> lines = Files.readAllLines(Path.of("/proc/net/netstat"));
+            for (int i = 0; i + 1 < lines.size(); i++) {
+                if (lines.get(i).startsWith("TcpExt:") && lines.get(i + 1).startsWith("TcpExt:")) {
+                    final String[] names = lines.get(i).trim().split("\\s+");
+                    final String[] values = lines.get(i + 1).trim().split("\\s+");
+                    for (int k = 1; k < Math.min(names.length, values.length); k++) {
+                        if (names[k].equals("ListenOverflows")) {
+                            return Long.parseLong(values[k]);
+                        }
+                    }
+                }
+            }
+        } catch (final IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
     }
 
     /** The share of the machine's capacity that other processes used between two samples, in percent. */
