@@ -213,7 +213,7 @@ public final class Benchmark {
         say(notes.get(notes.size() - 1));
         // the extension runs no code per message; what it costs per message is this check in HiveMQ's event loops
         permissionCheck = PermissionCheckCost.measure(project.resolve("conf/config.xml"), population.devices.get(0));
-        say(permissionCheck.describe() + " (median of 7 loops of 2,000,000)");
+        say(permissionCheck.describe());
 
         final Side aa = new Side("account-auth");
         final Side al = new Side("allow-all");
