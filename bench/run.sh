@@ -5,7 +5,7 @@
 # for reference), driven by real MQTT 5 clients over loopback. Prints one table (the brokers side by side, the
 # ratios, the bars) and writes it with the machine's details to bench/results-<date>.md;
 # broker logs, heap histograms and JFR profiles (-Dbench.jfr=true) go to target/bench-<time>/.
-#   bench/run.sh [N]     N = 10000 takes about 16 minutes on 2 cores (9 of them the cold storm: 15,000 bcrypt checks)
+#   bench/run.sh [N]     N = 10000 takes about 20 minutes on 2 cores (9 of them the cold storm: 15,000 bcrypt checks)
 #                        and about 13 GB of memory; bench/run.sh 1000 is a quick check (a few minutes)
 # Needs JDK 17, Maven and the mariadb-server package (like the integration tests), and a quiet machine: it reports
 # how much CPU other processes took during each measured phase and warns when it was over 10%.
