@@ -1,6 +1,7 @@
 package com.accountauth.extension.it;
 
 import com.accountauth.extension.testsupport.EmbeddedBroker;
+import com.accountauth.extension.testsupport.Folders;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import org.junit.jupiter.api.Test;
 import org.mindrot.jbcrypt.BCrypt;
@@ -66,6 +67,8 @@ class ContainerizedAccountAuthIT {
             assertEquals(Mqtt5ConnAckReasonCode.SUCCESS, mqtt.connect5("00:1B:FE:0D:44:21", "device-pass"));
             assertEquals(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD,
                     mqtt.connect5("00:1B:FE:0D:44:21", "wrong"));
+        } finally {
+            Folders.deleteQuietly(extensions);
         }
     }
 }

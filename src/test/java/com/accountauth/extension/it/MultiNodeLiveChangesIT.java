@@ -2,6 +2,7 @@ package com.accountauth.extension.it;
 
 import com.accountauth.extension.testsupport.BrokerWithDatabase;
 import com.accountauth.extension.testsupport.EmbeddedBroker;
+import com.accountauth.extension.testsupport.Folders;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
@@ -35,6 +36,7 @@ class MultiNodeLiveChangesIT {
     static BrokerWithDatabase nodeA;
     static Process nodeB;
     static int nodeBPort;
+    static Path nodeBData;
 
     @BeforeAll
     static void startBothNodes() throws Exception {
@@ -46,7 +48,7 @@ class MultiNodeLiveChangesIT {
             db.execute("INSERT INTO pairings (account_id, device_id, role) VALUES (1, 1, 'owner')");
         }, config -> config);
         nodeBPort = EmbeddedBroker.freePort();
-        final Path data = Files.createTempDirectory("account-auth-node-b");
+        nodeBData = Files.createTempDirectory("account-auth-node-b");
         final List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-opens", "java.base/java.lang=ALL-UNNAMED",
@@ -57,7 +59,7 @@ class MultiNodeLiveChangesIT {
                 "-Daccountauth.zip=" + System.getProperty("accountauth.zip"),
                 "-cp", System.getProperty("java.class.path"),
                 "com.accountauth.extension.testbroker.TestBroker",
-                "--data", data.toString(), "--mqtt-port", Integer.toString(nodeBPort), "--tls-port", "0",
+                "--data", nodeBData.toString(), "--mqtt-port", Integer.toString(nodeBPort), "--tls-port", "0",
                 "--ws-port", "0"));
         final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("ACCOUNT_AUTH_JDBC_URL", nodeA.db().jdbcUrl());
@@ -96,6 +98,7 @@ class MultiNodeLiveChangesIT {
         if (nodeA != null) {
             nodeA.close();
         }
+        Folders.deleteQuietly(nodeBData); // node B's sessions and queues: a temp folder
     }
 
     private static boolean subscribeRefused(final Mqtt5BlockingClient client) {

@@ -1,5 +1,6 @@
 package com.accountauth.extension.testbroker;
 
+import com.accountauth.extension.testsupport.Folders;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.configuration.service.InternalConfigurations;
@@ -205,8 +206,8 @@ public final class TestBroker implements AutoCloseable {
         }
         final long begin = System.nanoTime();
         if (settings.fresh() && !freshDone) {
-            deleteRecursively(hivemqDir);
-            deleteRecursively(dbDir);
+            Folders.delete(hivemqDir);
+            Folders.delete(dbDir);
         }
         freshDone = true;
         long step = System.nanoTime();
@@ -402,7 +403,7 @@ public final class TestBroker implements AutoCloseable {
                     " (build it with 'mvn -B -DskipTests package'; test-broker/run.sh does that)");
         }
         final Path folder = extensions.resolve(EXTENSION_ID);
-        deleteRecursively(folder);
+        Folders.delete(folder);
         unzip(zip, extensions);
         if (!Files.isRegularFile(folder.resolve("hivemq-extension.xml"))) {
             throw new IllegalStateException(zip + " holds no " + EXTENSION_ID + "/hivemq-extension.xml");
@@ -654,19 +655,6 @@ public final class TestBroker implements AutoCloseable {
             }
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot unpack " + zip, e);
-        }
-    }
-
-    private static void deleteRecursively(final Path path) {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(path)) {
-            for (final Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (final IOException e) {
-            throw new UncheckedIOException("cannot delete " + path, e);
         }
     }
 

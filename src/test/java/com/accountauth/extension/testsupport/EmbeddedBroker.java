@@ -9,9 +9,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
@@ -83,11 +81,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     @Override
     public void close() {
         stopHiveMq();
-        try (Stream<Path> paths = Files.walk(home)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (final IOException ignored) {
-            // best effort: it is a temp folder
-        }
+        Folders.deleteQuietly(home); // best effort: it is a temp folder
     }
 
     private void startHiveMq() {

@@ -15,10 +15,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A private, throw-away MariaDB server for integration tests.
@@ -116,11 +114,11 @@ public final class MariaDbServer implements AutoCloseable {
             if (server != null) {
                 server.close();
             } else {
-                deleteRecursively(baseDir);
+                Folders.deleteQuietly(baseDir);
             }
             throw e;
         } catch (final IOException e) {
-            deleteRecursively(baseDir);
+            Folders.deleteQuietly(baseDir);
             throw new UncheckedIOException(e);
         }
     }
@@ -203,7 +201,7 @@ public final class MariaDbServer implements AutoCloseable {
             stopServer();
         }
         removeShutdownHook(shutdownHook);
-        deleteRecursively(baseDir);
+        Folders.deleteQuietly(baseDir);
     }
 
     @Override
@@ -410,7 +408,7 @@ public final class MariaDbServer implements AutoCloseable {
                 p.destroyForcibly();
             }
         }
-        deleteRecursively(baseDir);
+        Folders.deleteQuietly(baseDir);
     }
 
     private static void removeShutdownHook(final Thread hook) {
@@ -436,23 +434,6 @@ public final class MariaDbServer implements AutoCloseable {
             return String.join("\n", lines.subList(from, lines.size()));
         } catch (final IOException | UncheckedIOException e) {
             return "(cannot read " + file + ": " + e.getMessage() + ")";
-        }
-    }
-
-    private static void deleteRecursively(final Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (final IOException ignored) {
-                    // best effort
-                }
-            });
-        } catch (final IOException | UncheckedIOException ignored) {
-            // best effort
         }
     }
 }
