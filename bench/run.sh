@@ -5,12 +5,12 @@
 # for reference), driven by real MQTT 5 clients over loopback. Prints one table (the brokers side by side, the
 # ratios, the bars) and writes it with the machine's details to bench/results-<date>.md;
 # broker logs, heap histograms and JFR profiles (-Dbench.jfr=true) go to target/bench-<time>/.
-#   bench/run.sh [N]     N = 10000 takes about 20 minutes on 2 cores (9 of them the cold storm: 15,000 bcrypt checks)
+#   bench/run.sh [N]     N = 10000 takes about 22 minutes on 2 cores (9 of them the cold storm: 15,000 bcrypt checks)
 #                        and about 13 GB of memory; bench/run.sh 1000 is a quick check (a few minutes)
 # Needs JDK 17, Maven and the mariadb-server package (like the integration tests), and a quiet machine: it reports
 # how much CPU other processes took during each measured phase and warns when it was over 10%.
 # Knobs, as JVM properties in BENCH_JAVA_OPTS (defaults in brackets): -Dbench.warmInFlight [100]
-# -Dbench.coldInFlight [100] -Dbench.warmupStorms [4] -Dbench.warmRounds [5] -Dbench.qosDevices [500]
+# -Dbench.coldInFlight [100] -Dbench.warmupStorms [8] -Dbench.warmRounds [7] -Dbench.qosDevices [500]
 # -Dbench.qosMessages [250000] -Dbench.qosRounds [5] -Dbench.qosWarmup [30000] -Dbench.qosInFlight [500]
 # -Dbench.brokerHeapMb [1024 + N/5] -Dbench.brokerYoungMb [256]
 # -Dbench.sessionExpiry [0: clean start; > 0: persistent sessions]

@@ -1,6 +1,7 @@
 package com.accountauth.extension.bench;
 
 import com.accountauth.extension.testsupport.EmbeddedBroker;
+import com.accountauth.extension.testsupport.Folders;
 import com.accountauth.extension.testsupport.MariaDbServer;
 import com.accountauth.extension.testsupport.StatementKind;
 import org.mindrot.jbcrypt.BCrypt;
@@ -57,7 +58,7 @@ public final class Benchmark {
     // the hashes' cost (10, a common production cost); a lower one only shortens the cold storm, for quick checks
     private static final int BCRYPT_COST = Integer.getInteger("bench.bcryptCost", 10);
     private static final double DISTURBED_PERCENT = 10;
-    private static final int FIRST_QOS_WARMUPS = 3;
+    private static final int LEAD_IN_QOS_WARMUPS = 3;
     // a broker counts as quiet once it spends under this share of one core, so a phase does not start while it
     // still works off the one before (e.g. 15,000 disconnects and their sessions)
     private static final double QUIET_CORE_SHARE = 0.05;
@@ -70,10 +71,11 @@ public final class Benchmark {
     // storm's time then held TCP's 1 s retransmission timer for some of its clients, more often on the busier broker
     private final int warmInFlight = Integer.getInteger("bench.warmInFlight", 100);
     private final int coldInFlight = Integer.getInteger("bench.coldInFlight", 100);
-    // 2 cores compile a broker's connect path slowly: storms kept getting faster into the fourth one, and one storm
-    // lasts only 2-3 s, so a stall of a few hundred ms moves it a lot; the median of more rounds says more
-    private final int warmRounds = Integer.getInteger("bench.warmRounds", 5);
-    private final int warmupStorms = Integer.getInteger("bench.warmupStorms", 4);
+    // 2 cores compile a broker's connect path slowly: after 4 warm-up storms the brokers' CPU per connect kept
+    // falling into the fourth measured round; after 8 it was flat. One storm lasts only 2-3 s and the machine's speed
+    // drifts (the clients' own CPU per connect moved by a third within minutes), so the median of more rounds says more
+    private final int warmRounds = Integer.getInteger("bench.warmRounds", 7);
+    private final int warmupStorms = Integer.getInteger("bench.warmupStorms", 8);
     private final int qosDevices;
     private final int qosWarmup = Integer.getInteger("bench.qosWarmup", 30_000);
     private final int qosMessages = Integer.getInteger("bench.qosMessages", 250_000);
@@ -147,6 +149,8 @@ public final class Benchmark {
         /** allow-all: the storm after a restart. */
         MqttLoad.Storm afterRestart;
         final List<MqttLoad.Storm> warm = new ArrayList<>();
+        /** The clients' (driver's) CPU per connect in each measured warm storm, in the order of {@link #warm}. */
+        final List<Double> warmClientsMicros = new ArrayList<>();
         final List<MqttLoad.Storm> warmSubscribing = new ArrayList<>();
         BrokerCpu.Usage firstCpu = BrokerCpu.Usage.NONE;
         BrokerCpu.Usage warmCpu = BrokerCpu.Usage.NONE;
@@ -174,6 +178,19 @@ public final class Benchmark {
 
         static double median(final List<MqttLoad.Storm> storms) {
             final double[] rates = storms.stream().mapToDouble(MqttLoad.Storm::rate).sorted().toArray();
+            return rates.length == 0 ? Double.NaN : rates[rates.length / 2];
+        }
+
+        /**
+         * The median warm-storm rate, each storm's rate scaled to the machine's usual speed: by its clients' CPU per
+         * connect against {@code usualClientsMicros}.
+         */
+        double warmRateAtUsualSpeed(final double usualClientsMicros) {
+            final double[] rates = new double[warm.size()];
+            for (int i = 0; i < rates.length; i++) {
+                rates[i] = warm.get(i).rate() * warmClientsMicros.get(i) / usualClientsMicros;
+            }
+            Arrays.sort(rates);
             return rates.length == 0 ? Double.NaN : rates[rates.length / 2];
         }
 
@@ -248,9 +265,12 @@ public final class Benchmark {
                     }
                 }
                 // the brokers' sessions and queues (hundreds of MB at N = 10,000); logs and profiles stay
-                deleteRecursively(artifacts.resolve("account-auth/hivemq/data"));
-                deleteRecursively(artifacts.resolve("allow-all/data"));
-                deleteRecursively(artifacts.resolve("floor/data"));
+                for (final String data : List.of("account-auth/hivemq/data", "allow-all/data", "floor/data")) {
+                    final String left = Folders.deleteQuietly(artifacts.resolve(data));
+                    if (left != null) {
+                        say("could not delete " + left);
+                    }
+                }
             }
         }
         say("MariaDB stopped");
@@ -298,7 +318,7 @@ public final class Benchmark {
         profileStart(aa, "cold-storm");
         aa.first = measured("account-auth cold storm", aa,
                 () -> aa.load.storm("cold storm", aa.clients, coldInFlight, aa.clients.size() / 5L + 120),
-                MqttLoad.Storm::connected, usage -> aa.firstCpu = usage);
+                MqttLoad.Storm::connected, (usage, clients) -> aa.firstCpu = usage);
         profileStop(aa);
         aa.coldDb = BenchDatabase.Counts.of(db.takeStatements());
         say("account-auth: " + aa.first.describe());
@@ -350,7 +370,7 @@ public final class Benchmark {
         al.histogramBefore = histogram(al, "before");
         al.first = measured("allow-all first storm", al,
                 () -> al.load.storm("first storm", al.clients, coldInFlight, 600), MqttLoad.Storm::connected,
-                usage -> al.firstCpu = usage);
+                (usage, clients) -> al.firstCpu = usage);
         say("allow-all: " + al.first.describe());
         al.load.subscribeAll(al.clients, warmInFlight);
         Thread.sleep(5000);
@@ -395,7 +415,8 @@ public final class Benchmark {
                 final String subscribing = label + ", clients subscribing after CONNACK";
                 final MqttLoad.Storm storm = measured("allow-all " + subscribing, al,
                         () -> al.load.storm(subscribing, al.clients, warmInFlight, 600, true),
-                        MqttLoad.Storm::connected, usage -> al.warmSubscribingCpu = al.warmSubscribingCpu.plus(usage));
+                        MqttLoad.Storm::connected,
+                        (usage, clients) -> al.warmSubscribingCpu = al.warmSubscribingCpu.plus(usage));
                 al.warmSubscribing.add(storm);
                 say("allow-all: " + storm.describe());
                 al.load.disconnectAll(al.clients);
@@ -425,12 +446,22 @@ public final class Benchmark {
         profileStart(side, "warm-storm-" + label.substring(label.length() - 1));
         final MqttLoad.Storm storm = measured(side.name + " " + label, side,
                 () -> side.load.storm(label, side.clients, warmInFlight, 600), MqttLoad.Storm::connected,
-                usage -> side.warmCpu = side.warmCpu.plus(usage));
+                (usage, clients) -> {
+                    side.warmCpu = side.warmCpu.plus(usage);
+                    side.warmClientsMicros.add(clients / 1e3 / Math.max(1, usage.units()));
+                });
         profileStop(side);
         afterMeasured.run();
         side.warm.add(storm);
         say(side.name + ": " + storm.describe());
         side.load.disconnectAll(side.clients);
+    }
+
+    /** The clients' median CPU per connect over every measured warm storm of the run. */
+    private static double usualClientsMicros(final Side... sides) {
+        final double[] all = Arrays.stream(sides).flatMap(side -> side.warmClientsMicros.stream())
+                .mapToDouble(Double::doubleValue).sorted().toArray();
+        return all.length == 0 ? Double.NaN : all[all.length / 2];
     }
 
     /** How many cores the broker kept busy over its measured warm storms: near its cores when it set the pace. */
@@ -473,8 +504,15 @@ public final class Benchmark {
     private void qos(final Side aa, final Side al, final Side fl) throws Exception {
         final int part = qosMessages / qosParts();
         say(String.format("QoS 1: %d devices -> %d users, per broker %d x (%,d warm-up + %,d measured) messages, " +
-                "alternating brokers; each broker's first part after %d x the warm-up", qosDevices, qosDevices / 2,
-                2 * qosRounds, qosWarmup, part, FIRST_QOS_WARMUPS));
+                "alternating brokers, after an unmeasured lead-in part (%d x the warm-up)", qosDevices,
+                qosDevices / 2, 2 * qosRounds, qosWarmup, part, LEAD_IN_QOS_WARMUPS));
+        // each broker's first part came out its slowest, even after 3 x the warm-up within it: whatever the first
+        // part of a broker pays for, it pays in a part nobody measures
+        for (final Side side : List.of(aa, al, fl)) {
+            final MqttLoad.Qos leadIn = side.load.qos(population, qosDevices, side == al,
+                    LEAD_IN_QOS_WARMUPS * qosWarmup, part, qosInFlight, MqttLoad.Hook.NONE);
+            say(side.name + ": QoS 1 lead-in part (not measured): " + leadIn.describe());
+        }
         final List<Side> order = new ArrayList<>();
         for (int round = 0; round < qosRounds; round++) {
             order.addAll(List.of(aa, al, fl, fl, al, aa));
@@ -484,23 +522,25 @@ public final class Benchmark {
             final CpuMeter.Sample[] machine = new CpuMeter.Sample[1];
             final BrokerCpu.Reading[] reading = new BrokerCpu.Reading[1];
             side.qosParts++;
+            final long[] clientsNanos = new long[1];
             profileStart(side, "qos-" + side.qosParts);
-            // a broker's first part also compiles its delivery path: it came out the slowest of all parts before
-            final int warmup = side.qosParts == 1 ? FIRST_QOS_WARMUPS * qosWarmup : qosWarmup;
-            final MqttLoad.Qos measured = side.load.qos(population, qosDevices, selfSubscribe, warmup, part,
+            final MqttLoad.Qos measured = side.load.qos(population, qosDevices, selfSubscribe, qosWarmup, part,
                     qosInFlight, new MqttLoad.Hook() {
                         @Override
                         public void before() throws Exception {
                             settle(side);
                             machine[0] = CpuMeter.sample();
                             reading[0] = side.cpu();
+                            clientsNanos[0] = CpuMeter.ownProcessNanos();
                         }
 
                         @Override
                         public void after(final long units) throws Exception {
+                            final long clients = CpuMeter.ownProcessNanos() - clientsNanos[0];
                             final BrokerCpu.Usage usage = BrokerCpu.Usage.between(reading[0], side.cpu(), units);
                             side.qosCpu = side.qosCpu.plus(usage);
                             noteCpu(side.name + " QoS 1", machine[0], CpuMeter.sample());
+                            noteCosts(side.name + " QoS 1", usage, clients, "message");
                         }
                     });
             profileStop(side);
@@ -517,7 +557,7 @@ public final class Benchmark {
         al.broker.call("restart", Duration.ofMinutes(3));
         al.afterRestart = measured("allow-all storm after restart", al,
                 () -> al.load.storm("storm after restart", al.clients, coldInFlight, 600),
-                MqttLoad.Storm::connected, usage -> { });
+                MqttLoad.Storm::connected, (usage, clients) -> { });
         say("allow-all: " + al.afterRestart.describe());
         al.load.disconnectAll(al.clients);
     }
@@ -547,7 +587,8 @@ public final class Benchmark {
 
     @FunctionalInterface
     private interface UsageSink {
-        void accept(BrokerCpu.Usage usage);
+        /** The broker's CPU in the phase, and the clients' (this JVM's) CPU nanoseconds. */
+        void accept(BrokerCpu.Usage usage, long clientsNanos);
     }
 
     /** Runs a measured phase: the broker's CPU time, and how busy the machine was and how much others took. */
@@ -557,7 +598,9 @@ public final class Benchmark {
         final long overflowsBefore = CpuMeter.listenOverflows();
         final CpuMeter.Sample from = CpuMeter.sample();
         final BrokerCpu.Reading before = side.cpu();
+        final long clientsBefore = CpuMeter.ownProcessNanos();
         final T result = phase.run();
+        final long clientsNanos = CpuMeter.ownProcessNanos() - clientsBefore;
         final BrokerCpu.Reading after = side.cpu();
         noteCpu(label, from, CpuMeter.sample());
         final long overflows = CpuMeter.listenOverflows() - overflowsBefore;
@@ -569,7 +612,9 @@ public final class Benchmark {
             cpuLog.add(line);
             say("  " + line);
         }
-        sink.accept(BrokerCpu.Usage.between(before, after, units.applyAsLong(result)));
+        final BrokerCpu.Usage usage = BrokerCpu.Usage.between(before, after, units.applyAsLong(result));
+        noteCosts(label, usage, clientsNanos, "connect");
+        sink.accept(usage, clientsNanos);
         return result;
     }
 
@@ -596,6 +641,21 @@ public final class Benchmark {
         }
         say("  " + side.name + ": broker still busy after " + QUIET_MAX.toSeconds() + " s; measuring anyway");
         unquiet++;
+    }
+
+    /**
+     * The broker's and the clients' CPU per unit of a phase. The clients do the same work per connect or message
+     * whatever the broker, so their figure moving says the machine's speed moved (2 vCPUs whose pace drifts).
+     */
+    private void noteCosts(final String label, final BrokerCpu.Usage usage, final long clientsNanos,
+                           final String unit) {
+        if (usage.units() <= 0) {
+            return;
+        }
+        final String line = String.format("%s: broker %.0f us, clients (the driver's JVM) %.0f us of CPU per %s",
+                label, usage.process() / 1e3 / usage.units(), clientsNanos / 1e3 / usage.units(), unit);
+        cpuLog.add(line);
+        say("  " + line);
     }
 
     private void noteCpu(final String label, final CpuMeter.Sample from, final CpuMeter.Sample to) {
@@ -714,6 +774,17 @@ public final class Benchmark {
                 String.format("%,.0f connects/s", aa.warmRate()), String.format("%,.0f connects/s", fl.warmRate()),
                 String.format("%.2f (the floor against allow-all: %.2f)", aa.warmRate() / fl.warmRate(),
                         fl.warmRate() / al.warmRate()), "-", "-");
+        final double usualClientsMicros = usualClientsMicros(aa, al, fl);
+        row(t, "(reference, no bar) the warm storm at the machine's usual speed: each storm's rate x its clients' " +
+                        "CPU per connect / the median of that over all warm storms of the run (the clients do the " +
+                        "same work per connect whatever the broker: their CPU per connect moving says the machine's " +
+                        "speed moved)",
+                String.format("%,.0f connects/s", aa.warmRateAtUsualSpeed(usualClientsMicros)),
+                String.format("%,.0f connects/s", al.warmRateAtUsualSpeed(usualClientsMicros)),
+                String.format("%.2f (the floor against allow-all: %.2f)",
+                        aa.warmRateAtUsualSpeed(usualClientsMicros) / al.warmRateAtUsualSpeed(usualClientsMicros),
+                        fl.warmRateAtUsualSpeed(usualClientsMicros) / al.warmRateAtUsualSpeed(usualClientsMicros)),
+                "-", "-");
         row(t, "(reference, no bar) QoS 1 against the floor, whose receivers are subscribed server-side like " +
                         "account-auth's and which checks no permissions",
                 String.format("%,.0f msgs/s, p99 %.1f ms", aa.qos.rate(), aa.qos.p99Millis()),
@@ -836,10 +907,16 @@ public final class Benchmark {
                   other. The driver's young generation (half its heap) holds a whole phase's garbage, so its own
                   collections (50-330 ms pauses with G1's sizing) fall between phases.
                 - Warm-up, unmeasured: %d storms per broker before the warm storms (plus one of allow-all's clients
-                  subscribing themselves), and %d x the warm-up messages before each broker's first QoS part.
+                  subscribing themselves), and a lead-in QoS part per broker (%d x the warm-up messages, then a part)
+                  before the measured ones.
                 - Broker CPU: CPU time of the broker JVM during the phase (ThreadMXBean per thread, grouped by thread
                   name; "JVM" = GC, JIT and other non-Java threads), divided by connects or delivered messages.
-                """.formatted(qosParts(), warmupStorms, FIRST_QOS_WARMUPS));
+                - Clients' CPU: CPU time of the driver's JVM (the MQTT clients) during each measured phase, per
+                  connect or message (the list at the end). The clients do the same work per connect whatever the
+                  broker; their figure rising says the machine ran slower (2 vCPUs whose pace drifted by up to a
+                  third within minutes, the brokers' figures rising with it). The reference row "at the machine's
+                  usual speed" scales each warm storm's rate by it.
+                """.formatted(qosParts(), warmupStorms, LEAD_IN_QOS_WARMUPS));
         out.append("\n## Broker CPU\n\n");
         out.append(cpuTable("warm storms, per connect", aa.warmCpu, al.warmCpu, "allow-all"));
         out.append(cpuTable("warm storms: allow-all clients subscribing themselves, per connect", aa.warmCpu,
@@ -1061,17 +1138,6 @@ public final class Benchmark {
             transformer.transform(new DOMSource(document), new StreamResult(out));
         }
         return tcpPort;
-    }
-
-    private static void deleteRecursively(final Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (final IOException e) {
-            say("could not delete " + dir + ": " + e.getMessage());
-        }
     }
 
     private static List<String> brokerJvm() {

@@ -1,6 +1,7 @@
 package com.accountauth.extension.bench;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,6 +41,12 @@ final class CpuMeter {
             own += children.mapToLong(p -> ticksOf(p.pid())).sum();
         }
         return new Sample(busy, total, own, System.nanoTime());
+    }
+
+    /** CPU time of this JVM (the driver and its MQTT clients) in nanoseconds. */
+    static long ownProcessNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static long ticksOf(final long pid) {
