@@ -177,8 +177,7 @@ public final class Benchmark {
         }
 
         static double median(final List<MqttLoad.Storm> storms) {
-            final double[] rates = storms.stream().mapToDouble(MqttLoad.Storm::rate).sorted().toArray();
-            return rates.length == 0 ? Double.NaN : rates[rates.length / 2];
+            return Benchmark.median(storms.stream().mapToDouble(MqttLoad.Storm::rate).toArray());
         }
 
         /**
@@ -190,8 +189,7 @@ public final class Benchmark {
             for (int i = 0; i < rates.length; i++) {
                 rates[i] = warm.get(i).rate() * warmClientsMicros.get(i) / usualClientsMicros;
             }
-            Arrays.sort(rates);
-            return rates.length == 0 ? Double.NaN : rates[rates.length / 2];
+            return Benchmark.median(rates);
         }
 
         double heapPerClient() {
@@ -459,9 +457,15 @@ public final class Benchmark {
 
     /** The clients' median CPU per connect over every measured warm storm of the run. */
     private static double usualClientsMicros(final Side... sides) {
-        final double[] all = Arrays.stream(sides).flatMap(side -> side.warmClientsMicros.stream())
-                .mapToDouble(Double::doubleValue).sorted().toArray();
-        return all.length == 0 ? Double.NaN : all[all.length / 2];
+        return median(Arrays.stream(sides).flatMap(side -> side.warmClientsMicros.stream())
+                .mapToDouble(Double::doubleValue).toArray());
+    }
+
+    /** The middle value (the upper one of an even count), as the warm figure has always been taken; NaN if none. */
+    private static double median(final double[] values) {
+        final double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted.length == 0 ? Double.NaN : sorted[sorted.length / 2];
     }
 
     /** How many cores the broker kept busy over its measured warm storms: near its cores when it set the pace. */
