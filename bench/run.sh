@@ -6,7 +6,8 @@
 # ratios, the bars) and writes it with the machine's details to bench/results-<date>.md;
 # broker logs, heap histograms and JFR profiles (-Dbench.jfr=true) go to target/bench-<time>/.
 #   bench/run.sh [N]     N = 10000 takes about 22 minutes on 2 cores (9 of them the cold storm: 15,000 bcrypt checks)
-#                        and about 13 GB of memory; bench/run.sh 1000 is a quick check (a few minutes)
+#                        and about 13 GB of memory; bench/run.sh 1000 is a quicker check (about 11 minutes:
+#                        the QoS 1 parts do not shrink with N)
 # Needs JDK 17, Maven and the mariadb-server package (like the integration tests), and a quiet machine: it reports
 # how much CPU other processes took during each measured phase and warns when it was over 10%.
 # Knobs, as JVM properties in BENCH_JAVA_OPTS (defaults in brackets): -Dbench.warmInFlight [100]
