@@ -15,7 +15,8 @@ public final class Folders {
     }
 
     /**
-     * Deletes a folder and everything in it; nothing to do when it does not exist.
+     * Deletes a folder and everything in it; nothing to do when it does not exist. A file that cannot be deleted does
+     * not stop the rest: everything else goes, then the first failure is thrown.
      *
      * @throws UncheckedIOException when something in it could not be deleted
      */
@@ -23,15 +24,24 @@ public final class Folders {
         if (folder == null || !Files.exists(folder)) {
             return;
         }
+        final List<Path> deepestFirst; // children before their parents
         try (Stream<Path> paths = Files.walk(folder)) {
-            // children before their parents
-            final List<Path> deepestFirst = paths.sorted(Comparator.reverseOrder()).toList();
-            for (final Path path : deepestFirst) {
+            deepestFirst = paths.sorted(Comparator.reverseOrder()).toList();
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot delete " + folder, e);
+        } catch (final UncheckedIOException e) {
+            throw new UncheckedIOException("cannot delete " + folder, e.getCause());
+        }
+        IOException first = null;
+        for (final Path path : deepestFirst) {
+            try {
                 Files.deleteIfExists(path);
+            } catch (final IOException e) {
+                first = first == null ? e : first;
             }
-        } catch (final IOException | UncheckedIOException e) {
-            throw new UncheckedIOException("cannot delete " + folder,
-                    e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
+        }
+        if (first != null) {
+            throw new UncheckedIOException("cannot delete " + folder, first);
         }
     }
 
