@@ -79,9 +79,12 @@ public final class AccountAuthMain implements ExtensionMain {
         final SessionSubscriptions subscriptions = new SessionSubscriptions();
         Services.initializerRegistry().setClientInitializer(new SessionInitializer(clients, subscriptions));
         if (config.liveChanges().enabled()) {
-            changeFeed = new ChangeFeed(repository, caches,
-                    new AccessRefresher(clients, loader, subscriptions),
-                    config.liveChanges().pollIntervalMillis());
+            final AccessRefresher refresher = new AccessRefresher(clients, loader, subscriptions);
+            // the caches first, so that a refresh and every CONNECT after it read the DB afresh
+            changeFeed = new ChangeFeed(repository, changes -> {
+                caches.invalidate(changes);
+                refresher.refresh(changes);
+            }, config.liveChanges().pollIntervalMillis());
             changeFeed.start();
         }
         log.info("account-auth: started");

@@ -1,6 +1,7 @@
 package com.accountauth.extension.auth;
 
 import com.accountauth.extension.acl.Permissions;
+import com.accountauth.extension.db.ChangeSet;
 import com.accountauth.extension.identity.Principal;
 import com.hivemq.extension.sdk.api.client.ClientContext;
 import com.hivemq.extension.sdk.api.interceptor.disconnect.DisconnectInboundInterceptor;
@@ -115,8 +116,10 @@ public final class ConnectedClients {
         }
     }
 
-    /** The grants of connected (or connecting) clients of these principals, or paired to one of these devices. */
-    public Map<Principal, List<Grant>> affectedBy(final Set<String> principalKeys, final Set<Long> deviceIds) {
+    /** The grants of connected (or connecting) clients the changes touch, by principal; every grant for a resync. */
+    public Map<Principal, List<Grant>> affectedBy(final ChangeSet changes) {
+        final Set<String> principalKeys = changes.principalKeys();
+        final Set<Long> deviceIds = changes.deviceIds();
         final Map<Principal, List<Grant>> affected = new HashMap<>();
         final List<Grant> grants = new ArrayList<>();
         for (final Pending waiting : pending.values()) {
@@ -129,7 +132,7 @@ public final class ConnectedClients {
             }
         }
         for (final Grant grant : grants) {
-            final boolean direct = principalKeys.contains(grant.principal().key());
+            final boolean direct = changes.all() || principalKeys.contains(grant.principal().key());
             final boolean paired = grant.plan().pairsAnyOf(deviceIds);
             if (direct || paired) {
                 affected.computeIfAbsent(grant.principal(), p -> new ArrayList<>()).add(grant);

@@ -5,6 +5,7 @@ import com.accountauth.extension.auth.PrincipalRecord;
 import com.accountauth.extension.cache.CachedPrincipal.CredentialDigest;
 import com.accountauth.extension.config.CacheSettings;
 import com.accountauth.extension.db.AccountStoreUnavailableException;
+import com.accountauth.extension.db.ChangeSet;
 import com.accountauth.extension.db.ClientIdOwner;
 import com.accountauth.extension.identity.LoginName;
 import com.accountauth.extension.identity.Principal;
@@ -232,10 +233,19 @@ public final class AccessCaches {
     }
 
     /**
-     * Forgets everything about these principals and the plans of users paired to these devices. With
-     * {@code rowsAdded}, also forgets every "no such username", since an insert may have created one.
+     * Forgets everything about the changed principals and the plans of users paired to the changed devices. With
+     * rows added, also forgets every "no such username", since an insert may have created one; a resync forgets all.
      */
-    public void invalidate(final Set<String> principalKeys, final Set<Long> deviceIds, final boolean rowsAdded) {
+    public void invalidate(final ChangeSet changes) {
+        if (changes.all()) {
+            principals.invalidateAll();
+            clientIdOwners.invalidateAll();
+            return;
+        }
+        invalidate(changes.principalKeys(), changes.deviceIds(), changes.rowsAdded());
+    }
+
+    private void invalidate(final Set<String> principalKeys, final Set<Long> deviceIds, final boolean rowsAdded) {
         if (principalKeys.isEmpty() && deviceIds.isEmpty() && !rowsAdded) {
             return;
         }

@@ -5,6 +5,7 @@ import com.accountauth.extension.auth.ConnectedClients;
 import com.accountauth.extension.auth.PrincipalLoader;
 import com.accountauth.extension.auth.PrincipalRecord;
 import com.accountauth.extension.db.AccountStoreUnavailableException;
+import com.accountauth.extension.db.ChangeSet;
 import com.accountauth.extension.identity.Principal;
 import com.hivemq.extension.sdk.api.packets.disconnect.DisconnectReasonCode;
 import com.hivemq.extension.sdk.api.services.Services;
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Applies DB changes to connected clients: a deleted, disabled or re-passworded principal is disconnected; anyone
@@ -37,14 +37,13 @@ public final class AccessRefresher {
     }
 
     /**
-     * Refreshes every connected client of the given principals or paired to the given devices.
+     * Refreshes every connected client the changes touch: of a changed principal, or paired to a changed device.
      *
      * @throws AccountStoreUnavailableException when the DB cannot answer; the caller tries the same changes again
      */
-    public void refresh(final Set<String> principalKeys, final Set<Long> deviceIds)
-            throws AccountStoreUnavailableException {
+    public void refresh(final ChangeSet changes) throws AccountStoreUnavailableException {
         for (final Map.Entry<Principal, List<ConnectedClients.Grant>> entry :
-                clients.affectedBy(principalKeys, deviceIds).entrySet()) {
+                clients.affectedBy(changes).entrySet()) {
             refresh(entry.getKey(), entry.getValue());
         }
     }

@@ -1,15 +1,13 @@
 package com.accountauth.extension.sync;
 
-import com.accountauth.extension.cache.AccessCaches;
 import com.accountauth.extension.db.AccountChange;
 import com.accountauth.extension.db.AccountRepository;
 import com.accountauth.extension.db.AccountStoreUnavailableException;
+import com.accountauth.extension.db.ChangeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -25,18 +23,15 @@ public final class ChangeFeed implements AutoCloseable {
     private static final long WARN_EVERY_MILLIS = 60_000;
 
     private final AccountRepository repository;
-    private final AccessCaches caches;
-    private final AccessRefresher refresher;
+    private final ChangeApplier applier;
     private final long intervalMillis;
     private final ScheduledExecutorService scheduler;
     private long lastSeq = -1;
     private long lastWarning;
 
-    public ChangeFeed(final AccountRepository repository, final AccessCaches caches, final AccessRefresher refresher,
-                      final long intervalMillis) {
+    public ChangeFeed(final AccountRepository repository, final ChangeApplier applier, final long intervalMillis) {
         this.repository = repository;
-        this.caches = caches;
-        this.refresher = refresher;
+        this.applier = applier;
         this.intervalMillis = intervalMillis;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             final Thread thread = new Thread(runnable, "account-auth-change-feed");
@@ -71,22 +66,7 @@ public final class ChangeFeed implements AutoCloseable {
         }
         List<AccountChange> changes = repository.changesSince(lastSeq);
         while (!changes.isEmpty()) {
-            final Set<String> principalKeys = new HashSet<>();
-            final Set<Long> deviceIds = new HashSet<>();
-            boolean rowsAdded = false;
-            for (final AccountChange change : changes) {
-                // a row of an account or device alone may be an INSERT: a username that was unknown may exist now
-                rowsAdded |= change.accountId().isEmpty() || change.deviceId().isEmpty();
-                change.accountId().ifPresent(id -> principalKeys.add("account:" + id));
-                if (change.accountId().isEmpty()) {
-                    change.deviceId().ifPresent(id -> {
-                        principalKeys.add("device:" + id);
-                        deviceIds.add(id);
-                    });
-                }
-            }
-            caches.invalidate(principalKeys, deviceIds, rowsAdded);
-            refresher.refresh(principalKeys, deviceIds);
+            applier.apply(ChangeSet.of(changes));
             lastSeq = changes.get(changes.size() - 1).seq(); // only after they were applied
             changes = repository.changesSince(lastSeq);
         }

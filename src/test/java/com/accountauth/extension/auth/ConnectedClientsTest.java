@@ -1,5 +1,6 @@
 package com.accountauth.extension.auth;
 
+import com.accountauth.extension.db.ChangeSet;
 import com.accountauth.extension.identity.Principal;
 import com.hivemq.extension.sdk.api.client.ClientContext;
 import com.hivemq.extension.sdk.api.interceptor.disconnect.DisconnectInboundInterceptor;
@@ -59,13 +60,13 @@ class ConnectedClientsTest {
                 first.permissions());
         assertNull(clients.get("app-1"), "not before its connection is initialised");
         // live changes reach it while it waits
-        assertEquals(List.of(grant), clients.affectedBy(Set.of("account:7"), Set.of()).get(ALICE.principal()));
+        assertEquals(List.of(grant), clients.affectedBy(new ChangeSet(Set.of("account:7"), Set.of(), false, false)).get(ALICE.principal()));
 
         // another connection with the same client id (e.g. a takeover attempt) does not pick it up
         assertNull(clients.activate("app-1", Connection.open().context()));
         assertSame(grant, clients.activate("app-1", first.context()));
         assertSame(grant, clients.get("app-1"));
-        assertEquals(List.of(grant), clients.affectedBy(Set.of("account:7"), Set.of()).get(ALICE.principal()));
+        assertEquals(List.of(grant), clients.affectedBy(new ChangeSet(Set.of("account:7"), Set.of(), false, false)).get(ALICE.principal()));
         // the connection holds its grant; the registry does not keep it alive on its own
         assertTrue(first.interceptors().stream().anyMatch(DisconnectInboundInterceptor.class::isInstance));
     }
@@ -91,7 +92,7 @@ class ConnectedClientsTest {
                 refused.permissions());
         clients.withdraw(withdrawn);
         assertNull(clients.activate("app-3", refused.context()));
-        assertTrue(clients.affectedBy(Set.of("account:7"), Set.of()).isEmpty());
+        assertTrue(clients.affectedBy(new ChangeSet(Set.of("account:7"), Set.of(), false, false)).isEmpty());
 
         final Connection connection = Connection.open();
         final ConnectedClients.Grant grant = clients.register("app-4", ALICE, AccessPlan.NONE, true,

@@ -1,5 +1,6 @@
 package com.accountauth.extension.cache;
 
+import com.accountauth.extension.db.ChangeSet;
 import com.accountauth.extension.acl.Permissions;
 import com.accountauth.extension.auth.AccessPlan;
 import com.accountauth.extension.auth.PrincipalRecord;
@@ -244,9 +245,9 @@ class AccessCachesTest {
         caches.clientIdOwner(alice, "alice-phone", knownUnbound -> Optional.of("account:1"));
         caches.plan(alice, () -> new AccessPlan(Permissions.NONE, List.of(), new long[]{7L}));
 
-        caches.invalidate(Set.of(), Set.of(8L), false);
+        caches.invalidate(new ChangeSet(Set.of(), Set.of(8L), false, false));
         assertTrue(caches.planIfCached(alice).isPresent(), "a change of an unpaired device keeps the plan");
-        caches.invalidate(Set.of(), Set.of(7L), false);
+        caches.invalidate(new ChangeSet(Set.of(), Set.of(7L), false, false));
         assertEquals(Optional.empty(), caches.planIfCached(alice), "a device change must drop the plans of its users");
         final AtomicInteger planLoads = new AtomicInteger();
         caches.plan(alice, () -> {
@@ -256,7 +257,7 @@ class AccessCachesTest {
         assertEquals(1, planLoads.get());
         assertTrue(caches.verifiedIfCached(alice, "right"), "a device change keeps the principal's credential");
 
-        caches.invalidate(Set.of("account:1"), Set.of(), false);
+        caches.invalidate(new ChangeSet(Set.of("account:1"), Set.of(), false, false));
         final AtomicInteger loads = new AtomicInteger();
         final CachedPrincipal reloaded = caches.principal(ALICE_LOGIN, () -> {
             loads.incrementAndGet();
@@ -281,7 +282,7 @@ class AccessCachesTest {
                 return new AccessPlan(Permissions.NONE, List.of(), new long[]{7L});
             }));
             assertTrue(loading.await(10, TimeUnit.SECONDS));
-            final Future<?> invalidation = pool.submit(() -> caches.invalidate(Set.of(), Set.of(7L), false));
+            final Future<?> invalidation = pool.submit(() -> caches.invalidate(new ChangeSet(Set.of(), Set.of(7L), false, false)));
             sleepQuietly(100);
             release.countDown();
             load.get(10, TimeUnit.SECONDS);
@@ -306,7 +307,7 @@ class AccessCachesTest {
         });
         assertEquals(1, loads.get());
         assertEquals(Optional.empty(), caches.principalIfCached(nobody));
-        caches.invalidate(Set.of("account:99"), Set.of(), true);
+        caches.invalidate(new ChangeSet(Set.of("account:99"), Set.of(), true, false));
         caches.principal(nobody, () -> {
             loads.incrementAndGet();
             return Optional.empty();
