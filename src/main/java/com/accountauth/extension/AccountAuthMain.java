@@ -64,7 +64,7 @@ public final class AccountAuthMain implements ExtensionMain {
                 new PermissionPlanner(config.permissions(), config.autoSubscribe()));
         final PasswordVerifier verifier = new PasswordVerifier(config.authentication().maxBcryptCost(),
                 config.authentication().dummyBcryptCost());
-        final AccessCaches caches = new AccessCaches(config.cache());
+        final AccessCaches caches = new AccessCaches(config.cache(), changeHorizon(config));
         final CredentialChecker checker =
                 new CredentialChecker(loader, repository, verifier, caches, config.clientIds());
         workers = new AuthenticationWorkers(config.authentication());
@@ -88,6 +88,16 @@ public final class AccountAuthMain implements ExtensionMain {
             changeFeed.start();
         }
         log.info("account-auth: started");
+    }
+
+    /**
+     * Longer than any load from the DB (a wait for a connection and a query) and any CONNECT (its timeout) can take:
+     * how long a change must be remembered to catch what was read before it (see {@code ChangeClock}).
+     */
+    private static Duration changeHorizon(final AccountAuthConfig config) {
+        final long millis = config.authentication().timeoutMillis() + config.database().connectionTimeoutMillis()
+                + 1000L * config.database().queryTimeoutSeconds();
+        return Duration.ofMillis(Math.max(30_000, 2 * millis));
     }
 
     @Override

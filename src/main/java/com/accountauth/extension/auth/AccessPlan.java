@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.LongPredicate;
 import java.util.stream.LongStream;
 
 /**
@@ -51,6 +52,16 @@ public final class AccessPlan {
     public boolean pairsAnyOf(final Set<Long> deviceIds) {
         for (final long id : pairedDeviceIds) {
             if (deviceIds.contains(id)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when one of the paired devices passes the test. */
+    public boolean anyPairedDevice(final LongPredicate test) {
+        for (final long id : pairedDeviceIds) {
+            if (test.test(id)) {
                 return true;
             }
         }

@@ -1,11 +1,11 @@
 package com.accountauth.extension.auth;
 
-import com.accountauth.extension.identity.Principal;
 import com.hivemq.extension.sdk.api.async.Async;
 import com.hivemq.extension.sdk.api.async.TimeoutFallback;
 import com.hivemq.extension.sdk.api.auth.SimpleAuthenticator;
 import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthInput;
 import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthOutput;
+import com.hivemq.extension.sdk.api.packets.auth.ModifiableDefaultPermissions;
 import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,11 +18,15 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Authenticates every CONNECT against the account DB. The broker thread only copies the credentials and hands them
- * to the workers; the answer comes back through the async output, and a timeout answers 0x88 Server unavailable.
+ * to the workers (unless every fact is cached); the answer comes back through the async output, and a timeout
+ * answers 0x88 Server unavailable. A granted connection gets its permissions here, as the connection's default
+ * permissions, which HiveMQ checks every PUBLISH, Will and SUBSCRIBE against.
  */
 public final class AccountAuthenticator implements SimpleAuthenticator {
 
     private static final Logger log = LoggerFactory.getLogger(AccountAuthenticator.class);
+    /** Decisions of one CONNECT that live changes may overtake before it is refused with 0x88. */
+    private static final int DECISION_ATTEMPTS = 3;
 
     private final CredentialChecker checker;
     private final AuthenticationWorkers workers;
@@ -47,8 +51,7 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
 
         // a reconnect whose every fact is cached is decided here, without a thread hop: nothing here blocks
         final Optional<Verdict> cached = checker.checkWithoutBlocking(username, password, clientId);
-        if (cached.isPresent()) {
-            answer(input, output, clientId, cached.get());
+        if (cached.isPresent() && answerUnlessOvertaken(input, output, clientId, cached.get())) {
             Arrays.fill(password, (byte) 0); // not null: a cached decision needs a password
             return;
         }
@@ -63,7 +66,7 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
                                 clientId);
                         return; // the timeout fallback has already refused it
                     }
-                    answer(input, output, clientId, checker.check(username, password, clientId));
+                    decideOnWorker(input, output, clientId, username, password);
                 } catch (final RuntimeException e) {
                     log.error("account-auth: client '{}' refused: unexpected error during authentication", clientId,
                             e);
@@ -82,25 +85,43 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
         }
     }
 
-    private void answer(final SimpleAuthInput input, final SimpleAuthOutput output, final String clientId,
-                        final Verdict verdict) {
+    /** Decides with the DB and bcrypt; a grant that live changes overtook is decided again, from the DB. */
+    private void decideOnWorker(final SimpleAuthInput input, final SimpleAuthOutput output, final String clientId,
+                                final Optional<String> username, final byte[] password) {
+        for (int attempt = 1; attempt <= DECISION_ATTEMPTS; attempt++) {
+            if (answerUnlessOvertaken(input, output, clientId, checker.check(username, password, clientId))) {
+                return;
+            }
+        }
+        refuse(output, clientId, new Verdict.Refused(Refusal.UNAVAILABLE,
+                "its account changed while it was checked, " + DECISION_ATTEMPTS + " times in a row"));
+    }
+
+    /**
+     * Answers the client. A grant is registered first, where live changes reach it, and given only if no change
+     * landed since its facts were read: otherwise false, and nothing is answered yet.
+     */
+    private boolean answerUnlessOvertaken(final SimpleAuthInput input, final SimpleAuthOutput output,
+                                          final String clientId, final Verdict verdict) {
         if (verdict instanceof Verdict.Refused refused) {
-            final ConnackReasonCode code = switch (refused.reason()) {
-                case BAD_CREDENTIALS -> ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD;
-                case NOT_AUTHORIZED -> ConnackReasonCode.NOT_AUTHORIZED;
-                case CLIENT_ID_NOT_VALID -> ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID;
-                case UNAVAILABLE -> ConnackReasonCode.SERVER_UNAVAILABLE;
-            };
-            log.info("account-auth: client '{}' refused with {}: {}", clientId, code, refused.explanation());
-            failQuietly(output, code);
-            return;
+            refuse(output, clientId, refused);
+            return true;
         }
         final Verdict.Granted granted = (Verdict.Granted) verdict;
-        final Principal principal = granted.record().principal();
+        // what the broker checks this connection's messages against; live changes update it through the grant
+        final ModifiableDefaultPermissions permissions = output.getDefaultPermissions();
+        BrokerPermissions.show(permissions, granted.plan());
         final ConnectedClients.Grant grant = clients.register(clientId, granted.record(), granted.plan(),
-                input.getConnectPacket().getCleanStart(), output.getDefaultPermissions());
+                input.getConnectPacket().getCleanStart(), permissions);
+        if (!checker.stillCurrent(granted)) {
+            // a change landed between reading the facts and registering: the refresher may have missed this grant
+            clients.withdraw(grant);
+            BrokerPermissions.denyAll(permissions);
+            log.debug("account-auth: client '{}': a live change overtook its check, checking again", clientId);
+            return false;
+        }
         log.debug("account-auth: client '{}' authenticated as {} with {} publish and {} subscribe permissions",
-                clientId, principal, granted.plan().permissions().publish().size(),
+                clientId, granted.record().principal(), granted.plan().permissions().publish().size(),
                 granted.plan().permissions().subscribe().size());
         try {
             output.authenticateSuccessfully();
@@ -108,6 +129,18 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
             // the timeout already answered: the client got 0x88 and its grant must not outlive it
             clients.withdraw(grant);
         }
+        return true;
+    }
+
+    private static void refuse(final SimpleAuthOutput output, final String clientId, final Verdict.Refused refused) {
+        final ConnackReasonCode code = switch (refused.reason()) {
+            case BAD_CREDENTIALS -> ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD;
+            case NOT_AUTHORIZED -> ConnackReasonCode.NOT_AUTHORIZED;
+            case CLIENT_ID_NOT_VALID -> ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID;
+            case UNAVAILABLE -> ConnackReasonCode.SERVER_UNAVAILABLE;
+        };
+        log.info("account-auth: client '{}' refused with {}: {}", clientId, code, refused.explanation());
+        failQuietly(output, code);
     }
 
     private static void failQuietly(final SimpleAuthOutput output, final ConnackReasonCode code) {

@@ -53,6 +53,11 @@ final class BrokerPermissions {
         target.setDefaultBehaviour(DefaultAuthorizationBehaviour.DENY);
     }
 
+    /** Shows a new connection's plan: it must hold nothing yet (see {@link #denyAll}). */
+    static void show(final ModifiableDefaultPermissions target, final AccessPlan plan) {
+        replace(target, List.of(), plan.topicPermissions());
+    }
+
     /** Replaces {@code previous} (what this connection shows now) by {@code next}; callers serialise per connection. */
     static void replace(final ModifiableDefaultPermissions target, final List<TopicPermission> previous,
                         final List<TopicPermission> next) {

@@ -45,8 +45,9 @@ public final class ConnectedClients {
     private final AtomicLong lastSweep = new AtomicLong(System.nanoTime());
 
     /**
-     * Records a successful authentication and shows its plan to the broker through the connection's default
-     * permissions. The grant waits for {@link #activate} (or for live changes, which reach it already).
+     * Records a successful authentication whose plan the connection's default permissions show already; live
+     * changes update them through the grant from now on. The grant waits for {@link #activate} (live changes reach
+     * it already).
      */
     public Grant register(final String clientId, final PrincipalRecord record, final AccessPlan plan,
                           final boolean cleanStart, final ModifiableDefaultPermissions connectionPermissions) {
@@ -58,8 +59,12 @@ public final class ConnectedClients {
         return grant;
     }
 
-    /** Forgets a grant whose connection was refused after all (the authentication had timed out). */
+    /**
+     * Forgets a grant whose connection was not granted after all (the authentication timed out, or a live change
+     * overtook it): nothing touches the connection's permissions through it any more.
+     */
     public void withdraw(final Grant grant) {
+        grant.withdraw();
         pending.computeIfPresent(grant.connectionPermissions, (key, waiting) -> waiting.grant == grant ? null : waiting);
     }
 
@@ -158,6 +163,8 @@ public final class ConnectedClients {
         private OutboundTopicGuard guard;
         // set once the connection lost receive rights: its guard stays to the end
         private boolean guardKept;
+        // set when the grant was not given after all: a refresh that still holds it must not touch the permissions
+        private boolean withdrawn;
 
         Grant(final String clientId, final Principal principal, final String passwordHash,
               final AccessPlan plan, final boolean cleanStart,
@@ -168,7 +175,10 @@ public final class ConnectedClients {
             this.plan = plan;
             this.cleanStart = cleanStart;
             this.connectionPermissions = connectionPermissions;
-            BrokerPermissions.replace(connectionPermissions, List.of(), plan.topicPermissions());
+        }
+
+        synchronized void withdraw() {
+            withdrawn = true;
         }
 
         /** True when the connection started a new session (so it has no subscriptions yet). */
@@ -204,6 +214,9 @@ public final class ConnectedClients {
 
         /** Replaces the plan, e.g. after a pairing changed; the broker checks the next message against it. */
         public synchronized void updatePlan(final AccessPlan plan) {
+            if (withdrawn) {
+                return;
+            }
             final AccessPlan previous = this.plan;
             this.plan = plan;
             BrokerPermissions.replace(connectionPermissions, previous.topicPermissions(), plan.topicPermissions());

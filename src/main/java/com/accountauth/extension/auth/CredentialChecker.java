@@ -3,7 +3,7 @@ package com.accountauth.extension.auth;
 import com.accountauth.extension.cache.AccessCaches;
 import com.accountauth.extension.cache.CachedPrincipal;
 import com.accountauth.extension.config.ClientIdSettings;
-import com.accountauth.extension.db.AccountRepository;
+import com.accountauth.extension.db.AccountStore;
 import com.accountauth.extension.db.AccountStoreUnavailableException;
 import com.accountauth.extension.identity.ClientIdPattern;
 import com.accountauth.extension.identity.LoginName;
@@ -17,18 +17,20 @@ import java.util.Optional;
 
 /**
  * Decides one CONNECT: look the principal up, check the bcrypt hash, then its state, then its client id, then plan
- * its access. Blocks on the DB and on bcrypt, so it only ever runs on the authentication workers. Every path that
- * refuses before a real bcrypt check spends a dummy one, so an unknown username costs the same as a wrong password.
+ * its access. Blocks on the DB and on bcrypt, so it runs on the authentication workers, unless every fact is cached.
+ * Every path that refuses before a real bcrypt check spends a dummy one, so an unknown username costs the same as a
+ * wrong password. A grant carries the change generation its facts were read at, so a change that lands before the
+ * grant is registered is noticed ({@link #stillCurrent}).
  */
 public final class CredentialChecker {
 
     private final PrincipalLoader loader;
-    private final AccountRepository repository;
+    private final AccountStore repository;
     private final PasswordVerifier verifier;
     private final AccessCaches caches;
     private final ClientIdSettings clientIds;
 
-    public CredentialChecker(final PrincipalLoader loader, final AccountRepository repository,
+    public CredentialChecker(final PrincipalLoader loader, final AccountStore repository,
                              final PasswordVerifier verifier, final AccessCaches caches,
                              final ClientIdSettings clientIds) {
         this.loader = loader;
@@ -39,9 +41,10 @@ public final class CredentialChecker {
     }
 
     /**
-     * Decides from the caches alone, without blocking: for a reconnect whose principal, verified password, client-id
-     * owner and plan are all cached. Empty when anything would need the DB or bcrypt (including every refusal of
-     * an unknown user or wrong password, which must cost a bcrypt check).
+     * Decides from the caches alone, on the caller's thread, when every fact the decision needs is cached: the
+     * principal, its verified password, its client id's owner and its plan (a reconnect). Empty when any of them
+     * must come from the DB or bcrypt, including every refusal of an unknown user or a wrong password, which must cost
+     * a bcrypt check: then {@link #check} decides on a worker. Never blocks.
      */
     public Optional<Verdict> checkWithoutBlocking(final Optional<String> username, final byte[] rawPassword,
                                                   final String clientId) {
@@ -50,11 +53,9 @@ public final class CredentialChecker {
         if (login.isEmpty() || password.isEmpty()) {
             return Optional.empty();
         }
-        try {
-            return Optional.of(check(login.get(), password.get(), clientId, cachedOnly));
-        } catch (final CacheMiss | AccountStoreUnavailableException miss) {
-            return Optional.empty();
-        }
+        final long readAt = caches.now();
+        return cachedFacts(login.get(), password.get(), clientId)
+                .map(facts -> decideOrUnavailable(login.get(), password.get(), clientId, facts, readAt));
     }
 
     /**
@@ -78,24 +79,39 @@ public final class CredentialChecker {
                     " is missing, empty, over " + PasswordVerifier.MAX_PASSWORD_BYTES +
                     " bytes, holds NUL or is not UTF-8");
         }
+        final long readAt = caches.now();
+        return decideOrUnavailable(login.get(), password.get(), clientId, new LoadingFacts(clientId), readAt);
+    }
+
+    /**
+     * True when nothing the granted verdict rests on changed since it was read. Asked once the grant is registered
+     * (where live changes reach it): a change that landed in between is caught here, one after it by the refresher.
+     */
+    public boolean stillCurrent(final Verdict.Granted granted) {
+        return caches.stillCurrent(granted.record().principal().key(), granted.plan(), granted.readAt());
+    }
+
+    private Verdict decideOrUnavailable(final LoginName login, final String password, final String clientId,
+                                        final Facts facts, final long readAt) {
         try {
-            return check(login.get(), password.get(), clientId, loading);
+            return decide(login, password, clientId, facts, readAt);
         } catch (final AccountStoreUnavailableException e) {
             return refused(Refusal.UNAVAILABLE, "account DB unavailable: " + e.getMessage());
         }
     }
 
-    private Verdict check(final LoginName login, final String password, final String clientId,
-                          final Lookups lookups) throws AccountStoreUnavailableException {
-        final Optional<CachedPrincipal> found = lookups.principal(login, clientId);
+    /** The decision, once per CONNECT: guard clauses in the order the client learns of them. */
+    private Verdict decide(final LoginName login, final String password, final String clientId, final Facts facts,
+                           final long readAt) throws AccountStoreUnavailableException {
+        final Optional<CachedPrincipal> found = facts.principal(login);
         if (found.isEmpty()) {
-            lookups.burnDummyCheck(password);
+            verifier.burnDummyCheck(password);
             return refused(Refusal.BAD_CREDENTIALS, "unknown " +
                     (login.kind() == LoginName.Kind.DEVICE ? "device " : "account ") + LogSafe.of(login.lookupKey()));
         }
         final CachedPrincipal entry = found.get();
         final PrincipalRecord record = entry.record();
-        if (!lookups.verified(entry, password)) {
+        if (!facts.passwordMatches(entry, password)) {
             return refused(Refusal.BAD_CREDENTIALS,
                     record + ": " + verifier.unusableHashReason(record.passwordHash()).orElse("wrong password"));
         }
@@ -112,7 +128,7 @@ public final class CredentialChecker {
                     ", which does not match " + pattern.get());
         }
         if (clientIds.bindToPrincipal()) {
-            final Optional<String> owner = lookups.clientIdOwner(entry, clientId);
+            final Optional<String> owner = facts.clientIdOwner(entry);
             if (owner.isEmpty()) {
                 return refused(Refusal.UNAVAILABLE, "the owner of client id " + LogSafe.of(clientId) +
                         " could not be read back after binding it");
@@ -122,45 +138,81 @@ public final class CredentialChecker {
                         ", which belongs to " + owner.get());
             }
         }
-        return new Verdict.Granted(record, lookups.plan(entry));
+        final AccessPlan plan = facts.plan(entry);
+        return new Verdict.Granted(record, plan, readAt);
     }
 
-    /** Where the check gets its facts: the caches backed by the DB and bcrypt, or the caches alone. */
-    private interface Lookups {
-        Optional<CachedPrincipal> principal(LoginName login, String clientId) throws AccountStoreUnavailableException;
+    /** Where the decision gets its facts: the caches backed by the DB and bcrypt, or facts already cached. */
+    private interface Facts {
+        Optional<CachedPrincipal> principal(LoginName login) throws AccountStoreUnavailableException;
 
-        boolean verified(CachedPrincipal entry, String password) throws AccountStoreUnavailableException;
+        boolean passwordMatches(CachedPrincipal entry, String password) throws AccountStoreUnavailableException;
 
-        void burnDummyCheck(String password);
-
-        Optional<String> clientIdOwner(CachedPrincipal entry, String clientId) throws AccountStoreUnavailableException;
+        Optional<String> clientIdOwner(CachedPrincipal entry) throws AccountStoreUnavailableException;
 
         AccessPlan plan(CachedPrincipal entry) throws AccountStoreUnavailableException;
     }
 
-    private final Lookups loading = new Lookups() {
-        @Override
-        public Optional<CachedPrincipal> principal(final LoginName login, final String clientId)
-                throws AccountStoreUnavailableException {
-            // single-flight per login: only the CONNECT that loads the row learns its client id's owner from it
-            return caches.principal(login, () -> loader.find(login, clientId).map(found -> caches.entry(
-                    found.record(), clientIds.bindToPrincipal() ? found.clientIdOwner() : Optional.empty())));
+    /** The facts of a reconnect, all found in the caches; empty when any is missing. */
+    private Optional<Facts> cachedFacts(final LoginName login, final String password, final String clientId) {
+        final Optional<CachedPrincipal> entry = caches.principalIfCached(login);
+        if (entry.isEmpty() || !caches.verifiedIfCached(entry.get(), password)) {
+            return Optional.empty();
+        }
+        final Optional<String> owner = clientIds.bindToPrincipal() ?
+                caches.clientIdOwnerIfCached(entry.get(), clientId) : Optional.of("");
+        final Optional<AccessPlan> plan = caches.planIfCached(entry.get());
+        if (owner.isEmpty() || plan.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Facts() {
+            @Override
+            public Optional<CachedPrincipal> principal(final LoginName name) {
+                return entry;
+            }
+
+            @Override
+            public boolean passwordMatches(final CachedPrincipal principal, final String presented) {
+                return true;
+            }
+
+            @Override
+            public Optional<String> clientIdOwner(final CachedPrincipal principal) {
+                return owner;
+            }
+
+            @Override
+            public AccessPlan plan(final CachedPrincipal principal) {
+                return plan.get();
+            }
+        });
+    }
+
+    /** Facts from the caches, loaded from the DB and checked with bcrypt where the caches do not know. */
+    private final class LoadingFacts implements Facts {
+
+        private final String clientId;
+
+        LoadingFacts(final String clientId) {
+            this.clientId = clientId;
         }
 
         @Override
-        public boolean verified(final CachedPrincipal entry, final String password)
+        public Optional<CachedPrincipal> principal(final LoginName login) throws AccountStoreUnavailableException {
+            // single-flight per login: only the CONNECT that loads the row learns its client id's owner from it
+            return caches.principal(login, readAt -> loader.find(login, clientId).map(found -> caches.entry(
+                    found.record(), clientIds.bindToPrincipal() ? found.clientIdOwner() : Optional.empty(),
+                    readAt)));
+        }
+
+        @Override
+        public boolean passwordMatches(final CachedPrincipal entry, final String password)
                 throws AccountStoreUnavailableException {
             return caches.verified(entry, password, () -> verifier.verify(password, entry.record().passwordHash()));
         }
 
         @Override
-        public void burnDummyCheck(final String password) {
-            verifier.burnDummyCheck(password);
-        }
-
-        @Override
-        public Optional<String> clientIdOwner(final CachedPrincipal entry, final String clientId)
-                throws AccountStoreUnavailableException {
+        public Optional<String> clientIdOwner(final CachedPrincipal entry) throws AccountStoreUnavailableException {
             final Principal principal = entry.record().principal();
             return caches.clientIdOwner(entry, clientId, knownUnbound -> repository.bindClientId(clientId,
                     principal.kind() == Principal.Kind.DEVICE, principal.id(), knownUnbound));
@@ -169,43 +221,6 @@ public final class CredentialChecker {
         @Override
         public AccessPlan plan(final CachedPrincipal entry) throws AccountStoreUnavailableException {
             return caches.plan(entry, () -> loader.plan(entry.record()));
-        }
-    };
-
-    private final Lookups cachedOnly = new Lookups() {
-        @Override
-        public Optional<CachedPrincipal> principal(final LoginName login, final String clientId) {
-            return Optional.of(caches.principalIfCached(login).orElseThrow(CacheMiss::new));
-        }
-
-        @Override
-        public boolean verified(final CachedPrincipal entry, final String password) {
-            if (!caches.verifiedIfCached(entry, password)) {
-                throw new CacheMiss();
-            }
-            return true;
-        }
-
-        @Override
-        public void burnDummyCheck(final String password) {
-            throw new CacheMiss();
-        }
-
-        @Override
-        public Optional<String> clientIdOwner(final CachedPrincipal entry, final String clientId) {
-            return Optional.of(caches.clientIdOwnerIfCached(entry, clientId).orElseThrow(CacheMiss::new));
-        }
-
-        @Override
-        public AccessPlan plan(final CachedPrincipal entry) {
-            return caches.planIfCached(entry).orElseThrow(CacheMiss::new);
-        }
-    };
-
-    /** The caches alone cannot decide: the check goes to the workers. */
-    private static final class CacheMiss extends RuntimeException {
-        CacheMiss() {
-            super(null, null, false, false);
         }
     }
 

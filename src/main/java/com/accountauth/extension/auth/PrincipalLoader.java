@@ -4,7 +4,7 @@ import com.accountauth.extension.acl.DeviceTopicValues;
 import com.accountauth.extension.acl.PairedDevice;
 import com.accountauth.extension.acl.PermissionPlanner;
 import com.accountauth.extension.acl.Permissions;
-import com.accountauth.extension.db.AccountRepository;
+import com.accountauth.extension.db.AccountStore;
 import com.accountauth.extension.db.AccountRow;
 import com.accountauth.extension.db.AccountStoreUnavailableException;
 import com.accountauth.extension.db.ClientIdOwner;
@@ -20,10 +20,10 @@ import java.util.Optional;
 /** Loads principals from the account DB and plans their access; used at CONNECT and when the DB changes. */
 public final class PrincipalLoader {
 
-    private final AccountRepository repository;
+    private final AccountStore repository;
     private final PermissionPlanner planner;
 
-    public PrincipalLoader(final AccountRepository repository, final PermissionPlanner planner) {
+    public PrincipalLoader(final AccountStore repository, final PermissionPlanner planner) {
         this.repository = repository;
         this.planner = planner;
     }

@@ -41,8 +41,8 @@ public final class AccessCaches {
 
     /** Never an owner key (those are {@code account:<id>} and {@code device:<id>}). */
     private static final String UNBOUND = "";
-    /** "No such username"; it holds nothing, so one instance serves them all. */
-    private static final CachedPrincipal UNKNOWN = new CachedPrincipal(null);
+    /** Loads of one principal in a row that a change overtook before the CONNECT gives up with 0x88. */
+    private static final int LOAD_ATTEMPTS = 3;
 
     // keyed by the login's lookup key: a MAC never contains the '@' every email has, so the kinds never collide
     private final Cache<String, CachedPrincipal> principals;
@@ -54,14 +54,22 @@ public final class AccessCaches {
     private final Cache<String, String> clientIdOwners;
     // one Mac per thread: getInstance and init cost more than the digest itself
     private final ThreadLocal<Mac> macs;
+    private final ChangeClock clock;
+    private final Duration horizon;
 
-    public AccessCaches(final CacheSettings settings) {
+    /**
+     * @param horizon longer than any load of a principal or plan takes (the DB's connection and query timeouts) and
+     *                than any CONNECT takes (its timeout): a change is invalidated again after it
+     */
+    public AccessCaches(final CacheSettings settings, final Duration horizon) {
+        this.horizon = horizon;
+        this.clock = new ChangeClock(horizon);
         final long ttlNanos = TimeUnit.SECONDS.toNanos(settings.principalTtlSeconds());
         final long unknownNanos = TimeUnit.SECONDS.toNanos(settings.unknownTtlSeconds());
         principals = Caffeine.newBuilder()
                 .maximumSize(settings.maxPrincipals())
                 .expireAfter(Expiry.<String, CachedPrincipal>creating(
-                        (key, value) -> Duration.ofNanos(value == UNKNOWN ? unknownNanos : ttlNanos)))
+                        (key, value) -> Duration.ofNanos(value.isUnknown() ? unknownNanos : ttlNanos)))
                 .build();
         rememberPasswords = settings.maxCredentials() > 0;
         clientIdOwners = Caffeine.newBuilder().maximumSize(settings.maxClientIds())
@@ -86,13 +94,19 @@ public final class AccessCaches {
         T load() throws AccountStoreUnavailableException;
     }
 
+    /** A principal's load, told the change generation taken before it reads (to stamp the entry it makes). */
+    @FunctionalInterface
+    public interface PrincipalLoad {
+        Optional<CachedPrincipal> load(long readAt) throws AccountStoreUnavailableException;
+    }
+
     /**
      * A principal's entry as a load makes it, with the owner of the CONNECT's client id when it was read with the row
      * (then the CONNECT's client-id check needs no query of its own). An unbound client id is only marked: the check
      * still binds it (and reads back who won), and decisions from the caches alone do not see the mark.
      */
-    public CachedPrincipal entry(final PrincipalRecord record, final Optional<ClientIdOwner> read) {
-        final CachedPrincipal entry = new CachedPrincipal(record);
+    public CachedPrincipal entry(final PrincipalRecord record, final Optional<ClientIdOwner> read, final long readAt) {
+        final CachedPrincipal entry = new CachedPrincipal(record, readAt);
         read.ifPresent(owner -> {
             final String ownerKey = owner.ownerKey().orElse(UNBOUND);
             if (!ownerKey.equals(record.principal().key()) || !entry.bind(owner.clientId())) {
@@ -102,11 +116,52 @@ public final class AccessCaches {
         return entry;
     }
 
-    /** The principal for a login name, loaded once however many ask at the same time; empty when there is none. */
-    public Optional<CachedPrincipal> principal(final LoginName login, final Load<Optional<CachedPrincipal>> load)
+    /**
+     * The principal for a login name, loaded once however many ask at the same time; empty when there is none. An
+     * entry that a change overtook while it was loading (it may hold the row from before) is loaded again.
+     */
+    public Optional<CachedPrincipal> principal(final LoginName login, final PrincipalLoad load)
             throws AccountStoreUnavailableException {
-        final CachedPrincipal entry = get(principals, login.lookupKey(), () -> load.load().orElse(UNKNOWN));
-        return entry == UNKNOWN ? Optional.empty() : Optional.of(entry);
+        final String key = login.lookupKey();
+        for (int attempt = 1; ; attempt++) {
+            final CachedPrincipal entry = get(principals, key, () -> {
+                final long readAt = clock.now();
+                return load.load(readAt).orElseGet(() -> new CachedPrincipal(null, readAt));
+            });
+            if (isCurrent(entry)) {
+                return entry.isUnknown() ? Optional.empty() : Optional.of(entry);
+            }
+            principals.asMap().remove(key, entry);
+            if (attempt == LOAD_ATTEMPTS) {
+                throw new AccountStoreUnavailableException(LOAD_ATTEMPTS + " loads of " + entry +
+                        " in a row were overtaken by live changes", null);
+            }
+        }
+    }
+
+    /** True when no change since the entry was read touched it. */
+    private boolean isCurrent(final CachedPrincipal entry) {
+        return entry.isUnknown() ? !clock.rowsAddedSince(entry.readAt()) :
+                !clock.principalChangedSince(entry.record().principal().key(), entry.readAt());
+    }
+
+    /** True when the plan was read after every change that touched it: its principal or a paired device. */
+    private boolean isCurrent(final CachedPrincipal entry, final AccessPlan plan, final long readAt) {
+        return stillCurrent(entry.record().principal().key(), plan, readAt);
+    }
+
+    /** The change generation now: stamp what is read from the DB with it before reading. */
+    public long now() {
+        return clock.now();
+    }
+
+    /**
+     * True when nothing a CONNECT decided on changed since {@code readAt} (when its first fact was read): the
+     * principal's row and its plan. Asked after the CONNECT's grant is registered, where live changes reach it.
+     */
+    public boolean stillCurrent(final String principalKey, final AccessPlan plan, final long readAt) {
+        return !clock.principalChangedSince(principalKey, readAt)
+                && !plan.anyPairedDevice(id -> clock.devicesChangedSince(id, readAt));
     }
 
     /** True when this password matches the principal's stored hash; only a match is remembered. */
@@ -159,23 +214,31 @@ public final class AccessCaches {
         }
     }
 
-    /** The access plan of a principal, loaded once however many ask. */
+    /** The access plan of a principal, loaded once however many ask; loaded again when a change overtook it. */
     public AccessPlan plan(final CachedPrincipal entry, final Load<AccessPlan> load)
             throws AccountStoreUnavailableException {
-        final AccessPlan cached = entry.plan();
+        final AccessPlan cached = planIfCached(entry).orElse(null);
         if (cached != null) {
             return cached;
         }
         // single-flight: a storm of one account's clients costs one pairings query; an invalidation waits for it
         synchronized (entry) {
-            AccessPlan plan = entry.plan();
-            if (plan == null) {
-                plan = load.load();
-                entry.plan(plan);
+            for (int attempt = 1; ; attempt++) {
+                final AccessPlan plan = entry.plan();
+                if (plan != null && isCurrent(entry, plan, entry.planReadAt())) {
+                    return plan;
+                }
+                if (attempt > LOAD_ATTEMPTS) {
+                    throw new AccountStoreUnavailableException(LOAD_ATTEMPTS + " loads of the plan of " + entry +
+                            " in a row were overtaken by live changes", null);
+                }
+                final long readAt = clock.now();
+                entry.plan(load.load(), readAt);
             }
-            return plan;
         }
     }
+
+
 
     /** Binds a client id and answers its owner; see {@link #clientIdOwner(CachedPrincipal, String, Bind)}. */
     @FunctionalInterface
@@ -210,7 +273,7 @@ public final class AccessCaches {
     /** A known principal without asking the DB; empty when not cached (or cached as unknown). */
     public Optional<CachedPrincipal> principalIfCached(final LoginName login) {
         final CachedPrincipal cached = principals.getIfPresent(login.lookupKey());
-        return cached == null || cached == UNKNOWN ? Optional.empty() : Optional.of(cached);
+        return cached == null || cached.isUnknown() || !isCurrent(cached) ? Optional.empty() : Optional.of(cached);
     }
 
     /** True when this password is remembered as matching; false means "not known", not "wrong". */
@@ -218,9 +281,12 @@ public final class AccessCaches {
         return rememberPasswords && entry.verifiedAs(digest(entry.record(), password));
     }
 
-    /** The plan, if cached. */
+    /** The plan, if cached and no change overtook it. */
     public Optional<AccessPlan> planIfCached(final CachedPrincipal entry) {
-        return Optional.ofNullable(entry.plan());
+        final long readAt = entry.planReadAt();
+        final AccessPlan plan = entry.plan();
+        // read in this order: a plan written after readAt was read is newer than readAt says, never older
+        return plan != null && isCurrent(entry, plan, readAt) ? Optional.of(plan) : Optional.empty();
     }
 
     /** The owner of a client id, if cached. */
@@ -237,6 +303,18 @@ public final class AccessCaches {
      * rows added, also forgets every "no such username", since an insert may have created one; a resync forgets all.
      */
     public void invalidate(final ChangeSet changes) {
+        if (changes.isEmpty()) {
+            return;
+        }
+        // numbered first: a load or CONNECT that read before it is found stale from here on
+        clock.record(changes);
+        invalidateNow(changes);
+        // once more when every load that began before the change has landed (its result may have missed this walk)
+        CompletableFuture.delayedExecutor(horizon.toNanos(), TimeUnit.NANOSECONDS)
+                .execute(() -> invalidateNow(changes));
+    }
+
+    private void invalidateNow(final ChangeSet changes) {
         if (changes.all()) {
             principals.invalidateAll();
             clientIdOwners.invalidateAll();
@@ -249,16 +327,16 @@ public final class AccessCaches {
         if (principalKeys.isEmpty() && deviceIds.isEmpty() && !rowsAdded) {
             return;
         }
-        principals.asMap().values().removeIf(entry -> entry == UNKNOWN ? rowsAdded :
+        principals.asMap().values().removeIf(entry -> entry.isUnknown() ? rowsAdded :
                 principalKeys.contains(entry.record().principal().key()));
         if (!deviceIds.isEmpty()) {
             for (final CachedPrincipal entry : principals.asMap().values()) {
-                if (entry != UNKNOWN) {
+                if (!entry.isUnknown()) {
                     // waits for a plan load in progress, which may have read the pairings before the change
                     synchronized (entry) {
                         final AccessPlan plan = entry.plan();
                         if (plan != null && plan.pairsAnyOf(deviceIds)) {
-                            entry.plan(null);
+                            entry.plan(null, 0);
                         }
                     }
                 }

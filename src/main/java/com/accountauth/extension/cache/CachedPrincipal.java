@@ -10,20 +10,39 @@ import com.accountauth.extension.auth.PrincipalRecord;
  */
 public final class CachedPrincipal {
 
+    // null for "no such username"
     private final PrincipalRecord record;
+    // the change generation before the row was read (see ChangeClock): a later change of it makes this entry stale
+    private final long readAt;
     // the last matching password's digest (null: none yet); see AccessCaches#verified
     private volatile CredentialDigest verified;
     // null until loaded, and again after a change of a paired device; written under this object's monitor
     private volatile AccessPlan plan;
+    // the change generation before the plan's pairings were read
+    private volatile long planReadAt;
     // a client id read or bound as this principal's; others are kept in AccessCaches' client-id cache
     private volatile String boundClientId;
 
-    CachedPrincipal(final PrincipalRecord record) {
+    CachedPrincipal(final PrincipalRecord record, final long readAt) {
         this.record = record;
+        this.readAt = readAt;
     }
 
+    /** The row; null for "no such username", which the caches never hand out. */
     public PrincipalRecord record() {
         return record;
+    }
+
+    boolean isUnknown() {
+        return record == null;
+    }
+
+    long readAt() {
+        return readAt;
+    }
+
+    long planReadAt() {
+        return planReadAt;
     }
 
     boolean verifiedAs(final CredentialDigest digest) {
@@ -39,7 +58,8 @@ public final class CachedPrincipal {
     }
 
     /** Only under this object's monitor, so a plan load and an invalidation never interleave. */
-    void plan(final AccessPlan plan) {
+    void plan(final AccessPlan plan, final long readAt) {
+        this.planReadAt = readAt;
         this.plan = plan;
     }
 
@@ -57,7 +77,7 @@ public final class CachedPrincipal {
 
     @Override
     public String toString() {
-        return record.toString();
+        return isUnknown() ? "unknown" : record.toString();
     }
 
     /**

@@ -18,7 +18,7 @@ import java.util.Optional;
  * Reads devices, accounts and pairings with the statements from config.xml. Every value reaches the DB as a bound
  * parameter, never as SQL text.
  */
-public final class AccountRepository {
+public final class AccountRepository implements AccountStore {
 
     private final DataSource dataSource;
     private final QuerySettings queries;
@@ -35,6 +35,7 @@ public final class AccountRepository {
      * The device with this MAC (upper case with colons). When device-by-mac takes the client id as its second
      * parameter, the row also says who owns {@code clientId}: one statement instead of two on a cold CONNECT.
      */
+    @Override
     public Optional<DeviceRow> findDevice(final String mac, final String clientId)
             throws AccountStoreUnavailableException {
         final String ownerOf = queries.deviceByMacReadsClientIdOwner() ? clientId : null;
@@ -42,6 +43,7 @@ public final class AccountRepository {
     }
 
     /** The device with this id. */
+    @Override
     public Optional<DeviceRow> findDevice(final long id) throws AccountStoreUnavailableException {
         return query("device-by-id", queries.deviceById(), rs -> device(rs, null), id);
     }
@@ -50,6 +52,7 @@ public final class AccountRepository {
      * The account with this email (lower case; the DB's collation decides how case is compared), with the owner of
      * {@code clientId} when account-by-email reads it (as for {@link #findDevice(String, String)}).
      */
+    @Override
     public Optional<AccountRow> findAccount(final String email, final String clientId)
             throws AccountStoreUnavailableException {
         final String ownerOf = queries.accountByEmailReadsClientIdOwner() ? clientId : null;
@@ -58,6 +61,7 @@ public final class AccountRepository {
     }
 
     /** The account with this id. */
+    @Override
     public Optional<AccountRow> findAccount(final long id) throws AccountStoreUnavailableException {
         return query("account-by-id", queries.accountById(), rs -> account(rs, null), id);
     }
@@ -75,6 +79,7 @@ public final class AccountRepository {
      *                     look-up and bind at once
      * @return the owner's key as {@code account:<id>} or {@code device:<id>}
      */
+    @Override
     public Optional<String> bindClientId(final String clientId, final boolean device, final long principalId,
                                          final boolean knownUnbound) throws AccountStoreUnavailableException {
         if (!knownUnbound) {
@@ -145,6 +150,7 @@ public final class AccountRepository {
     }
 
     /** The devices paired to the account, with the pairing's role. */
+    @Override
     public List<PairedDevice> pairedDevices(final long accountId) throws AccountStoreUnavailableException {
         return query("devices-paired-to-account", queries.devicesPairedToAccount(), rs -> {
             final List<PairedDevice> devices = new ArrayList<>();

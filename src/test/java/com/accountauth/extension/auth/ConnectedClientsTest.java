@@ -1,5 +1,6 @@
 package com.accountauth.extension.auth;
 
+import com.accountauth.extension.acl.Permissions;
 import com.accountauth.extension.db.ChangeSet;
 import com.accountauth.extension.identity.Principal;
 import com.hivemq.extension.sdk.api.client.ClientContext;
@@ -131,5 +132,19 @@ class ConnectedClientsTest {
 
     private static long guards(final Connection connection) {
         return connection.interceptors().stream().filter(OutboundTopicGuard.class::isInstance).count();
+    }
+
+    @Test
+    void aWithdrawnGrantNoLongerTouchesTheConnectionsPermissions() {
+        final Connection connection = Connection.open();
+        final ConnectedClients clients = new ConnectedClients();
+        final ConnectedClients.Grant grant = clients.register("app-7", ALICE, AccessPlan.NONE, true,
+                connection.permissions());
+        clients.withdraw(grant);
+        // a refresher that took its snapshot before the withdrawal still holds the grant
+        grant.updatePlan(new AccessPlan(Permissions.NONE, List.of(),
+                new long[]{3L}));
+        assertEquals(AccessPlan.NONE, grant.plan(), "a withdrawn grant is not updated");
+        assertTrue(clients.affectedBy(new ChangeSet(Set.of("account:7"), Set.of(), false, false)).isEmpty());
     }
 }

@@ -11,6 +11,7 @@ import com.accountauth.extension.identity.LoginName;
 import com.accountauth.extension.identity.Principal;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,7 +34,9 @@ class AccessCachesTest {
     private static final PrincipalRecord ALICE = new PrincipalRecord(
             new Principal(Principal.Kind.USER, 1, "alice@example.com"), "$2a$hash-1", true, Optional.empty(), null);
 
-    private final AccessCaches caches = new AccessCaches(new CacheSettings(1000, 3600, 30, 1000, 1000));
+    private static final Duration HORIZON = Duration.ofSeconds(30);
+
+    private final AccessCaches caches = new AccessCaches(new CacheSettings(1000, 3600, 30, 1000, 1000), HORIZON);
 
     @Test
     void aStormOfOnePrincipalCostsOneLoad() throws Exception {
@@ -45,10 +48,10 @@ class AccessCachesTest {
             for (int i = 0; i < 100; i++) {
                 results.add(pool.submit(() -> {
                     start.await();
-                    return caches.principal(ALICE_LOGIN, () -> {
+                    return caches.principal(ALICE_LOGIN, readAt -> {
                         loads.incrementAndGet();
                         sleepQuietly(50); // a slow DB: everybody arrives while the one load runs
-                        return Optional.of(caches.entry(ALICE, Optional.empty()));
+                        return Optional.of(caches.entry(ALICE, Optional.empty(), readAt));
                     });
                 }));
             }
@@ -80,7 +83,7 @@ class AccessCachesTest {
     }
 
     private CachedPrincipal alice() throws AccountStoreUnavailableException {
-        return caches.principal(ALICE_LOGIN, () -> Optional.of(caches.entry(ALICE, Optional.empty()))).orElseThrow();
+        return caches.principal(ALICE_LOGIN, readAt -> Optional.of(caches.entry(ALICE, Optional.empty(), readAt))).orElseThrow();
     }
 
     @Test
@@ -100,7 +103,7 @@ class AccessCachesTest {
         // a new hash in the DB never matches an old entry
         final PrincipalRecord rehashed = new PrincipalRecord(ALICE.principal(), "$2a$hash-2", true,
                 Optional.empty(), null);
-        assertFalse(caches.verified(caches.entry(rehashed, Optional.empty()), "right", () -> false));
+        assertFalse(caches.verified(caches.entry(rehashed, Optional.empty(), caches.now()), "right", () -> false));
     }
 
     @Test
@@ -150,9 +153,9 @@ class AccessCachesTest {
 
     @Test
     void passwordsAreNotRememberedWhenMaxCredentialsIsZero() throws Exception {
-        final AccessCaches noCredentials = new AccessCaches(new CacheSettings(1000, 3600, 30, 0, 1000));
+        final AccessCaches noCredentials = new AccessCaches(new CacheSettings(1000, 3600, 30, 0, 1000), HORIZON);
         final CachedPrincipal alice = noCredentials.principal(ALICE_LOGIN,
-                () -> Optional.of(noCredentials.entry(ALICE, Optional.empty()))).orElseThrow();
+                readAt -> Optional.of(noCredentials.entry(ALICE, Optional.empty(), readAt))).orElseThrow();
         final AtomicInteger checks = new AtomicInteger();
         assertTrue(noCredentials.verified(alice, "right", () -> checks.incrementAndGet() > 0));
         assertTrue(noCredentials.verified(alice, "right", () -> checks.incrementAndGet() > 0));
@@ -162,7 +165,7 @@ class AccessCachesTest {
 
     @Test
     void databaseFailuresAreNotCached() throws Exception {
-        assertThrows(AccountStoreUnavailableException.class, () -> caches.principal(ALICE_LOGIN, () -> {
+        assertThrows(AccountStoreUnavailableException.class, () -> caches.principal(ALICE_LOGIN, readAt -> {
             throw new AccountStoreUnavailableException("down", null);
         }));
         assertEquals(ALICE, alice().record());
@@ -174,8 +177,8 @@ class AccessCachesTest {
 
     @Test
     void aClientIdOwnerReadWithThePrincipalsRowNeedsNoQuery() throws Exception {
-        final CachedPrincipal alice = caches.principal(ALICE_LOGIN, () -> Optional.of(caches.entry(ALICE,
-                Optional.of(new ClientIdOwner("alice-phone", Optional.of("account:1")))))).orElseThrow();
+        final CachedPrincipal alice = caches.principal(ALICE_LOGIN, readAt -> Optional.of(caches.entry(ALICE,
+                Optional.of(new ClientIdOwner("alice-phone", Optional.of("account:1"))), readAt))).orElseThrow();
         assertEquals(Optional.of("account:1"), caches.clientIdOwner(alice, "alice-phone", knownUnbound -> {
             throw new AssertionError("the owner came with the row");
         }));
@@ -185,8 +188,8 @@ class AccessCachesTest {
 
     @Test
     void aClientIdReadAsAnothersIsAnsweredWithTheOtherOwner() throws Exception {
-        final CachedPrincipal alice = caches.principal(ALICE_LOGIN, () -> Optional.of(caches.entry(ALICE,
-                Optional.of(new ClientIdOwner("bobs-phone", Optional.of("account:2")))))).orElseThrow();
+        final CachedPrincipal alice = caches.principal(ALICE_LOGIN, readAt -> Optional.of(caches.entry(ALICE,
+                Optional.of(new ClientIdOwner("bobs-phone", Optional.of("account:2"))), readAt))).orElseThrow();
         assertEquals(Optional.of("account:2"), caches.clientIdOwnerIfCached(alice, "bobs-phone"));
         assertEquals(Optional.of("account:2"), caches.clientIdOwner(alice, "bobs-phone", knownUnbound -> {
             throw new AssertionError("the owner came with the row");
@@ -195,8 +198,8 @@ class AccessCachesTest {
 
     @Test
     void anUnboundClientIdIsStillBoundButWithoutALookUpFirst() throws Exception {
-        final CachedPrincipal alice = caches.principal(ALICE_LOGIN, () -> Optional.of(caches.entry(ALICE,
-                Optional.of(new ClientIdOwner("new-phone", Optional.empty()))))).orElseThrow();
+        final CachedPrincipal alice = caches.principal(ALICE_LOGIN, readAt -> Optional.of(caches.entry(ALICE,
+                Optional.of(new ClientIdOwner("new-phone", Optional.empty())), readAt))).orElseThrow();
         assertEquals(Optional.empty(), caches.clientIdOwnerIfCached(alice, "new-phone"),
                 "decisions from the caches alone must not take 'unbound' for an owner");
         final List<Boolean> binds = new ArrayList<>();
@@ -223,8 +226,8 @@ class AccessCachesTest {
 
     @Test
     void aFailedBindOfAnUnboundClientIdLeavesNothingBehind() throws Exception {
-        final CachedPrincipal alice = caches.principal(ALICE_LOGIN, () -> Optional.of(caches.entry(ALICE,
-                Optional.of(new ClientIdOwner("new-phone", Optional.empty()))))).orElseThrow();
+        final CachedPrincipal alice = caches.principal(ALICE_LOGIN, readAt -> Optional.of(caches.entry(ALICE,
+                Optional.of(new ClientIdOwner("new-phone", Optional.empty())), readAt))).orElseThrow();
         assertThrows(AccountStoreUnavailableException.class, () -> caches.clientIdOwner(alice, "new-phone",
                 knownUnbound -> {
                     throw new AccountStoreUnavailableException("down", null);
@@ -259,9 +262,9 @@ class AccessCachesTest {
 
         caches.invalidate(new ChangeSet(Set.of("account:1"), Set.of(), false, false));
         final AtomicInteger loads = new AtomicInteger();
-        final CachedPrincipal reloaded = caches.principal(ALICE_LOGIN, () -> {
+        final CachedPrincipal reloaded = caches.principal(ALICE_LOGIN, readAt -> {
             loads.incrementAndGet();
-            return Optional.of(caches.entry(ALICE, Optional.empty()));
+            return Optional.of(caches.entry(ALICE, Optional.empty(), readAt));
         }).orElseThrow();
         assertEquals(1, loads.get());
         assertFalse(caches.verifiedIfCached(reloaded, "right"), "the credential must be checked again after a change");
@@ -282,7 +285,8 @@ class AccessCachesTest {
                 return new AccessPlan(Permissions.NONE, List.of(), new long[]{7L});
             }));
             assertTrue(loading.await(10, TimeUnit.SECONDS));
-            final Future<?> invalidation = pool.submit(() -> caches.invalidate(new ChangeSet(Set.of(), Set.of(7L), false, false)));
+            final Future<?> invalidation =
+                    pool.submit(() -> caches.invalidate(new ChangeSet(Set.of(), Set.of(7L), false, false)));
             sleepQuietly(100);
             release.countDown();
             load.get(10, TimeUnit.SECONDS);
@@ -297,18 +301,18 @@ class AccessCachesTest {
     void unknownUsernamesAreRememberedUntilRowsAreAdded() throws Exception {
         final LoginName nobody = new LoginName(LoginName.Kind.ACCOUNT, "nobody@example.com");
         final AtomicInteger loads = new AtomicInteger();
-        assertEquals(Optional.empty(), caches.principal(nobody, () -> {
+        assertEquals(Optional.empty(), caches.principal(nobody, readAt -> {
             loads.incrementAndGet();
             return Optional.empty();
         }));
-        caches.principal(nobody, () -> {
+        caches.principal(nobody, readAt -> {
             loads.incrementAndGet();
             return Optional.empty();
         });
         assertEquals(1, loads.get());
         assertEquals(Optional.empty(), caches.principalIfCached(nobody));
         caches.invalidate(new ChangeSet(Set.of("account:99"), Set.of(), true, false));
-        caches.principal(nobody, () -> {
+        caches.principal(nobody, readAt -> {
             loads.incrementAndGet();
             return Optional.empty();
         });

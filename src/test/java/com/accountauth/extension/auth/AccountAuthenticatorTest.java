@@ -1,0 +1,283 @@
+package com.accountauth.extension.auth;
+
+import com.accountauth.extension.acl.PermissionPlanner;
+import com.accountauth.extension.cache.AccessCaches;
+import com.accountauth.extension.config.AccountAuthConfig;
+import com.accountauth.extension.config.AuthenticationSettings;
+import com.accountauth.extension.config.CacheSettings;
+import com.accountauth.extension.config.ConfigLoader;
+import com.accountauth.extension.db.ChangeSet;
+import com.accountauth.extension.identity.PasswordVerifier;
+import com.accountauth.extension.identity.Principal;
+import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.mindrot.jbcrypt.BCrypt;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The authenticator's decision table, and the orders in which a live change can meet a CONNECT in flight. The DB and
+ * the broker's input and output are fakes; the caches, bcrypt, the planner and the workers are the real ones, and
+ * the shipped config.xml gives the topic templates. A live change is applied as the change feed applies it: caches
+ * first, then a snapshot of the connected clients it touches (what the refresher would update).
+ */
+class AccountAuthenticatorTest {
+
+    static final String PASSWORD = "right-pass";
+    static final String HASH = BCrypt.hashpw(PASSWORD, BCrypt.gensalt(4));
+    static final String CAMERA_EVENTS = "/orbweb/ipcam/+/CAMUID1/#";
+    static final String CAMERA_COMMANDS = "/orbweb/ipcam/command/CAMUID1/#";
+
+    static AccountAuthConfig config;
+
+    FakeAccountStore store;
+    AccessCaches caches;
+    ConnectedClients clients;
+    AuthenticationWorkers workers;
+    AccountAuthenticator authenticator;
+
+    @BeforeAll
+    static void loadConfig() throws Exception {
+        FakeConnect.installBuilders();
+        config = new ConfigLoader(name -> name.contains("URL") ? "jdbc:mysql://127.0.0.1:3306/accounts" : "test")
+                .load(Path.of("conf/config.xml"));
+    }
+
+    @BeforeEach
+    void start() {
+        store = new FakeAccountStore();
+        store.account(1, "alice@example.com", HASH, "user", true);
+        store.account(2, "bob@example.com", HASH, "user", false);
+        store.account(3, "odd@example.com", HASH, "admin", true);
+        store.account(4, "service@example.com", HASH, "service", true);
+        store.device(10, "00:1B:FE:0D:44:21", "CAMUID1", HASH, true);
+        store.pair(1, 10, "owner");
+        final PrincipalLoader loader = new PrincipalLoader(store,
+                new PermissionPlanner(config.permissions(), config.autoSubscribe()));
+        caches = new AccessCaches(new CacheSettings(1000, 3600, 30, 1000, 1000), Duration.ofSeconds(30));
+        final CredentialChecker checker = new CredentialChecker(loader, store, new PasswordVerifier(14, 4), caches,
+                config.clientIds());
+        workers = new AuthenticationWorkers(new AuthenticationSettings(5000, 2, 100, 14, 4));
+        clients = new ConnectedClients();
+        authenticator = new AccountAuthenticator(checker, workers, clients, Duration.ofSeconds(5));
+    }
+
+    @AfterEach
+    void stop() {
+        workers.close();
+    }
+
+    private FakeConnect connect(final String clientId, final String username, final String password) {
+        final FakeConnect connect = new FakeConnect(clientId, username, password);
+        authenticator.onConnect(connect.input(), connect.output());
+        return connect;
+    }
+
+    private FakeConnect.Answer answer(final String clientId, final String username, final String password)
+            throws Exception {
+        return connect(clientId, username, password).awaitAnswer();
+    }
+
+    /** As the change feed applies a change: the caches first, then the connected clients it touches. */
+    private Map<Principal, List<ConnectedClients.Grant>> liveChange(final ChangeSet changes) {
+        caches.invalidate(changes);
+        return clients.affectedBy(changes);
+    }
+
+    private static ChangeSet accountChanged(final long id) {
+        return new ChangeSet(Set.of("account:" + id), Set.of(), false, false);
+    }
+
+    private static FakeConnect.Answer refusedWith(final ConnackReasonCode code) {
+        return new FakeConnect.Answer(false, code);
+    }
+
+    @Test
+    void unknownUsernameIsBadCredentials() throws Exception {
+        assertEquals(refusedWith(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD),
+                answer("c1", "nobody@example.com", PASSWORD));
+    }
+
+    @Test
+    void wrongPasswordIsBadCredentials() throws Exception {
+        assertEquals(refusedWith(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD),
+                answer("c1", "alice@example.com", "wrong-pass"));
+    }
+
+    @Test
+    void malformedUsernameIsBadCredentialsWithoutAskingTheDb() throws Exception {
+        assertEquals(refusedWith(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD), answer("c1", "not a login#", PASSWORD));
+        assertEquals(0, store.reads.get());
+    }
+
+    @Test
+    void missingPasswordIsBadCredentials() throws Exception {
+        assertEquals(refusedWith(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD),
+                answer("c1", "alice@example.com", null));
+    }
+
+    @Test
+    void disabledAccountWithTheRightPasswordIsNotAuthorized() throws Exception {
+        assertEquals(refusedWith(ConnackReasonCode.NOT_AUTHORIZED), answer("c1", "bob@example.com", PASSWORD));
+    }
+
+    @Test
+    void accountWithAnUnknownRoleIsNotAuthorized() throws Exception {
+        assertEquals(refusedWith(ConnackReasonCode.NOT_AUTHORIZED), answer("c1", "odd@example.com", PASSWORD));
+    }
+
+    @Test
+    void clientIdOfAnotherPrincipalIsNotValid() throws Exception {
+        store.clientIds.put("camera-1", "device:10");
+        assertEquals(refusedWith(ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID),
+                answer("camera-1", "alice@example.com", PASSWORD));
+        assertTrue(clients.affectedBy(accountChanged(1)).isEmpty(), "a refused CONNECT registers no grant");
+    }
+
+    @Test
+    void unavailableDbIsServerUnavailableAndNotRemembered() throws Exception {
+        store.down = true;
+        assertEquals(refusedWith(ConnackReasonCode.SERVER_UNAVAILABLE), answer("c1", "alice@example.com", PASSWORD));
+        store.down = false;
+        assertTrue(answer("c1", "alice@example.com", PASSWORD).granted());
+    }
+
+    @Test
+    void grantedUserGetsItsPairedDevicesTopicsAsDefaultPermissions() throws Exception {
+        final FakeConnect connect = connect("alice-phone", "alice@example.com", PASSWORD);
+        assertTrue(connect.awaitAnswer().granted());
+        // a filter that another one covers is left out: .../# also matches its parent
+        assertEquals(List.of(CAMERA_EVENTS, CAMERA_COMMANDS), connect.allowedFilters());
+        assertEquals(1, clients.affectedBy(accountChanged(1)).size(), "the grant is where live changes find it");
+    }
+
+    @Test
+    void grantedDeviceGetsOnlyItsOwnTopics() throws Exception {
+        final FakeConnect connect = connect("camera-1", "00-1b-fe-0d-44-21", PASSWORD);
+        assertTrue(connect.awaitAnswer().granted());
+        assertEquals(List.of(CAMERA_EVENTS), connect.allowedFilters());
+    }
+
+    @Test
+    void aReconnectWhoseFactsAreCachedIsDecidedWithoutAWorker() throws Exception {
+        assertTrue(answer("alice-phone", "alice@example.com", PASSWORD).granted());
+        final int reads = store.reads.get();
+        final FakeConnect again = connect("alice-phone", "alice@example.com", PASSWORD);
+        assertTrue(again.answer.isDone(), "decided on the calling thread");
+        assertTrue(again.awaitAnswer().granted());
+        assertFalse(again.wentAsync);
+        assertEquals(reads, store.reads.get());
+    }
+
+    @Test
+    void aWrongPasswordAfterASuccessIsStillChecked() throws Exception {
+        assertTrue(answer("alice-phone", "alice@example.com", PASSWORD).granted());
+        final FakeConnect wrong = connect("alice-phone", "alice@example.com", "wrong-pass");
+        assertTrue(wrong.wentAsync, "a wrong password costs a bcrypt check on a worker");
+        assertEquals(refusedWith(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD), wrong.awaitAnswer());
+    }
+
+    @Test
+    void aGrantRegisteredBeforeAChangeIsFoundByTheRefresher() throws Exception {
+        assertTrue(answer("alice-phone", "alice@example.com", PASSWORD).granted());
+        store.unpair(1, 10);
+        assertEquals(1, liveChange(accountChanged(1)).size());
+    }
+
+    @Test
+    void anAccountDisabledWhileItsRowIsLoadingIsRefused() throws Exception {
+        final FakeAccountStore.Hold hold = store.hold("account");
+        final FakeConnect connect = connect("alice-phone", "alice@example.com", PASSWORD);
+        hold.awaitReached(); // the CONNECT has read alice as enabled
+        store.account(1, "alice@example.com", HASH, "user", false);
+        assertTrue(liveChange(accountChanged(1)).isEmpty(), "the refresher cannot see a CONNECT still loading");
+        hold.release();
+        assertEquals(refusedWith(ConnackReasonCode.NOT_AUTHORIZED), connect.awaitAnswer());
+        assertEquals(refusedWith(ConnackReasonCode.NOT_AUTHORIZED), answer("alice-tab", "alice@example.com", PASSWORD),
+                "the row from before the change must not stay cached");
+    }
+
+    @Test
+    void anAccountDisabledAfterItsRowWasReadButBeforeItsGrantIsRegisteredIsRefused() throws Exception {
+        final FakeAccountStore.Hold hold = store.hold("bind");
+        final FakeConnect connect = connect("alice-phone", "alice@example.com", PASSWORD);
+        hold.awaitReached(); // row read and password checked; the client id's owner and the plan are to come
+        store.account(1, "alice@example.com", HASH, "user", false);
+        assertTrue(liveChange(accountChanged(1)).isEmpty());
+        hold.release();
+        assertEquals(refusedWith(ConnackReasonCode.NOT_AUTHORIZED), connect.awaitAnswer());
+        assertTrue(clients.affectedBy(accountChanged(1)).isEmpty(), "no grant may be left behind");
+    }
+
+    @Test
+    void aPairingRemovedWhileThePlanLoadsIsNotGranted() throws Exception {
+        final FakeAccountStore.Hold hold = store.hold("pairings");
+        final FakeConnect connect = connect("alice-phone", "alice@example.com", PASSWORD);
+        hold.awaitReached(); // the pairings were read with the camera still paired
+        store.unpair(1, 10);
+        assertTrue(liveChange(accountChanged(1)).isEmpty());
+        hold.release();
+        assertTrue(connect.awaitAnswer().granted());
+        assertEquals(List.of(), connect.allowedFilters());
+    }
+
+    @Test
+    void aDeviceDisabledWhileItsUsersPlanLoadsIsNotGranted() throws Exception {
+        final FakeAccountStore.Hold hold = store.hold("pairings");
+        final FakeConnect connect = connect("alice-phone", "alice@example.com", PASSWORD);
+        hold.awaitReached();
+        store.device(10, "00:1B:FE:0D:44:21", "CAMUID1", HASH, false);
+        // the feed's invalidation waits for the plan load it may have to drop, so it runs beside the test
+        final long before = caches.now();
+        final Thread feed = new Thread(() -> liveChange(new ChangeSet(Set.of("device:10"), Set.of(10L), true, false)));
+        feed.start();
+        while (caches.now() == before) {
+            Thread.onSpinWait(); // until the change is numbered
+        }
+        hold.release();
+        feed.join(10_000);
+        assertTrue(connect.awaitAnswer().granted());
+        assertEquals(List.of(), connect.allowedFilters());
+    }
+
+    @Test
+    void aResyncWhileACONNECTIsInFlightIsNotMissed() throws Exception {
+        final FakeAccountStore.Hold hold = store.hold("account");
+        final FakeConnect connect = connect("alice-phone", "alice@example.com", PASSWORD);
+        hold.awaitReached();
+        store.account(1, "alice@example.com", HASH, "user", false);
+        liveChange(ChangeSet.everything());
+        hold.release();
+        assertEquals(refusedWith(ConnackReasonCode.NOT_AUTHORIZED), connect.awaitAnswer());
+    }
+
+    @Test
+    void aPrincipalThatKeepsChangingWhileItLoadsIsUnavailableNotGrantedStale() throws Exception {
+        FakeAccountStore.Hold hold = store.hold("account");
+        final FakeConnect connect = connect("alice-phone", "alice@example.com", PASSWORD);
+        // every read of alice's row is overtaken by another change of it
+        for (int i = 0; i < 20 && !connect.answer.isDone(); i++) {
+            if (!hold.reached.await(2, TimeUnit.SECONDS)) {
+                break;
+            }
+            final FakeAccountStore.Hold next = store.hold("account");
+            liveChange(accountChanged(1));
+            hold.release();
+            hold = next;
+        }
+        hold.release();
+        assertEquals(refusedWith(ConnackReasonCode.SERVER_UNAVAILABLE), connect.awaitAnswer());
+    }
+}
