@@ -17,6 +17,7 @@ import com.accountauth.extension.sync.AccessRefresher;
 import com.accountauth.extension.sync.ChangeFeed;
 import com.accountauth.extension.sync.SessionInitializer;
 import com.accountauth.extension.sync.SessionSubscriptions;
+import com.accountauth.extension.throttle.ConnectThrottle;
 import com.hivemq.extension.sdk.api.ExtensionMain;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
@@ -70,7 +71,8 @@ public final class AccountAuthMain implements ExtensionMain {
         workers = new AuthenticationWorkers(config.authentication());
         final ConnectedClients clients = new ConnectedClients();
 
-        final AccountAuthenticator authenticator = new AccountAuthenticator(checker, workers, clients,
+        final AccountAuthenticator authenticator = new AccountAuthenticator(checker,
+                new ConnectThrottle(config.throttling()), workers, clients,
                 Duration.ofMillis(config.authentication().timeoutMillis()));
         // no authorizer: the authenticator gives each connection its permissions as default permissions, which
         // HiveMQ checks inline; an authorizer would cost a task hand-off for every PUBLISH of every client

@@ -1,15 +1,22 @@
 package com.accountauth.extension.auth;
 
+import com.accountauth.extension.identity.LoginName;
+import com.accountauth.extension.identity.UsernameParser;
+import com.accountauth.extension.throttle.ConnectThrottle;
 import com.hivemq.extension.sdk.api.async.Async;
 import com.hivemq.extension.sdk.api.async.TimeoutFallback;
 import com.hivemq.extension.sdk.api.auth.SimpleAuthenticator;
 import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthInput;
 import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthOutput;
+import com.hivemq.extension.sdk.api.client.parameter.ConnectionInformation;
+import com.hivemq.extension.sdk.api.client.parameter.ProxyInformation;
 import com.hivemq.extension.sdk.api.packets.auth.ModifiableDefaultPermissions;
+import com.hivemq.extension.sdk.api.packets.general.MqttVersion;
 import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
@@ -29,13 +36,16 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
     private static final int DECISION_ATTEMPTS = 3;
 
     private final CredentialChecker checker;
+    private final ConnectThrottle throttle;
     private final AuthenticationWorkers workers;
     private final ConnectedClients clients;
     private final Duration timeout;
 
-    public AccountAuthenticator(final CredentialChecker checker, final AuthenticationWorkers workers,
-                                final ConnectedClients clients, final Duration timeout) {
+    public AccountAuthenticator(final CredentialChecker checker, final ConnectThrottle throttle,
+                                final AuthenticationWorkers workers, final ConnectedClients clients,
+                                final Duration timeout) {
         this.checker = checker;
+        this.throttle = throttle;
         this.workers = workers;
         this.clients = clients;
         this.timeout = timeout;
@@ -55,23 +65,37 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
             Arrays.fill(password, (byte) 0); // not null: a cached decision needs a password
             return;
         }
+        // what needs a worker may cost bcrypt: a guesser is stopped here, before the queue
+        final ConnectThrottle.Admission admission = throttle.admit(sourceAddress(input),
+                UsernameParser.parse(username.orElse(null)).map(LoginName::lookupKey));
+        if (!admission.admitted()) {
+            refuseThrottled(input, output, clientId, admission.verdict(), admission.addressKey());
+            return;
+        }
         final Async<SimpleAuthOutput> async =
                 output.async(timeout, TimeoutFallback.FAILURE, ConnackReasonCode.SERVER_UNAVAILABLE);
         final long deadline = System.nanoTime() + timeout.toNanos();
         try {
             workers.submit(() -> {
+                ConnectThrottle.Outcome outcome = ConnectThrottle.Outcome.OTHER;
                 try {
                     if (System.nanoTime() - deadline > 0) {
                         log.warn("account-auth: client '{}' refused: authentication timed out waiting for a worker",
                                 clientId);
                         return; // the timeout fallback has already refused it
                     }
-                    decideOnWorker(input, output, clientId, username, password);
+                    final ConnectThrottle.Verdict again = throttle.recheck(admission);
+                    if (again != ConnectThrottle.Verdict.ADMITTED) {
+                        refuseThrottled(input, output, clientId, again, admission.addressKey());
+                        return;
+                    }
+                    outcome = outcomeOf(decideOnWorker(input, output, clientId, username, password, admission));
                 } catch (final RuntimeException e) {
                     log.error("account-auth: client '{}' refused: unexpected error during authentication", clientId,
                             e);
                     failQuietly(output, ConnackReasonCode.SERVER_UNAVAILABLE);
                 } finally {
+                    throttle.finished(admission, outcome);
                     if (password != null) {
                         Arrays.fill(password, (byte) 0);
                     }
@@ -80,21 +104,65 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
             });
         } catch (final RejectedExecutionException e) {
             log.warn("account-auth: client '{}' refused with 0x88: authentication queue is full", clientId);
+            throttle.finished(admission, ConnectThrottle.Outcome.OTHER);
             failQuietly(output, ConnackReasonCode.SERVER_UNAVAILABLE);
             async.resume();
         }
     }
 
-    /** Decides with the DB and bcrypt; a grant that live changes overtook is decided again, from the DB. */
-    private void decideOnWorker(final SimpleAuthInput input, final SimpleAuthOutput output, final String clientId,
-                                final Optional<String> username, final byte[] password) {
+    /**
+     * Decides with the DB and bcrypt; a grant that live changes overtook is decided again, from the DB. Returns the
+     * verdict the client got.
+     */
+    private Verdict decideOnWorker(final SimpleAuthInput input, final SimpleAuthOutput output, final String clientId,
+                                   final Optional<String> username, final byte[] password,
+                                   final ConnectThrottle.Admission admission) {
         for (int attempt = 1; attempt <= DECISION_ATTEMPTS; attempt++) {
-            if (answerUnlessOvertaken(input, output, clientId, checker.check(username, password, clientId))) {
-                return;
+            final Verdict verdict = checker.check(username, password, clientId);
+            if (verdict instanceof Verdict.Refused) {
+                // counted before the client hears it, so its next guess meets the throttle already
+                throttle.finished(admission, outcomeOf(verdict));
+            }
+            if (answerUnlessOvertaken(input, output, clientId, verdict)) {
+                return verdict;
             }
         }
-        refuse(output, clientId, new Verdict.Refused(Refusal.UNAVAILABLE,
-                "its account changed while it was checked, " + DECISION_ATTEMPTS + " times in a row"));
+        final Verdict.Refused refused = new Verdict.Refused(Refusal.UNAVAILABLE,
+                "its account changed while it was checked, " + DECISION_ATTEMPTS + " times in a row");
+        refuse(output, clientId, refused);
+        return refused;
+    }
+
+    private static ConnectThrottle.Outcome outcomeOf(final Verdict verdict) {
+        if (verdict instanceof Verdict.Refused refused) {
+            return refused.reason() == Refusal.BAD_CREDENTIALS ?
+                    ConnectThrottle.Outcome.BAD_CREDENTIALS : ConnectThrottle.Outcome.OTHER;
+        }
+        return ConnectThrottle.Outcome.SUCCEEDED;
+    }
+
+    /**
+     * Refuses a throttled CONNECT without a bcrypt check: 0x9F Connection rate exceeded for MQTT 5; MQTT 3.1.1 has
+     * no such code, and HiveMQ would send 5 (not authorized), which firmware may take as final, so it gets 3 (server
+     * unavailable): try again later.
+     */
+    private static void refuseThrottled(final SimpleAuthInput input, final SimpleAuthOutput output,
+                                        final String clientId, final ConnectThrottle.Verdict verdict,
+                                        final String addressKey) {
+        final boolean mqtt5 = input.getConnectionInformation().getMqttVersion() == MqttVersion.V_5;
+        final ConnackReasonCode code = mqtt5 ?
+                ConnackReasonCode.CONNECTION_RATE_EXCEEDED : ConnackReasonCode.SERVER_UNAVAILABLE;
+        log.info("account-auth: client '{}' refused with {}: throttled, too many failed logins {} {}", clientId,
+                code, verdict == ConnectThrottle.Verdict.USERNAME_THROTTLED ?
+                        "for its username from new addresses, now from" : "or logins waiting from", addressKey);
+        failQuietly(output, code);
+    }
+
+    /** The client's address: the one a PROXY protocol header names, else the connection's. */
+    private static Optional<InetAddress> sourceAddress(final SimpleAuthInput input) {
+        final ConnectionInformation connection = input.getConnectionInformation();
+        return connection.getProxyInformation().map(ProxyInformation::getSourceAddress)
+                .or(connection::getInetAddress);
     }
 
     /**

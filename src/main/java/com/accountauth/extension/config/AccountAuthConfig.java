@@ -7,5 +7,6 @@ import com.accountauth.extension.acl.PermissionTemplates;
 public record AccountAuthConfig(DatabaseSettings database, AuthenticationSettings authentication,
                                 QuerySettings queries, PermissionTemplates permissions,
                                 AutoSubscribeTemplates autoSubscribe, LiveChangeSettings liveChanges,
-                                ClientIdSettings clientIds, CacheSettings cache) {
+                                ClientIdSettings clientIds, CacheSettings cache,
+                                ThrottleSettings throttling) {
 }

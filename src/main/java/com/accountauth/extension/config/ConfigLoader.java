@@ -64,7 +64,7 @@ public final class ConfigLoader {
                     List.of("<" + root.getTagName() + ">: the root element must be <account-auth>"));
         }
         final Section top = new Section("", root, problems, Set.of("database", "authentication", "queries",
-                "permissions", "auto-subscribe", "live-changes", "client-ids", "cache"));
+                "permissions", "auto-subscribe", "live-changes", "client-ids", "cache", "throttling"));
         final DatabaseSettings database = database(top.child("database"), problems);
         final AuthenticationSettings authentication = authentication(top.child("authentication"));
         final QuerySettings queries = queries(top.child("queries"), problems);
@@ -73,11 +73,12 @@ public final class ConfigLoader {
         final LiveChangeSettings liveChanges = liveChanges(top.child("live-changes"));
         final ClientIdSettings clientIds = clientIds(top.child("client-ids"), problems);
         final CacheSettings cache = cache(top.child("cache"));
+        final ThrottleSettings throttling = throttling(top.child("throttling"));
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
         return new AccountAuthConfig(database, authentication, queries, permissions, autoSubscribe, liveChanges,
-                clientIds, cache);
+                clientIds, cache, throttling);
     }
 
     private DatabaseSettings database(final Section section, final List<String> problems) {
@@ -156,6 +157,21 @@ public final class ConfigLoader {
         return new LiveChangeSettings(section.bool("enabled", true),
                 section.integer("poll-interval-millis", (int) LiveChangeSettings.DEFAULT_POLL_INTERVAL_MILLIS, 100,
                         3_600_000));
+    }
+
+    private static ThrottleSettings throttling(final Section section) {
+        section.allow("enabled", "address-failure-burst", "address-failures-per-minute", "address-max-in-flight",
+                "username-failure-burst", "username-failures-per-minute");
+        return new ThrottleSettings(section.bool("enabled", true),
+                section.integer("address-failure-burst", ThrottleSettings.DEFAULT_ADDRESS_FAILURE_BURST, 1, 1_000_000),
+                section.integer("address-failures-per-minute", ThrottleSettings.DEFAULT_ADDRESS_FAILURES_PER_MINUTE,
+                        1, 1_000_000),
+                section.integer("address-max-in-flight", ThrottleSettings.DEFAULT_ADDRESS_MAX_IN_FLIGHT, 1,
+                        10_000_000),
+                section.integer("username-failure-burst", ThrottleSettings.DEFAULT_USERNAME_FAILURE_BURST, 1,
+                        1_000_000),
+                section.integer("username-failures-per-minute",
+                        ThrottleSettings.DEFAULT_USERNAME_FAILURES_PER_MINUTE, 1, 1_000_000));
     }
 
     private static CacheSettings cache(final Section section) {

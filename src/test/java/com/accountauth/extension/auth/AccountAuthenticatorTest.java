@@ -6,9 +6,11 @@ import com.accountauth.extension.config.AccountAuthConfig;
 import com.accountauth.extension.config.AuthenticationSettings;
 import com.accountauth.extension.config.CacheSettings;
 import com.accountauth.extension.config.ConfigLoader;
+import com.accountauth.extension.config.ThrottleSettings;
 import com.accountauth.extension.db.ChangeSet;
 import com.accountauth.extension.identity.PasswordVerifier;
 import com.accountauth.extension.identity.Principal;
+import com.accountauth.extension.throttle.ConnectThrottle;
 import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,7 +73,8 @@ class AccountAuthenticatorTest {
                 config.clientIds());
         workers = new AuthenticationWorkers(new AuthenticationSettings(5000, 2, 100, 14, 4));
         clients = new ConnectedClients();
-        authenticator = new AccountAuthenticator(checker, workers, clients, Duration.ofSeconds(5));
+        authenticator = new AccountAuthenticator(checker, new ConnectThrottle(ThrottleSettings.defaults()), workers,
+                clients, Duration.ofSeconds(5));
     }
 
     @AfterEach
@@ -279,5 +282,19 @@ class AccountAuthenticatorTest {
         }
         hold.release();
         assertEquals(refusedWith(ConnackReasonCode.SERVER_UNAVAILABLE), connect.awaitAnswer());
+    }
+
+    @Test
+    void anAddressThatKeepsGuessingIsThrottledWithoutAWorkerButACachedReconnectStillGetsIn() throws Exception {
+        assertTrue(answer("alice-phone", "alice@example.com", PASSWORD).granted());
+        for (int i = 0; i < ThrottleSettings.DEFAULT_ADDRESS_FAILURE_BURST; i++) {
+            assertEquals(refusedWith(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD),
+                    answer("guess-" + i, "guess" + i + "@example.com", "guess"));
+        }
+        final FakeConnect throttled = connect("guess-x", "guessx@example.com", "guess");
+        assertFalse(throttled.wentAsync, "a throttled attempt costs no worker and no bcrypt");
+        assertEquals(refusedWith(ConnackReasonCode.CONNECTION_RATE_EXCEEDED), throttled.awaitAnswer());
+        assertTrue(answer("alice-phone", "alice@example.com", PASSWORD).granted(),
+                "a reconnect decided from the cache costs nothing and is never throttled");
     }
 }

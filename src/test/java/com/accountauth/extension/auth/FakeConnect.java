@@ -5,6 +5,8 @@ import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthInput;
 import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthOutput;
 import com.hivemq.extension.sdk.api.auth.parameter.TopicPermission;
 import com.hivemq.extension.sdk.api.client.parameter.ClientInformation;
+import com.hivemq.extension.sdk.api.client.parameter.ConnectionInformation;
+import com.hivemq.extension.sdk.api.packets.general.MqttVersion;
 import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
 import com.hivemq.extension.sdk.api.packets.connect.ConnectPacket;
 import com.hivemq.extension.sdk.api.services.builder.Builders;
@@ -15,6 +17,7 @@ import com.hivemq.extensions.packets.general.ModifiableDefaultPermissionsImpl;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -83,9 +86,16 @@ final class FakeConnect {
             default -> method.getReturnType() == Optional.class ? Optional.empty() : null;
         });
         final ClientInformation client = proxy(ClientInformation.class, (self, method, args) -> clientId);
+        final ConnectionInformation connection = proxy(ConnectionInformation.class, (self, method, args) ->
+                switch (method.getName()) {
+                    case "getMqttVersion" -> MqttVersion.V_5;
+                    case "getInetAddress" -> Optional.of(InetAddress.getLoopbackAddress());
+                    default -> Optional.empty();
+                });
         return proxy(SimpleAuthInput.class, (self, method, args) -> switch (method.getName()) {
             case "getConnectPacket" -> packet;
             case "getClientInformation" -> client;
+            case "getConnectionInformation" -> connection;
             default -> throw new UnsupportedOperationException(method.getName());
         });
     }

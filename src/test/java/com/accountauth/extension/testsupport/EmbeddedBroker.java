@@ -47,8 +47,21 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
     }
 
-    /** The shipped conf/config.xml with the DB's URL and credentials filled in where it reads the environment. */
+    /**
+     * The shipped conf/config.xml with the DB's URL and credentials filled in where it reads the environment, and
+     * with the failure allowances of {@code <throttling>} raised out of the way: every test client comes from one
+     * address and many tests fail logins on purpose. ThrottlingIT tests the shipped values ({@link #shippedConfig}).
+     */
     public static String shippedConfigFor(final String jdbcUrl, final String user, final String password) {
+        return shippedConfig(jdbcUrl, user, password)
+                .replace("<address-failure-burst>10</address-failure-burst>",
+                        "<address-failure-burst>100000</address-failure-burst>")
+                .replace("<username-failure-burst>5</username-failure-burst>",
+                        "<username-failure-burst>100000</username-failure-burst>");
+    }
+
+    /** The shipped conf/config.xml as it is, with the DB's URL and credentials filled in. */
+    public static String shippedConfig(final String jdbcUrl, final String user, final String password) {
         try {
             return Files.readString(projectDir().resolve("conf/config.xml"))
                     .replace("${ENV:ACCOUNT_AUTH_JDBC_URL}", jdbcUrl.replace("&", "&amp;"))
