@@ -12,6 +12,7 @@ import com.accountauth.extension.config.ConfigLoader;
 import com.accountauth.extension.config.InvalidConfigException;
 import com.accountauth.extension.db.AccountRepository;
 import com.accountauth.extension.db.DataSourceFactory;
+import com.accountauth.extension.db.RenewablePool;
 import com.accountauth.extension.identity.PasswordVerifier;
 import com.accountauth.extension.sync.AccessRefresher;
 import com.accountauth.extension.sync.ChangeFeed;
@@ -24,7 +25,6 @@ import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
 import com.hivemq.extension.sdk.api.services.Services;
-import com.zaxxer.hikari.HikariDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +39,7 @@ public final class AccountAuthMain implements ExtensionMain {
 
     private static final Logger log = LoggerFactory.getLogger(AccountAuthMain.class);
 
-    private HikariDataSource dataSource;
+    private RenewablePool dataSource;
     private AuthenticationWorkers workers;
     private ChangeFeed changeFeed;
 
@@ -86,7 +86,7 @@ public final class AccountAuthMain implements ExtensionMain {
             changeFeed = new ChangeFeed(repository, changes -> {
                 caches.invalidate(changes);
                 refresher.refresh(changes);
-            }, config.liveChanges().pollIntervalMillis());
+            }, config.liveChanges(), dataSource::renewIfStuck);
             changeFeed.start();
         }
         log.info("account-auth: started");

@@ -70,7 +70,7 @@ public final class ConfigLoader {
         final QuerySettings queries = queries(top.child("queries"), problems);
         final PermissionTemplates permissions = permissions(top.child("permissions"), problems);
         final AutoSubscribeTemplates autoSubscribe = autoSubscribe(top.child("auto-subscribe"), problems);
-        final LiveChangeSettings liveChanges = liveChanges(top.child("live-changes"));
+        final LiveChangeSettings liveChanges = liveChanges(top.child("live-changes"), problems);
         final ClientIdSettings clientIds = clientIds(top.child("client-ids"), problems);
         final CacheSettings cache = cache(top.child("cache"));
         final ThrottleSettings throttling = throttling(top.child("throttling"));
@@ -152,11 +152,19 @@ public final class ConfigLoader {
         return sql;
     }
 
-    private static LiveChangeSettings liveChanges(final Section section) {
-        section.allow("enabled", "poll-interval-millis");
-        return new LiveChangeSettings(section.bool("enabled", true),
+    private static LiveChangeSettings liveChanges(final Section section, final List<String> problems) {
+        section.allow("enabled", "poll-interval-millis", "gap-timeout-seconds", "error-after-seconds");
+        final LiveChangeSettings settings = new LiveChangeSettings(section.bool("enabled", true),
                 section.integer("poll-interval-millis", (int) LiveChangeSettings.DEFAULT_POLL_INTERVAL_MILLIS, 100,
-                        3_600_000));
+                        3_600_000),
+                section.integer("gap-timeout-seconds", LiveChangeSettings.DEFAULT_GAP_TIMEOUT_SECONDS, 1, 86_400),
+                section.integer("error-after-seconds", LiveChangeSettings.DEFAULT_ERROR_AFTER_SECONDS, 1, 86_400));
+        if (settings.gapTimeoutSeconds() * 1000L < 2 * settings.pollIntervalMillis()) {
+            // a gap must outlive a poll or two, or a change committed a moment late is given up unread
+            problems.add(section.path("gap-timeout-seconds") + ": " + settings.gapTimeoutSeconds() + " s is less " +
+                    "than twice <poll-interval-millis> (" + settings.pollIntervalMillis() + " ms)");
+        }
+        return settings;
     }
 
     private static ThrottleSettings throttling(final Section section) {

@@ -21,8 +21,11 @@ package com.accountauth.extension.config;
  * @param bindClientId           {@code <bind-client-id>} (? = client id, account id or NULL, device id or NULL):
  *                               records the first principal of a client id, keeping an existing row
  * @param clientIdOwner          {@code <client-id-owner>} (? = client id): columns account_id, device_id
- * @param changesSince           {@code <changes-since>} (? = last seq seen): columns seq, account_id, device_id, in
- *                               seq order
+ * @param changesSince           {@code <changes-since>} (? = the seq to read after): columns seq, account_id,
+ *                               device_id, in seq order; the rows after it and also the table's oldest and newest
+ *                               rows, so that a feed that went backwards or jumped is seen without a further query
+ *                               (an older statement without them still works, at the cost of a
+ *                               {@code <latest-change>} query per idle poll and without noticing a jump)
  * @param latestChange           {@code <latest-change>} (no parameter): column seq, the newest change's seq
  */
 public record QuerySettings(String deviceByMac, boolean deviceByMacReadsClientIdOwner, String deviceById,
@@ -53,6 +56,8 @@ public record QuerySettings(String deviceByMac, boolean deviceByMacReadsClientId
     public static final String DEFAULT_CLIENT_ID_OWNER =
             "SELECT account_id, device_id FROM client_ids WHERE client_id = ?";
     public static final String DEFAULT_CHANGES_SINCE =
-            "SELECT seq, account_id, device_id FROM account_changes WHERE seq > ? ORDER BY seq LIMIT 1000";
+            "SELECT seq, account_id, device_id FROM account_changes WHERE seq > ? " +
+                    "OR seq = (SELECT MIN(seq) FROM account_changes) OR seq = (SELECT MAX(seq) FROM account_changes) " +
+                    "ORDER BY seq LIMIT 1000";
     public static final String DEFAULT_LATEST_CHANGE = "SELECT COALESCE(MAX(seq), 0) AS seq FROM account_changes";
 }

@@ -116,7 +116,10 @@ public final class AccountRepository implements AccountStore {
                 ownerKey(rs, "client_id_account_id", "client_id_device_id")));
     }
 
-    /** Changes after {@code seq}, oldest first. */
+    /**
+     * Changes after {@code seq} in seq order; with the shipped statement also the table's oldest and newest rows,
+     * wherever they lie (so an idle poll returns one or two rows at or below {@code seq}).
+     */
     public List<AccountChange> changesSince(final long seq) throws AccountStoreUnavailableException {
         return query("changes-since", queries.changesSince(), rs -> {
             final List<AccountChange> changes = new ArrayList<>();

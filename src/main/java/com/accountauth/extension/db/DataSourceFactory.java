@@ -3,21 +3,30 @@ package com.accountauth.extension.db;
 import com.accountauth.extension.config.DatabaseSettings;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.util.DriverDataSource;
 
-/** Builds the connection pool. The pool starts without a DB, so a DB that is down at start only delays logins. */
+import java.util.Properties;
+
+/**
+ * Builds the connection pool. The pool starts without a DB, so a DB that is down at start only delays logins; it is
+ * renewed when the DB comes back after an outage ({@link RenewablePool}).
+ */
 public final class DataSourceFactory {
 
     private DataSourceFactory() {
     }
 
-    public static HikariDataSource create(final DatabaseSettings settings) {
+    public static RenewablePool create(final DatabaseSettings settings) {
+        return new RenewablePool(() -> new HikariDataSource(config(settings)), probe(settings));
+    }
+
+    private static HikariConfig config(final DatabaseSettings settings) {
         final HikariConfig config = new HikariConfig();
         config.setPoolName("account-auth");
         config.setJdbcUrl(settings.jdbcUrl());
         config.setUsername(settings.username());
         config.setPassword(settings.password());
-        // the class literal is relocated with the shaded driver, so DriverManager is never asked
-        config.setDriverClassName(settings.driverClass().orElse(com.mysql.cj.jdbc.Driver.class.getName()));
+        config.setDriverClassName(driverClass(settings));
         config.setMaximumPoolSize(settings.poolSize());
         config.setMinimumIdle(Math.min(2, settings.poolSize()));
         config.setConnectionTimeout(settings.connectionTimeoutMillis());
@@ -25,6 +34,20 @@ public final class DataSourceFactory {
         config.setAutoCommit(true);
         // do not fail start-up when the DB is down: CONNECTs get 0x88 until it is back
         config.setInitializationFailTimeout(-1);
-        return new HikariDataSource(config);
+        return config;
+    }
+
+    /** One connection straight from the driver, as the pool makes them, given up after the connection timeout. */
+    private static DriverDataSource probe(final DatabaseSettings settings) {
+        final Properties properties = new Properties();
+        // understood by MySQL Connector/J and the MariaDB driver; a host that drops packets must not hold the feed
+        properties.setProperty("connectTimeout", Long.toString(settings.connectionTimeoutMillis()));
+        return new DriverDataSource(settings.jdbcUrl(), driverClass(settings), properties, settings.username(),
+                settings.password());
+    }
+
+    private static String driverClass(final DatabaseSettings settings) {
+        // the class literal is relocated with the shaded driver, so DriverManager is never asked
+        return settings.driverClass().orElse(com.mysql.cj.jdbc.Driver.class.getName());
     }
 }

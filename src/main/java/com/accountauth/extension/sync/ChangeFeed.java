@@ -1,5 +1,6 @@
 package com.accountauth.extension.sync;
 
+import com.accountauth.extension.config.LiveChangeSettings;
 import com.accountauth.extension.db.AccountChange;
 import com.accountauth.extension.db.AccountRepository;
 import com.accountauth.extension.db.AccountStoreUnavailableException;
@@ -8,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -16,23 +18,42 @@ import java.util.concurrent.TimeUnit;
  * Polls the account DB's change feed (filled by the schema's triggers) by sequence number: one small query per
  * interval when nothing changed, and only the principals a change touches are reloaded. Every broker node polls on
  * its own, so all of them apply a change within the interval.
+ * <p>
+ * Nothing is lost: a change that commits after a later one is still read ({@link FeedCursor} keeps the seqs not yet
+ * visible), a feed that went backwards or jumped, or one that could not be read for a long time, is answered with a
+ * resync (everything counts as changed). While polls fail, the pool is revived as soon as the DB accepts
+ * connections again ({@link Reconnect}).
  */
 public final class ChangeFeed implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ChangeFeed.class);
-    private static final long WARN_EVERY_MILLIS = 60_000;
+    /** Pages of rows read in one poll at most; the rest waits for the next poll. */
+    private static final int MAX_PAGES = 100;
+
+    /** Before a poll while the DB is failing: revives what waits for the DB and says whether to try it now. */
+    @FunctionalInterface
+    public interface Reconnect {
+        /** @return false when the DB does not accept connections yet, so a poll would only wait for its timeout */
+        boolean ready();
+    }
 
     private final AccountRepository repository;
     private final ChangeApplier applier;
     private final long intervalMillis;
+    private final Reconnect reconnect;
+    private final FeedCursor cursor;
+    private final FeedHealth health;
     private final ScheduledExecutorService scheduler;
-    private long lastSeq = -1;
-    private long lastWarning;
+    private boolean toldLacksBounds;
 
-    public ChangeFeed(final AccountRepository repository, final ChangeApplier applier, final long intervalMillis) {
+    public ChangeFeed(final AccountRepository repository, final ChangeApplier applier,
+                      final LiveChangeSettings settings, final Reconnect reconnect) {
         this.repository = repository;
         this.applier = applier;
-        this.intervalMillis = intervalMillis;
+        this.intervalMillis = settings.pollIntervalMillis();
+        this.reconnect = reconnect;
+        this.cursor = new FeedCursor(TimeUnit.SECONDS.toMillis(settings.gapTimeoutSeconds()));
+        this.health = new FeedHealth(TimeUnit.SECONDS.toMillis(settings.errorAfterSeconds()), now());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             final Thread thread = new Thread(runnable, "account-auth-change-feed");
             thread.setDaemon(true);
@@ -46,30 +67,99 @@ public final class ChangeFeed implements AutoCloseable {
 
     private void pollSafely() {
         try {
+            if (health.failing() && !reconnect.ready()) {
+                throw new AccountStoreUnavailableException("the DB does not accept connections", null);
+            }
             poll();
+            if (health.failing()) {
+                log.info("account-auth: live changes resumed after {} ms without a successful poll",
+                        health.sinceLastSuccess(now()));
+            }
+            health.succeeded(now());
         } catch (final AccountStoreUnavailableException | RuntimeException e) {
-            final long now = System.currentTimeMillis();
-            if (now - lastWarning > WARN_EVERY_MILLIS) {
-                lastWarning = now;
-                log.warn("account-auth: live changes paused, will retry every {} ms: {}", intervalMillis,
-                        e.getMessage());
+            switch (health.failed(now())) {
+                case ERROR -> log.error("account-auth: no poll of the change feed succeeded for {} s: DB changes " +
+                                "do not reach connected clients, which keep the rights they had; retrying every {} " +
+                                "ms, and everything counts as changed once it works again: {}",
+                        health.sinceLastSuccess(now()) / 1000, intervalMillis, e.getMessage());
+                case WARN -> log.warn("account-auth: live changes paused, will retry every {} ms: {}",
+                        intervalMillis, e.getMessage());
+                case NONE -> { }
             }
         }
     }
 
     private void poll() throws AccountStoreUnavailableException {
-        if (lastSeq < 0) {
-            // start from now: clients that connect from here on are checked against the DB anyway
-            lastSeq = repository.latestChange();
-            log.info("account-auth: following the change feed from seq {}", lastSeq);
+        if (!cursor.started()) {
+            final long latest = repository.latestChange();
+            if (health.failing()) {
+                // clients checked against the DB before this first successful read may have missed changes since
+                resync("the change feed could not be read at start");
+            }
+            cursor.restartAt(latest);
+            log.info("account-auth: following the change feed from seq {}", latest);
             return;
         }
-        List<AccountChange> changes = repository.changesSince(lastSeq);
-        while (!changes.isEmpty()) {
-            applier.apply(ChangeSet.of(changes));
-            lastSeq = changes.get(changes.size() - 1).seq(); // only after they were applied
-            changes = repository.changesSince(lastSeq);
+        if (health.errorRaised()) {
+            resync("the change feed could not be read for " + health.sinceLastSuccess(now()) / 1000 + " s");
         }
+        logExpired(cursor.expireGaps(now()));
+        long after = cursor.readFrom();
+        for (int page = 0; page < MAX_PAGES; page++) {
+            final List<AccountChange> rows = repository.changesSince(after);
+            FeedCursor.Verdict verdict = cursor.plan(after, rows, OptionalLong.empty());
+            if (verdict instanceof FeedCursor.AskNewest) {
+                verdict = cursor.plan(after, rows, OptionalLong.of(repository.latestChange()));
+            }
+            if (verdict instanceof FeedCursor.WentBack back) {
+                resync("the change feed went backwards (" + back.why() + "; a TRUNCATE, a restore or a failover?)");
+                cursor.restartAt(back.newest());
+                return;
+            }
+            final FeedCursor.Taken taken = (FeedCursor.Taken) verdict;
+            if (taken.jump().isPresent()) {
+                resync("the change feed jumped (" + taken.jump().get() + ")");
+            } else if (!taken.fresh().isEmpty()) {
+                applier.apply(ChangeSet.of(taken.fresh()));
+            }
+            cursor.commit(taken, now()); // only after they were applied: a failure hands them over again
+            if (taken.untracked() > 0) {
+                log.info("account-auth: not waiting for {} skipped change-feed seqs below {} (too many to track)",
+                        taken.untracked(), cursor.highWater());
+            }
+            tellIfStatementLacksBounds();
+            if (!taken.more()) {
+                return;
+            }
+            after = taken.next();
+        }
+    }
+
+    /** Everything counts as changed: every cached principal and every connected client's grant. */
+    private void resync(final String why) throws AccountStoreUnavailableException {
+        applier.apply(ChangeSet.everything());
+        log.warn("account-auth: resync, every cached principal and connected client counts as changed: {}", why);
+    }
+
+    private void logExpired(final List<Long> expired) {
+        if (!expired.isEmpty()) {
+            log.info("account-auth: gave up waiting for {} change-feed seq(s) from {} to {} (a rolled-back " +
+                            "transaction leaves such a hole; one open longer than <gap-timeout-seconds> would " +
+                            "have its change missed)", expired.size(), expired.get(0), expired.get(expired.size() - 1));
+        }
+    }
+
+    private void tellIfStatementLacksBounds() {
+        if (cursor.statementLacksBounds() && !toldLacksBounds) {
+            toldLacksBounds = true;
+            log.warn("account-auth: <queries>/<changes-since> does not return the newest row as the shipped " +
+                    "statement does, so each idle poll also runs <latest-change>, and rows deleted before this " +
+                    "node read them go unnoticed; see conf/config.xml");
+        }
+    }
+
+    private static long now() {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
     }
 
     @Override

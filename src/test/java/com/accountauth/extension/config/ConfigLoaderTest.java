@@ -120,6 +120,30 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shippedLiveChangeSettingsAreTheDefaults() throws Exception {
+        final Path shipped = Path.of(System.getProperty("user.dir"), "conf", "config.xml");
+        final LiveChangeSettings defaults = load(minimal("")).liveChanges();
+        assertEquals(new ConfigLoader(ENV::get).load(shipped).liveChanges(), defaults);
+        assertEquals(new LiveChangeSettings(true, LiveChangeSettings.DEFAULT_POLL_INTERVAL_MILLIS,
+                LiveChangeSettings.DEFAULT_GAP_TIMEOUT_SECONDS, LiveChangeSettings.DEFAULT_ERROR_AFTER_SECONDS),
+                defaults);
+    }
+
+    @Test
+    void aGapTimeoutShorterThanTwoPollsIsRefusedNamingIt() throws Exception {
+        final InvalidConfigException e = fails(minimal("<live-changes><poll-interval-millis>5000" +
+                "</poll-interval-millis><gap-timeout-seconds>9</gap-timeout-seconds>" +
+                "<error-after-seconds>0</error-after-seconds></live-changes>"));
+        final String all = String.join("\n", e.problems());
+        assertTrue(all.contains("<live-changes>/<gap-timeout-seconds>: 9 s is less than twice " +
+                "<poll-interval-millis> (5000 ms)"), all);
+        assertTrue(all.contains("<live-changes>/<error-after-seconds>: 0 is outside 1..86400"), all);
+        assertEquals(2, e.problems().size(), all);
+        assertEquals(10, load(minimal("<live-changes><poll-interval-millis>5000</poll-interval-millis>" +
+                "<gap-timeout-seconds>10</gap-timeout-seconds></live-changes>")).liveChanges().gapTimeoutSeconds());
+    }
+
+    @Test
     void onePrincipalQueryParameterKeepsTheSeparateClientIdOwnerQuery() throws Exception {
         final QuerySettings queries = load(minimal("<queries>" +
                 "<device-by-mac>SELECT id, mac, uid, vendor, model, password_hash, enabled FROM devices " +
