@@ -223,14 +223,25 @@ public final class ConfigLoader {
         final List<String> publish = given ? section.texts("publish") : defaults.publish();
         final List<String> subscribe = given ? section.texts("subscribe") : defaults.subscribe();
         for (final String text : subscribe) {
-            if (text.equals("+") || text.endsWith("/+")) {
+            // HiveMQ strips trailing slashes from a permission before matching, so '.../+/' acts as '.../+'
+            final String matched = stripTrailingSlashes(text);
+            if (matched.equals("+") || matched.endsWith("/+")) {
                 // HiveMQ's permission check lets '#' through where a permission's last level is '+'
-                problems.add(section.path("subscribe") + ": '" + text + "' ends in '+', which would also allow a " +
-                        "subscription to '#' in its place; end it in '/#' or name its last level");
+                problems.add(section.path("subscribe") + ": '" + text + "' ends in '+'" +
+                        (matched.equals(text) ? "" : " (HiveMQ ignores its trailing '/')") + ", which would also " +
+                        "allow a subscription to '#' in its place; end it in '/#' or name its last level");
             }
         }
         return new TemplateSet(parseTemplates(section, "publish", publish, placeholders, problems),
                 parseTemplates(section, "subscribe", subscribe, placeholders, problems));
+    }
+
+    private static String stripTrailingSlashes(final String text) {
+        int end = text.length();
+        while (end > 1 && text.charAt(end - 1) == '/') {
+            end--;
+        }
+        return text.substring(0, end);
     }
 
     private static List<TopicTemplate> parseTemplates(final Section section, final String element,

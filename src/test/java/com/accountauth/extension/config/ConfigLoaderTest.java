@@ -110,6 +110,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aSubscribePermissionEndingInPlusAndSlashesIsRefusedAtStart() throws Exception {
+        // HiveMQ strips a permission's trailing '/' before matching: '/x/+/' would let '/x/#' through
+        final InvalidConfigException e = fails(minimal("<permissions><device>" +
+                "<subscribe>/${{vendor}}/${{uid}}/+/</subscribe><subscribe>/${{uid}}/+//</subscribe>" +
+                "</device><service><subscribe>+/</subscribe></service></permissions>"));
+        final String all = String.join("\n", e.problems());
+        assertTrue(all.contains("<permissions>/<device>/<subscribe>: '/${{vendor}}/${{uid}}/+/' ends in '+' " +
+                "(HiveMQ ignores its trailing '/')"), all);
+        assertTrue(all.contains("<permissions>/<device>/<subscribe>: '/${{uid}}/+//' ends in '+'"), all);
+        assertTrue(all.contains("<permissions>/<service>/<subscribe>: '+/' ends in '+'"), all);
+        assertEquals(3, e.problems().size(), all);
+        // a '+' before the last level stays allowed, with or without a trailing '/'
+        load(minimal("<permissions><device><subscribe>/${{uid}}/+/status/</subscribe></device></permissions>"));
+    }
+
+    @Test
     void shippedPrincipalQueriesReadTheClientIdOwnerAndAreTheDefaults() throws Exception {
         final Path shipped = Path.of(System.getProperty("user.dir"), "conf", "config.xml");
         final QuerySettings shippedQueries = new ConfigLoader(ENV::get).load(shipped).queries();
