@@ -85,7 +85,8 @@ public final class ConfigLoader {
                 "query-timeout-seconds");
         final String url = section.required("jdbc-url");
         if (url != null && !url.startsWith("jdbc:")) {
-            problems.add(section.path("jdbc-url") + ": '" + url + "' is not a JDBC URL (jdbc:mysql://host:port/db)");
+            problems.add(section.path("jdbc-url") + ": '" + LoggableJdbcUrl.of(url) +
+                    "' is not a JDBC URL (jdbc:mysql://host:port/db)");
         }
         return new DatabaseSettings(url, section.required("username"), section.text("password").orElse(""),
                 section.text("driver-class"),
