@@ -1,7 +1,9 @@
 package com.accountauth.extension.config;
 
 import com.accountauth.extension.acl.AutoSubscribeTemplates;
+import com.accountauth.extension.acl.MessageRights;
 import com.accountauth.extension.acl.PermissionTemplates;
+import com.accountauth.extension.acl.RightsByKind;
 import com.accountauth.extension.acl.TemplateSet;
 import com.accountauth.extension.acl.TopicTemplate;
 import com.accountauth.extension.identity.ClientIdPattern;
@@ -208,12 +210,26 @@ public final class ConfigLoader {
     }
 
     private PermissionTemplates permissions(final Section section, final List<String> problems) {
-        section.allow("device", "paired-device", "owned-device", "service");
+        section.allow("device", "paired-device", "owned-device", "service", "retain", "shared-subscriptions");
         return new PermissionTemplates(
                 templates(section, "device", DEVICE_PLACEHOLDERS, PermissionDefaults.DEVICE, problems),
                 templates(section, "paired-device", DEVICE_PLACEHOLDERS, PermissionDefaults.PAIRED_DEVICE, problems),
                 templates(section, "owned-device", DEVICE_PLACEHOLDERS, PermissionDefaults.OWNED_DEVICE, problems),
-                templates(section, "service", Set.of(), PermissionDefaults.SERVICE, problems));
+                templates(section, "service", Set.of(), PermissionDefaults.SERVICE, problems),
+                rights(section.child("retain"), section.child("shared-subscriptions")));
+    }
+
+    /** {@code <retain>} and {@code <shared-subscriptions>}: one true/false per kind of principal. */
+    private static RightsByKind rights(final Section retain, final Section shared) {
+        retain.allow("device", "user", "service");
+        shared.allow("device", "user", "service");
+        return new RightsByKind(
+                new MessageRights(retain.bool("device", PermissionDefaults.RETAIN.device()),
+                        shared.bool("device", PermissionDefaults.SHARED_SUBSCRIPTIONS.device())),
+                new MessageRights(retain.bool("user", PermissionDefaults.RETAIN.user()),
+                        shared.bool("user", PermissionDefaults.SHARED_SUBSCRIPTIONS.user())),
+                new MessageRights(retain.bool("service", PermissionDefaults.RETAIN.service()),
+                        shared.bool("service", PermissionDefaults.SHARED_SUBSCRIPTIONS.service())));
     }
 
     private TemplateSet templates(final Section parent, final String name, final Set<String> placeholders,

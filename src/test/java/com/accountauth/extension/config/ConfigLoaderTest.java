@@ -1,5 +1,7 @@
 package com.accountauth.extension.config;
 
+import com.accountauth.extension.acl.MessageRights;
+import com.accountauth.extension.acl.RightsByKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,6 +74,29 @@ class ConfigLoaderTest {
         assertEquals("[/#]", config.permissions().service().publish().toString());
         assertEquals(2, config.permissions().pairedDevice().subscribe().size());
         assertTrue(config.permissions().pairedDevice().publish().isEmpty());
+    }
+
+    @Test
+    void retainAndSharedSubscriptionsAreRefusedByDefaultButToServicesSharing() throws Exception {
+        final RightsByKind rights = load(minimal("")).permissions().rights();
+        assertEquals(new RightsByKind(MessageRights.NONE, MessageRights.NONE, new MessageRights(false, true)), rights);
+        // the shipped file says the same as the defaults
+        final Path shipped = Path.of(System.getProperty("user.dir"), "conf", "config.xml");
+        assertEquals(rights, new ConfigLoader(ENV::get).load(shipped).permissions().rights());
+    }
+
+    @Test
+    void retainAndSharedSubscriptionsAreSetPerKind() throws Exception {
+        final RightsByKind rights = load(minimal("<permissions><retain><device>true</device></retain>" +
+                "<shared-subscriptions><service>false</service><user>true</user></shared-subscriptions>" +
+                "</permissions>")).permissions().rights();
+        assertEquals(new RightsByKind(new MessageRights(true, false), new MessageRights(false, true),
+                MessageRights.NONE), rights);
+        final InvalidConfigException e = fails(minimal("<permissions><retain><device>yes</device><owner>true" +
+                "</owner></retain></permissions>"));
+        final String all = String.join("\n", e.problems());
+        assertTrue(all.contains("<permissions>/<retain>/<device>: 'yes' is not true or false"), all);
+        assertTrue(all.contains("<permissions>/<retain>/<owner>: unknown element"), all);
     }
 
     @Test
