@@ -58,6 +58,11 @@ public final class AccountAuthMain implements ExtensionMain {
             lock("invalid " + configFile + " (" + e.problems().size() + " problem" +
                     (e.problems().size() == 1 ? "" : "s") + ", each logged above)");
             return;
+        } catch (final RuntimeException | LinkageError e) {
+            // a bug in reading the file must not make HiveMQ disable the extension: that would fail open too
+            log.error("account-auth: could not read {}: {}", configFile, e.toString());
+            lock("could not read " + configFile + ": " + e.getClass().getSimpleName());
+            return;
         }
         log.info("account-auth: using {}", config.database());
         try {
