@@ -5,11 +5,13 @@ import com.accountauth.extension.auth.AccountAuthenticator;
 import com.accountauth.extension.auth.AuthenticationWorkers;
 import com.accountauth.extension.auth.ConnectedClients;
 import com.accountauth.extension.auth.CredentialChecker;
+import com.accountauth.extension.auth.LockedAuthenticator;
 import com.accountauth.extension.auth.PrincipalLoader;
 import com.accountauth.extension.cache.AccessCaches;
 import com.accountauth.extension.config.AccountAuthConfig;
 import com.accountauth.extension.config.ConfigLoader;
 import com.accountauth.extension.config.InvalidConfigException;
+import com.accountauth.extension.config.LoggableJdbcUrl;
 import com.accountauth.extension.db.AccountRepository;
 import com.accountauth.extension.db.DataSourceFactory;
 import com.accountauth.extension.db.RenewablePool;
@@ -33,7 +35,8 @@ import java.time.Duration;
 
 /**
  * Wiring only: config, then pool, repository, loader and verifier, then the authenticator, then the
- * session initializer and the change feed.
+ * session initializer and the change feed. If any of it fails, the extension starts locked (every CONNECT refused),
+ * never not at all: HiveMQ would then ask the next extension's authenticator.
  */
 public final class AccountAuthMain implements ExtensionMain {
 
@@ -45,19 +48,37 @@ public final class AccountAuthMain implements ExtensionMain {
 
     @Override
     public void extensionStart(final ExtensionStartInput input, final ExtensionStartOutput output) {
-        final Path configFile = input.getExtensionInformation().getExtensionHomeFolder()
-                .toPath().resolve(ConfigLoader.CONFIG_PATH);
+        final Path home = input.getExtensionInformation().getExtensionHomeFolder().toPath();
+        warnAboutAllowAll(home.getParent());
+        final Path configFile = home.resolve(ConfigLoader.CONFIG_PATH);
         final AccountAuthConfig config;
         try {
             config = new ConfigLoader(System::getenv).load(configFile);
         } catch (final InvalidConfigException e) {
             e.problems().forEach(problem -> log.error("account-auth: {}: {}", configFile, problem));
-            // without our authenticator the broker admits nobody: fail closed
-            output.preventExtensionStartup("account-auth: invalid " + configFile + ": " + e.getMessage());
+            lock("invalid " + configFile + " (" + e.problems().size() + " problem" +
+                    (e.problems().size() == 1 ? "" : "s") + ", each logged above)");
+            return;
+        } catch (final RuntimeException | LinkageError e) {
+            // a bug in reading the file must not make HiveMQ disable the extension: that would fail open too
+            log.error("account-auth: could not read {}: {}", configFile, e.toString());
+            lock("could not read " + configFile + ": " + e.getClass().getSimpleName());
             return;
         }
         log.info("account-auth: using {}", config.database());
+        try {
+            start(config);
+        } catch (final RuntimeException | LinkageError e) {
+            // the message may quote the JDBC URL (e.g. "driver does not accept jdbcUrl, ..."): never verbatim
+            final String why = e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage())
+                    .replace(config.database().jdbcUrl(), LoggableJdbcUrl.of(config.database().jdbcUrl()));
+            log.error("account-auth: could not start: {}", why);
+            stopParts();
+            lock("could not start: " + why);
+        }
+    }
 
+    private void start(final AccountAuthConfig config) {
         dataSource = DataSourceFactory.create(config.database());
         final AccountRepository repository =
                 new AccountRepository(dataSource, config.queries(), config.database().queryTimeoutSeconds());
@@ -102,17 +123,43 @@ public final class AccountAuthMain implements ExtensionMain {
         return Duration.ofMillis(Math.max(30_000, 2 * millis));
     }
 
+    /**
+     * Fail closed wherever the extension is installed: not {@code preventExtensionStartup}, which would leave the
+     * CONNECT to the next extension (on a stock HiveMQ CE, the allow-all one), but an authenticator that refuses all.
+     */
+    private static void lock(final String why) {
+        log.error("account-auth: LOCKED: every CONNECT is refused with 0x88 Server unavailable until the broker " +
+                "is restarted with a working extension; reason: {}", why);
+        final LockedAuthenticator locked = new LockedAuthenticator(why);
+        Services.securityRegistry().setAuthenticatorProvider(providerInput -> locked);
+    }
+
+    private static void warnAboutAllowAll(final Path extensionsFolder) {
+        for (final Path folder : AllowAllExtensionCheck.enabledIn(extensionsFolder)) {
+            log.warn("account-auth: {} is installed and enabled: it admits every client to every topic wherever " +
+                    "account-auth does not decide (e.g. if it is removed or disabled later); remove it " +
+                    "(rm -rf {}) or put a DISABLED file in it", folder, folder);
+        }
+    }
+
     @Override
     public void extensionStop(final ExtensionStopInput input, final ExtensionStopOutput output) {
+        stopParts();
+        log.info("account-auth: stopped");
+    }
+
+    private void stopParts() {
         if (changeFeed != null) {
             changeFeed.close();
+            changeFeed = null;
         }
         if (workers != null) {
             workers.close();
+            workers = null;
         }
         if (dataSource != null) {
             dataSource.close();
+            dataSource = null;
         }
-        log.info("account-auth: stopped");
     }
 }

@@ -53,7 +53,7 @@ public final class PermissionPlanner {
         final List<TopicFilter> publish = new ArrayList<>();
         final List<TopicFilter> subscribe = new ArrayList<>();
         add(templates.device(), device, publish, subscribe);
-        return new Permissions(publish, subscribe);
+        return new Permissions(publish, subscribe, templates.rights().device());
     }
 
     /** A user: the topics of every paired device, and command topics of the devices it owns. */
@@ -75,7 +75,7 @@ public final class PermissionPlanner {
                 add(templates.ownedDevice(), paired.device(), publish, subscribe);
             }
         }
-        return new Permissions(publish, subscribe);
+        return new Permissions(publish, subscribe, templates.rights().user());
     }
 
     /** A service account: the constant service templates. */
@@ -83,7 +83,7 @@ public final class PermissionPlanner {
         final List<TopicFilter> publish = new ArrayList<>();
         final List<TopicFilter> subscribe = new ArrayList<>();
         add(templates.service(), new DeviceTopicValues(null, null, null, null), publish, subscribe);
-        return new Permissions(publish, subscribe);
+        return new Permissions(publish, subscribe, templates.rights().service());
     }
 
     private static void add(final TemplateSet set, final DeviceTopicValues device, final List<TopicFilter> publish,

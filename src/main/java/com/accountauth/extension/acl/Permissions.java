@@ -5,15 +5,21 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What one principal may publish to and subscribe to. Anything not covered is denied, including everything when both
- * lists are empty. A filter covered by another of the same list is left out at construction.
+ * What one principal may publish to and subscribe to, and whether it may retain messages and share subscriptions
+ * there. Anything not covered is denied, including everything when both lists are empty. A filter covered by another
+ * of the same list is left out at construction.
  */
-public record Permissions(List<TopicFilter> publish, List<TopicFilter> subscribe) {
+public record Permissions(List<TopicFilter> publish, List<TopicFilter> subscribe, MessageRights rights) {
 
     /** Nothing allowed. */
     public static final Permissions NONE = new Permissions(List.of(), List.of());
 
     private static final String SHARE_PREFIX = "$share/";
+
+    /** Without retained messages or shared subscriptions. */
+    public Permissions(final List<TopicFilter> publish, final List<TopicFilter> subscribe) {
+        this(publish, subscribe, MessageRights.NONE);
+    }
 
     public Permissions {
         // a filter that another one covers adds nothing: leaving it out saves heap for every connected client
@@ -67,7 +73,7 @@ public record Permissions(List<TopicFilter> publish, List<TopicFilter> subscribe
         return kept;
     }
 
-    /** True when the client may publish to the topic name (also for Will and retained messages). */
+    /** True when the client may publish to the topic name (also for Will messages; retained ones need the right). */
     public boolean allowsPublish(final String topicName) {
         return anyMatches(publish, topicName);
     }
@@ -98,11 +104,14 @@ public record Permissions(List<TopicFilter> publish, List<TopicFilter> subscribe
 
     /**
      * True when every topic the subscription can match is allowed. A shared subscription
-     * ({@code $share/<group>/<filter>}) is judged by its filter.
+     * ({@code $share/<group>/<filter>}) needs the right to share, and is judged by its filter.
      */
     public boolean allowsSubscribe(final String subscriptionFilter) {
         String filterText = subscriptionFilter;
         if (filterText.startsWith(SHARE_PREFIX)) {
+            if (!rights.sharedSubscriptions()) {
+                return false;
+            }
             final int groupEnd = filterText.indexOf('/', SHARE_PREFIX.length());
             if (groupEnd < 0 || groupEnd == SHARE_PREFIX.length()) {
                 return false;

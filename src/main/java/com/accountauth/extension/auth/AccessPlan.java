@@ -73,7 +73,7 @@ public final class AccessPlan {
         List<TopicPermission> built = topicPermissions;
         if (built == null) {
             // two threads may both build it: equal lists, and either may win
-            built = BrokerPermissions.of(permissions.topicGrants());
+            built = BrokerPermissions.of(permissions.topicGrants(), permissions.rights());
             topicPermissions = built;
         }
         return built;

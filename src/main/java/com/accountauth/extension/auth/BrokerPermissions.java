@@ -1,5 +1,6 @@
 package com.accountauth.extension.auth;
 
+import com.accountauth.extension.acl.MessageRights;
 import com.accountauth.extension.acl.TopicGrant;
 import com.accountauth.extension.util.LogSafe;
 import com.hivemq.extension.sdk.api.auth.parameter.TopicPermission;
@@ -28,8 +29,16 @@ final class BrokerPermissions {
     private BrokerPermissions() {
     }
 
-    /** One ALLOW permission per grant, any QoS, retained or not, shared or not. */
-    static List<TopicPermission> of(final List<TopicGrant> grants) {
+    /**
+     * One ALLOW permission per grant, any QoS; retained publishes (and Wills) and shared subscriptions only with the
+     * right. HiveMQ skips a permission whose retain or shared setting does not fit the message or subscription, and
+     * then denies it (DENY is the default), so no other permission needs to say no.
+     */
+    static List<TopicPermission> of(final List<TopicGrant> grants, final MessageRights rights) {
+        final TopicPermission.Retain retain = rights.retain() ?
+                TopicPermission.Retain.ALL : TopicPermission.Retain.NOT_RETAINED;
+        final TopicPermission.SharedSubscription shared = rights.sharedSubscriptions() ?
+                TopicPermission.SharedSubscription.ALL : TopicPermission.SharedSubscription.NOT_SHARED;
         final List<TopicPermission> permissions = new ArrayList<>(grants.size());
         for (final TopicGrant grant : grants) {
             final TopicPermission.MqttActivity activity = grant.publish() && grant.subscribe() ?
@@ -37,7 +46,8 @@ final class BrokerPermissions {
                     TopicPermission.MqttActivity.PUBLISH : TopicPermission.MqttActivity.SUBSCRIBE;
             try {
                 permissions.add(Builders.topicPermission().topicFilter(grant.filter().toString())
-                        .activity(activity).type(TopicPermission.PermissionType.ALLOW).build());
+                        .activity(activity).type(TopicPermission.PermissionType.ALLOW).retain(retain)
+                        .sharedSubscription(shared).build());
             } catch (final IllegalArgumentException e) {
                 // e.g. longer than the broker's topic limit: left out, so its topics stay denied
                 log.warn("account-auth: permission {} left out, the broker refuses it: {}",

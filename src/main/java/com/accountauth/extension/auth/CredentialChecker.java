@@ -70,8 +70,8 @@ public final class CredentialChecker {
         final Optional<String> password = PasswordVerifier.acceptablePassword(rawPassword);
         if (login.isEmpty()) {
             verifier.burnDummyCheck(password.orElse(""));
-            return refused(Refusal.BAD_CREDENTIALS, "username " + LogSafe.of(username.orElse(null)) +
-                    " is neither a MAC address nor an email address");
+            return refused(Refusal.BAD_CREDENTIALS, "username (" + username.map(String::length).orElse(0) +
+                    " chars, not logged: it may be a password) is neither a MAC address nor an email address");
         }
         if (password.isEmpty()) {
             verifier.burnDummyCheck("");

@@ -1,7 +1,9 @@
 package com.accountauth.extension.config;
 
 import com.accountauth.extension.acl.AutoSubscribeTemplates;
+import com.accountauth.extension.acl.MessageRights;
 import com.accountauth.extension.acl.PermissionTemplates;
+import com.accountauth.extension.acl.RightsByKind;
 import com.accountauth.extension.acl.TemplateSet;
 import com.accountauth.extension.acl.TopicTemplate;
 import com.accountauth.extension.identity.ClientIdPattern;
@@ -86,7 +88,8 @@ public final class ConfigLoader {
                 "query-timeout-seconds");
         final String url = section.required("jdbc-url");
         if (url != null && !url.startsWith("jdbc:")) {
-            problems.add(section.path("jdbc-url") + ": '" + url + "' is not a JDBC URL (jdbc:mysql://host:port/db)");
+            problems.add(section.path("jdbc-url") + ": '" + LoggableJdbcUrl.of(url) +
+                    "' is not a JDBC URL (jdbc:mysql://host:port/db)");
         }
         return new DatabaseSettings(url, section.required("username"), section.text("password").orElse(""),
                 section.text("driver-class"),
@@ -231,12 +234,26 @@ public final class ConfigLoader {
     }
 
     private PermissionTemplates permissions(final Section section, final List<String> problems) {
-        section.allow("device", "paired-device", "owned-device", "service");
+        section.allow("device", "paired-device", "owned-device", "service", "retain", "shared-subscriptions");
         return new PermissionTemplates(
                 templates(section, "device", DEVICE_PLACEHOLDERS, PermissionDefaults.DEVICE, problems),
                 templates(section, "paired-device", DEVICE_PLACEHOLDERS, PermissionDefaults.PAIRED_DEVICE, problems),
                 templates(section, "owned-device", DEVICE_PLACEHOLDERS, PermissionDefaults.OWNED_DEVICE, problems),
-                templates(section, "service", Set.of(), PermissionDefaults.SERVICE, problems));
+                templates(section, "service", Set.of(), PermissionDefaults.SERVICE, problems),
+                rights(section.child("retain"), section.child("shared-subscriptions")));
+    }
+
+    /** {@code <retain>} and {@code <shared-subscriptions>}: one true/false per kind of principal. */
+    private static RightsByKind rights(final Section retain, final Section shared) {
+        retain.allow("device", "user", "service");
+        shared.allow("device", "user", "service");
+        return new RightsByKind(
+                new MessageRights(retain.bool("device", PermissionDefaults.RETAIN.device()),
+                        shared.bool("device", PermissionDefaults.SHARED_SUBSCRIPTIONS.device())),
+                new MessageRights(retain.bool("user", PermissionDefaults.RETAIN.user()),
+                        shared.bool("user", PermissionDefaults.SHARED_SUBSCRIPTIONS.user())),
+                new MessageRights(retain.bool("service", PermissionDefaults.RETAIN.service()),
+                        shared.bool("service", PermissionDefaults.SHARED_SUBSCRIPTIONS.service())));
     }
 
     private TemplateSet templates(final Section parent, final String name, final Set<String> placeholders,
@@ -247,14 +264,25 @@ public final class ConfigLoader {
         final List<String> publish = given ? section.texts("publish") : defaults.publish();
         final List<String> subscribe = given ? section.texts("subscribe") : defaults.subscribe();
         for (final String text : subscribe) {
-            if (text.equals("+") || text.endsWith("/+")) {
+            // HiveMQ strips trailing slashes from a permission before matching, so '.../+/' acts as '.../+'
+            final String matched = stripTrailingSlashes(text);
+            if (matched.equals("+") || matched.endsWith("/+")) {
                 // HiveMQ's permission check lets '#' through where a permission's last level is '+'
-                problems.add(section.path("subscribe") + ": '" + text + "' ends in '+', which would also allow a " +
-                        "subscription to '#' in its place; end it in '/#' or name its last level");
+                problems.add(section.path("subscribe") + ": '" + text + "' ends in '+'" +
+                        (matched.equals(text) ? "" : " (HiveMQ ignores its trailing '/')") + ", which would also " +
+                        "allow a subscription to '#' in its place; end it in '/#' or name its last level");
             }
         }
         return new TemplateSet(parseTemplates(section, "publish", publish, placeholders, problems),
                 parseTemplates(section, "subscribe", subscribe, placeholders, problems));
+    }
+
+    private static String stripTrailingSlashes(final String text) {
+        int end = text.length();
+        while (end > 1 && text.charAt(end - 1) == '/') {
+            end--;
+        }
+        return text.substring(0, end);
     }
 
     private static List<TopicTemplate> parseTemplates(final Section section, final String element,

@@ -22,9 +22,10 @@ public record DatabaseSettings(String jdbcUrl, String username, String password,
 
     @Override
     public String toString() {
-        // the password stays out of every log line
-        return "DatabaseSettings[jdbcUrl=" + jdbcUrl + ", username=" + username + ", driverClass=" +
-                driverClass.orElse("<bundled MySQL>") + ", poolSize=" + poolSize + ", connectionTimeoutMillis=" +
-                connectionTimeoutMillis + ", queryTimeoutSeconds=" + queryTimeoutSeconds + "]";
+        // the password stays out of every log line, also one written into the URL
+        return "DatabaseSettings[jdbcUrl=" + LoggableJdbcUrl.of(jdbcUrl) + ", username=" + username +
+                ", driverClass=" + driverClass.orElse("<bundled MySQL>") + ", poolSize=" + poolSize +
+                ", connectionTimeoutMillis=" + connectionTimeoutMillis + ", queryTimeoutSeconds=" + queryTimeoutSeconds +
+                "]";
     }
 }

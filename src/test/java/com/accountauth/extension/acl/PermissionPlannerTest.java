@@ -23,7 +23,8 @@ class PermissionPlannerTest {
                     templates(TopicTemplate.PLACEHOLDERS, OWN, OWN + "/#")),
             new TemplateSet(List.of(), templates(TopicTemplate.PLACEHOLDERS, OWN, OWN + "/#")),
             new TemplateSet(templates(TopicTemplate.PLACEHOLDERS, COMMAND, COMMAND + "/#"), List.of()),
-            new TemplateSet(templates(Set.of(), "/#"), templates(Set.of(), "/#"))),
+            new TemplateSet(templates(Set.of(), "/#"), templates(Set.of(), "/#")),
+            new RightsByKind(MessageRights.NONE, new MessageRights(false, true), new MessageRights(true, true))),
             new AutoSubscribeTemplates(templates(TopicTemplate.PLACEHOLDERS, COMMAND, COMMAND + "/#"),
                     templates(TopicTemplate.PLACEHOLDERS, OWN, OWN + "/#", "/${{vendor}}/#")));
 
@@ -115,6 +116,22 @@ class PermissionPlannerTest {
         assertTrue(p.allowsSubscribe("/#"));
         assertFalse(p.allowsSubscribe("#"));
         assertFalse(p.allowsPublish("$SYS/x"));
+    }
+
+    @Test
+    void eachKindGetsItsOwnRights() {
+        assertEquals(MessageRights.NONE, PLANNER.forDevice(CAM1).rights());
+        assertEquals(new MessageRights(false, true),
+                PLANNER.forUser(List.of(new PairedDevice(1, CAM1, "owner", true))).rights());
+        assertEquals(new MessageRights(true, true), PLANNER.forService().rights());
+    }
+
+    @Test
+    void sharedSubscriptionNeedsTheRight() {
+        // the device has no right to share: its own topics, shared, are refused
+        final Permissions device = PLANNER.forDevice(CAM1);
+        assertTrue(device.allowsSubscribe("/orbweb/ipcam/command/XRHIU1Z76KFMWXPDWQFM"));
+        assertFalse(device.allowsSubscribe("$share/app//orbweb/ipcam/command/XRHIU1Z76KFMWXPDWQFM"));
     }
 
     @Test

@@ -1,5 +1,7 @@
 package com.accountauth.extension.config;
 
+import com.accountauth.extension.acl.MessageRights;
+import com.accountauth.extension.acl.RightsByKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,6 +77,29 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void retainAndSharedSubscriptionsAreRefusedByDefaultButToServicesSharing() throws Exception {
+        final RightsByKind rights = load(minimal("")).permissions().rights();
+        assertEquals(new RightsByKind(MessageRights.NONE, MessageRights.NONE, new MessageRights(false, true)), rights);
+        // the shipped file says the same as the defaults
+        final Path shipped = Path.of(System.getProperty("user.dir"), "conf", "config.xml");
+        assertEquals(rights, new ConfigLoader(ENV::get).load(shipped).permissions().rights());
+    }
+
+    @Test
+    void retainAndSharedSubscriptionsAreSetPerKind() throws Exception {
+        final RightsByKind rights = load(minimal("<permissions><retain><device>true</device></retain>" +
+                "<shared-subscriptions><service>false</service><user>true</user></shared-subscriptions>" +
+                "</permissions>")).permissions().rights();
+        assertEquals(new RightsByKind(new MessageRights(true, false), new MessageRights(false, true),
+                MessageRights.NONE), rights);
+        final InvalidConfigException e = fails(minimal("<permissions><retain><device>yes</device><owner>true" +
+                "</owner></retain></permissions>"));
+        final String all = String.join("\n", e.problems());
+        assertTrue(all.contains("<permissions>/<retain>/<device>: 'yes' is not true or false"), all);
+        assertTrue(all.contains("<permissions>/<retain>/<owner>: unknown element"), all);
+    }
+
+    @Test
     void everyProblemIsReportedAtOnceNamingItsElement() throws IOException {
         final InvalidConfigException e = fails("<account-auth><database><jdbc-url>mysql://h</jdbc-url>" +
                 "<pool-size>lots</pool-size><query-timeout-seconds>0</query-timeout-seconds><colour>red</colour>" +
@@ -107,6 +132,22 @@ class ConfigLoaderTest {
         assertEquals(2, e.problems().size(), all);
         // publishing never names a wildcard, so there a last '+' is fine
         load(minimal("<permissions><device><publish>/${{uid}}/+</publish></device></permissions>"));
+    }
+
+    @Test
+    void aSubscribePermissionEndingInPlusAndSlashesIsRefusedAtStart() throws Exception {
+        // HiveMQ strips a permission's trailing '/' before matching: '/x/+/' would let '/x/#' through
+        final InvalidConfigException e = fails(minimal("<permissions><device>" +
+                "<subscribe>/${{vendor}}/${{uid}}/+/</subscribe><subscribe>/${{uid}}/+//</subscribe>" +
+                "</device><service><subscribe>+/</subscribe></service></permissions>"));
+        final String all = String.join("\n", e.problems());
+        assertTrue(all.contains("<permissions>/<device>/<subscribe>: '/${{vendor}}/${{uid}}/+/' ends in '+' " +
+                "(HiveMQ ignores its trailing '/')"), all);
+        assertTrue(all.contains("<permissions>/<device>/<subscribe>: '/${{uid}}/+//' ends in '+'"), all);
+        assertTrue(all.contains("<permissions>/<service>/<subscribe>: '+/' ends in '+'"), all);
+        assertEquals(3, e.problems().size(), all);
+        // a '+' before the last level stays allowed, with or without a trailing '/'
+        load(minimal("<permissions><device><subscribe>/${{uid}}/+/status/</subscribe></device></permissions>"));
     }
 
     @Test

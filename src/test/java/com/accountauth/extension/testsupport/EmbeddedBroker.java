@@ -30,6 +30,14 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     /** Starts a broker on a free loopback port with the extension configured by {@code extensionConfigXml}. */
     public static EmbeddedBroker start(final String extensionConfigXml) {
+        return start(extensionConfigXml, extensions -> { });
+    }
+
+    /**
+     * Like {@link #start(String)}, with {@code addToExtensions} given HiveMQ's extensions folder (account-auth already
+     * in it) before the broker starts: to install another extension next to it, or disable one.
+     */
+    public static EmbeddedBroker start(final String extensionConfigXml, final FolderSetup addToExtensions) {
         try {
             final Path home = Files.createTempDirectory("account-auth-broker");
             final int port = freePort();
@@ -39,6 +47,7 @@ public final class EmbeddedBroker implements AutoCloseable {
             final Path extensions = home.resolve("extensions");
             unpackExtension(extensions);
             Files.writeString(extensions.resolve("account-auth/conf/config.xml"), extensionConfigXml);
+            addToExtensions.prepare(extensions);
             final EmbeddedBroker broker = new EmbeddedBroker(home, port);
             broker.startHiveMq();
             return broker;
@@ -162,6 +171,12 @@ public final class EmbeddedBroker implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Something done to a folder before the broker starts. */
+    @FunctionalInterface
+    public interface FolderSetup {
+        void prepare(Path folder) throws IOException;
     }
 
     /** A port nothing listens on right now. */

@@ -1,0 +1,42 @@
+package com.accountauth.extension.testsupport;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/**
+ * Collects what account-auth logs while open. The extension logs through the broker's slf4j (it is not shaded), so
+ * its lines reach this JVM's logback; the appender sits on the extension's logger, which HiveMQ's logging set-up
+ * leaves alone (it moves only the root logger's appenders).
+ */
+public final class LogCapture implements AutoCloseable {
+
+    private final Logger logger = (Logger) LoggerFactory.getLogger("com.accountauth.extension");
+    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+
+    public LogCapture() {
+        appender.start();
+        logger.addAppender(appender);
+    }
+
+    /** Every line so far, formatted, in order. */
+    public List<String> lines() {
+        synchronized (appender.list) {
+            return appender.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+        }
+    }
+
+    /** True when some line so far contains {@code text}. */
+    public boolean contains(final String text) {
+        return lines().stream().anyMatch(line -> line.contains(text));
+    }
+
+    @Override
+    public void close() {
+        logger.detachAppender(appender);
+        appender.stop();
+    }
+}
