@@ -7,6 +7,7 @@ import com.hivemq.extension.sdk.api.auth.SimpleAuthenticator;
 import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthInput;
 import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthOutput;
 import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
+import com.hivemq.extension.sdk.api.packets.connect.WillPublishPacket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,7 +99,9 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
         final Verdict.Granted granted = (Verdict.Granted) verdict;
         final Principal principal = granted.record().principal();
         final ConnectedClients.Grant grant = clients.register(clientId, granted.record(), granted.plan(),
-                input.getConnectPacket().getCleanStart(), output.getDefaultPermissions());
+                input.getConnectPacket().getCleanStart(),
+                input.getConnectPacket().getWillPublish().map(WillPublishPacket::getTopic),
+                output.getDefaultPermissions());
         log.debug("account-auth: client '{}' authenticated as {} with {} publish and {} subscribe permissions",
                 clientId, principal, granted.plan().permissions().publish().size(),
                 granted.plan().permissions().subscribe().size());

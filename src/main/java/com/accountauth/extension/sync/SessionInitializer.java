@@ -8,16 +8,20 @@ import com.hivemq.extension.sdk.api.services.intializer.ClientInitializer;
 /**
  * Runs when a client has connected: brings its session's subscriptions in line with its access plan
  * (auto-subscriptions added, no-longer-permitted ones removed, also after time offline) and guards the outgoing
- * messages of a resumed session whose queue may hold messages from before a pairing went.
+ * messages of a resumed session whose queue may hold messages from before a pairing went. A connection with a Will
+ * is noted in {@link PendingWills}, so its Will can be taken away when a change takes away its topic.
  */
 public final class SessionInitializer implements ClientInitializer {
 
     private final ConnectedClients clients;
     private final SessionSubscriptions subscriptions;
+    private final PendingWills pendingWills;
 
-    public SessionInitializer(final ConnectedClients clients, final SessionSubscriptions subscriptions) {
+    public SessionInitializer(final ConnectedClients clients, final SessionSubscriptions subscriptions,
+                              final PendingWills pendingWills) {
         this.clients = clients;
         this.subscriptions = subscriptions;
+        this.pendingWills = pendingWills;
     }
 
     @Override
@@ -29,6 +33,7 @@ public final class SessionInitializer implements ClientInitializer {
             ConnectedClients.guardWithoutGrant(context);
             return;
         }
+        pendingWills.connected(grant);
         if (grant.cleanStart()) {
             subscriptions.applyToNewSession(clientId, grant.plan());
         } else {

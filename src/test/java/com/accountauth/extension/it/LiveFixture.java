@@ -11,9 +11,11 @@ import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
 import org.mindrot.jbcrypt.BCrypt;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -172,14 +174,64 @@ final class LiveFixture implements AutoCloseable {
         return camera;
     }
 
+    /** A mosquitto_sub process with a Will, and what it printed (-d: every packet). */
+    static final class WillClient {
+        final Process process;
+        private final StringBuilder output = new StringBuilder();
+
+        WillClient(final Process process) {
+            this.process = process;
+            final Thread reader = new Thread(() -> {
+                try {
+                    final byte[] buffer = new byte[4096];
+                    int n;
+                    while ((n = process.getInputStream().read(buffer)) > 0) {
+                        synchronized (output) {
+                            output.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+                        }
+                    }
+                } catch (final IOException ignored) {
+                    // the process went
+                }
+            });
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        boolean printed(final String text) {
+            synchronized (output) {
+                return output.toString().toLowerCase(Locale.ROOT).contains(text.toLowerCase(Locale.ROOT));
+            }
+        }
+
+        @Override
+        public String toString() {
+            synchronized (output) {
+                return output.toString();
+            }
+        }
+
+        /** True once the broker has sent it a DISCONNECT. */
+        boolean disconnectedByBroker() {
+            return printed("received DISCONNECT");
+        }
+
+        /** Kills it the hard way: the broker sees its connection drop without a DISCONNECT. */
+        void killHard() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
     /**
-     * A mosquitto_sub (MQTT 5) of {@code username} subscribed to {@code topic}, with a QoS 1 Will to
-     * {@code willTopic} carrying {@code willPayload}, sent after {@code willDelaySeconds}; it can be killed, so the
-     * broker sees the connection drop without a DISCONNECT. Returns once its SUBACK is in.
+     * A mosquitto_sub (MQTT 5, persistent session) of {@code username} subscribed to {@code topic}, with a QoS 1 Will
+     * to {@code willTopic} carrying {@code willPayload}, sent {@code willDelaySeconds} after the connection is lost;
+     * returns once its SUBACK is in.
      */
-    Process willClient(final String username, final String topic, final String willTopic, final String willPayload,
-                       final int willDelaySeconds) throws Exception {
-        final List<String> command = new ArrayList<>(List.of("mosquitto_sub", "-d", "-V", "mqttv5",
+    WillClient willClient(final String username, final String topic, final String willTopic, final String willPayload,
+                          final int willDelaySeconds) throws IOException {
+        // line-buffered: mosquitto_sub's -d lines are how the test sees its packets
+        final List<String> command = new ArrayList<>(List.of("stdbuf", "-oL", "mosquitto_sub", "-d", "-V", "mqttv5",
                 "-h", "127.0.0.1", "-p", Integer.toString(port()), "-i", MqttClients.newId(),
                 "-u", username, "-P", PASSWORD, "-t", topic, "-q", "1", "-c", "-x", "3600",
                 "--will-topic", willTopic, "--will-payload", willPayload, "--will-qos", "1"));
@@ -188,34 +240,13 @@ final class LiveFixture implements AutoCloseable {
         }
         final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         processes.add(process);
-        final StringBuilder output = new StringBuilder();
-        final Thread reader = new Thread(() -> {
-            try {
-                final byte[] buffer = new byte[4096];
-                int n;
-                while ((n = process.getInputStream().read(buffer)) > 0) {
-                    synchronized (output) {
-                        output.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
-                    }
-                }
-            } catch (final java.io.IOException ignored) {
-                // the process went
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
-        millisUntil("mosquitto_sub connected and subscribed", () -> {
-            synchronized (output) {
-                return output.toString().contains("received SUBACK");
-            }
-        });
-        return process;
-    }
-
-    /** Kills a client process the hard way: the broker sees its connection drop without a DISCONNECT. */
-    static void killHard(final Process process) throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(5, TimeUnit.SECONDS);
+        final WillClient client = new WillClient(process);
+        try {
+            millisUntil("mosquitto_sub connected and subscribed", () -> client.printed("received SUBACK"));
+        } catch (final AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; it printed: " + client, e);
+        }
+        return client;
     }
 
     /** Milliseconds until the condition holds, polled every 50 ms; fails past the bound. */
