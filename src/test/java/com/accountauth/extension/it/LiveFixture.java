@@ -89,6 +89,18 @@ final class LiveFixture implements AutoCloseable {
         db().execute("DELETE FROM pairings WHERE account_id = ? AND device_id = ?", account.id(), device.id());
     }
 
+    /** Publishes one QoS 1 message as the device, from a connection of its own. */
+    void publishAs(final Device device, final String topic, final String payload) {
+        final Mqtt5BlockingClient client = new MqttClients(port()).connected5(MqttClients.newId(), device.mac(),
+                PASSWORD);
+        try {
+            client.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE)
+                    .payload(payload.getBytes(StandardCharsets.UTF_8)).send();
+        } finally {
+            client.disconnect();
+        }
+    }
+
     /** An MQTT 5 client that records how it was disconnected. */
     final class Session {
         final Mqtt5BlockingClient client;
