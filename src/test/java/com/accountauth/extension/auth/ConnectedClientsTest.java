@@ -56,8 +56,8 @@ class ConnectedClientsTest {
     @Test
     void aGrantCountsForItsClientIdOnlyOnceItsOwnConnectionIsInitialised() {
         final Connection first = Connection.open();
-        final ConnectedClients.Grant grant = clients.register("app-1", ALICE, AccessPlan.NONE, true, Optional.empty(),
-                first.permissions());
+        final ConnectedClients.Grant grant = clients.register("app-1", ALICE, AccessPlan.NONE, true,
+                Optional.empty(), first.permissions());
         assertNull(clients.get("app-1"), "not before its connection is initialised");
         // live changes reach it while it waits
         assertEquals(List.of(grant), clients.affectedBy(new ChangeSet(Set.of("account:7"), Set.of(), false, false)).get(ALICE.principal()));
@@ -75,11 +75,11 @@ class ConnectedClientsTest {
     void theConnectionThatIsInitialisedLastOwnsTheClientId() {
         final Connection old = Connection.open();
         final Connection successor = Connection.open();
-        final ConnectedClients.Grant oldGrant = clients.register("app-2", ALICE, AccessPlan.NONE, false, Optional.empty(),
-                old.permissions());
+        final ConnectedClients.Grant oldGrant = clients.register("app-2", ALICE, AccessPlan.NONE, false,
+                Optional.empty(), old.permissions());
         clients.activate("app-2", old.context());
-        final ConnectedClients.Grant newGrant = clients.register("app-2", ALICE, AccessPlan.NONE, false, Optional.empty(),
-                successor.permissions());
+        final ConnectedClients.Grant newGrant = clients.register("app-2", ALICE, AccessPlan.NONE, false,
+                Optional.empty(), successor.permissions());
         assertSame(oldGrant, clients.get("app-2"), "the successor is not initialised yet");
         clients.activate("app-2", successor.context());
         assertSame(newGrant, clients.get("app-2"));
@@ -88,15 +88,15 @@ class ConnectedClientsTest {
     @Test
     void aWithdrawnGrantIsGoneAndAGuardAskedForEarlyIsAddedOnInitialisation() {
         final Connection refused = Connection.open();
-        final ConnectedClients.Grant withdrawn = clients.register("app-3", ALICE, AccessPlan.NONE, true, Optional.empty(),
-                refused.permissions());
+        final ConnectedClients.Grant withdrawn = clients.register("app-3", ALICE, AccessPlan.NONE, true,
+                Optional.empty(), refused.permissions());
         clients.withdraw(withdrawn);
         assertNull(clients.activate("app-3", refused.context()));
         assertTrue(clients.affectedBy(new ChangeSet(Set.of("account:7"), Set.of(), false, false)).isEmpty());
 
         final Connection connection = Connection.open();
-        final ConnectedClients.Grant grant = clients.register("app-4", ALICE, AccessPlan.NONE, true, Optional.empty(),
-                connection.permissions());
+        final ConnectedClients.Grant grant = clients.register("app-4", ALICE, AccessPlan.NONE, true,
+                Optional.empty(), connection.permissions());
         grant.guardOutbound();
         grant.guardOutbound(); // at most once
         clients.activate("app-4", connection.context());
@@ -109,8 +109,8 @@ class ConnectedClientsTest {
     @Test
     void aResumedSessionsGuardGoesWhenReleasedUnlessTheConnectionLostRightsMeanwhile() {
         final Connection resumed = Connection.open();
-        final ConnectedClients.Grant grant = clients.register("app-5", ALICE, AccessPlan.NONE, false, Optional.empty(),
-                resumed.permissions());
+        final ConnectedClients.Grant grant = clients.register("app-5", ALICE, AccessPlan.NONE, false,
+                Optional.empty(), resumed.permissions());
         clients.activate("app-5", resumed.context());
         grant.guardUntilReleased();
         assertEquals(1, guards(resumed));
@@ -119,8 +119,8 @@ class ConnectedClientsTest {
         assertFalse(grant.guarded());
 
         final Connection narrowed = Connection.open();
-        final ConnectedClients.Grant other = clients.register("app-6", ALICE, AccessPlan.NONE, false, Optional.empty(),
-                narrowed.permissions());
+        final ConnectedClients.Grant other = clients.register("app-6", ALICE, AccessPlan.NONE, false,
+                Optional.empty(), narrowed.permissions());
         clients.activate("app-6", narrowed.context());
         other.guardUntilReleased();
         other.guardOutbound(); // a live change took rights away before the subscriptions were read
