@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -79,8 +80,10 @@ public final class PendingWills {
     boolean stillAllowed(final String clientId, final Principal principal, final String passwordHash,
                          final AccessPlan plan) {
         final Entry entry = byClientId.get(clientId);
-        return entry == null || !entry.principal().equals(principal)
-                || (entry.passwordHash() == null ? passwordHash == null : entry.passwordHash().equals(passwordHash))
+        if (entry == null || !entry.principal().equals(principal)) {
+            return true; // not this principal's Will (any more): another change of its own principal judges it
+        }
+        return Objects.equals(entry.passwordHash(), passwordHash)
                 && plan.permissions().allowsPublish(entry.willTopic());
     }
 
@@ -98,7 +101,8 @@ public final class PendingWills {
         if (entry == null) {
             return;
         }
-        log.info("account-auth: cancelling any pending Will of client '{}': {}", clientId, why);
+        log.info("account-auth: taking away the Will of client '{}' (disconnected without it, or cancelled if "
+                + "pending): {}", clientId, why);
         Services.clientService().disconnectClient(clientId, true, DisconnectReasonCode.NOT_AUTHORIZED, null)
                 .whenComplete((wasConnected, failure) -> {
                     if (failure != null) {

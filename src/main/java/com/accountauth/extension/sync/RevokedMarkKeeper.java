@@ -11,9 +11,9 @@ import java.util.List;
  * Keeps the client's hands off the subscriptions the extension keeps in its session (the
  * {@link SessionSubscriptions#REVOKED_MARK revoked mark}): HiveMQ does not authorize UNSUBSCRIBE, so a client could
  * otherwise remove the mark and with it the outbound check of messages queued before a revocation. Every filter in
- * the extension's namespace is swapped for one that no session ever holds, so the client gets "no subscription
- * existed" (MQTT 5) for it and the rest of its UNSUBSCRIBE goes through. HiveMQ does not let an interceptor drop a
- * filter (the count must stay), hence the swap.
+ * the extension's namespace is swapped for one that no session ever holds, so nothing is removed for it (HiveMQ CE
+ * still answers Success, as it does for any filter) and the rest of its UNSUBSCRIBE goes through. HiveMQ does not let
+ * an interceptor drop a filter (the count must stay), hence the swap.
  */
 public final class RevokedMarkKeeper implements UnsubscribeInboundInterceptor {
 
