@@ -66,12 +66,14 @@ CREATE TABLE IF NOT EXISTS account_changes (
     PRIMARY KEY (seq)
 ) ENGINE = InnoDB;
 
+-- An UPDATE records the row before and after (UNION: once when they are equal), so a row moved to another account or
+-- device (or given another id) re-evaluates the side it left as well as the side it reached.
 CREATE TRIGGER IF NOT EXISTS tr_accounts_insert AFTER INSERT ON accounts FOR EACH ROW INSERT INTO account_changes (account_id) VALUES (NEW.id);
-CREATE TRIGGER IF NOT EXISTS tr_accounts_update AFTER UPDATE ON accounts FOR EACH ROW INSERT INTO account_changes (account_id) VALUES (OLD.id);
+CREATE TRIGGER IF NOT EXISTS tr_accounts_update AFTER UPDATE ON accounts FOR EACH ROW INSERT INTO account_changes (account_id) SELECT OLD.id UNION SELECT NEW.id;
 CREATE TRIGGER IF NOT EXISTS tr_accounts_delete AFTER DELETE ON accounts FOR EACH ROW INSERT INTO account_changes (account_id) VALUES (OLD.id);
 CREATE TRIGGER IF NOT EXISTS tr_devices_insert AFTER INSERT ON devices FOR EACH ROW INSERT INTO account_changes (device_id) VALUES (NEW.id);
-CREATE TRIGGER IF NOT EXISTS tr_devices_update AFTER UPDATE ON devices FOR EACH ROW INSERT INTO account_changes (device_id) VALUES (OLD.id);
+CREATE TRIGGER IF NOT EXISTS tr_devices_update AFTER UPDATE ON devices FOR EACH ROW INSERT INTO account_changes (device_id) SELECT OLD.id UNION SELECT NEW.id;
 CREATE TRIGGER IF NOT EXISTS tr_devices_delete AFTER DELETE ON devices FOR EACH ROW INSERT INTO account_changes (device_id) VALUES (OLD.id);
 CREATE TRIGGER IF NOT EXISTS tr_pairings_insert AFTER INSERT ON pairings FOR EACH ROW INSERT INTO account_changes (account_id, device_id) VALUES (NEW.account_id, NEW.device_id);
-CREATE TRIGGER IF NOT EXISTS tr_pairings_update AFTER UPDATE ON pairings FOR EACH ROW INSERT INTO account_changes (account_id, device_id) VALUES (NEW.account_id, NEW.device_id);
+CREATE TRIGGER IF NOT EXISTS tr_pairings_update AFTER UPDATE ON pairings FOR EACH ROW INSERT INTO account_changes (account_id, device_id) SELECT OLD.account_id, OLD.device_id UNION SELECT NEW.account_id, NEW.device_id;
 CREATE TRIGGER IF NOT EXISTS tr_pairings_delete AFTER DELETE ON pairings FOR EACH ROW INSERT INTO account_changes (account_id, device_id) VALUES (OLD.account_id, OLD.device_id);

@@ -18,6 +18,7 @@ import com.accountauth.extension.db.RenewablePool;
 import com.accountauth.extension.identity.PasswordVerifier;
 import com.accountauth.extension.sync.AccessRefresher;
 import com.accountauth.extension.sync.ChangeFeed;
+import com.accountauth.extension.sync.PendingWills;
 import com.accountauth.extension.sync.SessionInitializer;
 import com.accountauth.extension.sync.SessionSubscriptions;
 import com.accountauth.extension.throttle.ConnectThrottle;
@@ -100,9 +101,11 @@ public final class AccountAuthMain implements ExtensionMain {
         Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
 
         final SessionSubscriptions subscriptions = new SessionSubscriptions();
-        Services.initializerRegistry().setClientInitializer(new SessionInitializer(clients, subscriptions));
+        final PendingWills pendingWills = new PendingWills();
+        Services.initializerRegistry().setClientInitializer(
+                new SessionInitializer(clients, subscriptions, pendingWills));
         if (config.liveChanges().enabled()) {
-            final AccessRefresher refresher = new AccessRefresher(clients, loader, subscriptions);
+            final AccessRefresher refresher = new AccessRefresher(clients, loader, subscriptions, pendingWills);
             // the caches first, so that a refresh and every CONNECT after it read the DB afresh
             changeFeed = new ChangeFeed(repository, changes -> {
                 caches.invalidate(changes);

@@ -13,6 +13,7 @@ import com.hivemq.extension.sdk.api.client.parameter.ProxyInformation;
 import com.hivemq.extension.sdk.api.packets.auth.ModifiableDefaultPermissions;
 import com.hivemq.extension.sdk.api.packets.general.MqttVersion;
 import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
+import com.hivemq.extension.sdk.api.packets.connect.WillPublishPacket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -180,7 +181,8 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
         final ModifiableDefaultPermissions permissions = output.getDefaultPermissions();
         BrokerPermissions.show(permissions, granted.plan());
         final ConnectedClients.Grant grant = clients.register(clientId, granted.record(), granted.plan(),
-                input.getConnectPacket().getCleanStart(), permissions);
+                input.getConnectPacket().getCleanStart(),
+                input.getConnectPacket().getWillPublish().map(WillPublishPacket::getTopic), permissions);
         if (!checker.stillCurrent(granted)) {
             // a change landed between reading the facts and registering: the refresher may have missed this grant
             clients.withdraw(grant);

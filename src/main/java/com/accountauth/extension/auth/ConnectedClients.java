@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -50,9 +51,10 @@ public final class ConnectedClients {
      * it already).
      */
     public Grant register(final String clientId, final PrincipalRecord record, final AccessPlan plan,
-                          final boolean cleanStart, final ModifiableDefaultPermissions connectionPermissions) {
+                          final boolean cleanStart, final Optional<String> willTopic,
+                          final ModifiableDefaultPermissions connectionPermissions) {
         final Grant grant = new Grant(clientId, record.principal(), record.passwordHash(), plan, cleanStart,
-                connectionPermissions);
+                willTopic.orElse(null), connectionPermissions);
         final long now = System.nanoTime();
         pending.put(connectionPermissions, new Pending(grant, now));
         sweepNowAndThen(now);
@@ -156,6 +158,7 @@ public final class ConnectedClients {
         private final Principal principal;
         private final String passwordHash;
         private final boolean cleanStart;
+        private final String willTopic;
         private final ModifiableDefaultPermissions connectionPermissions;
         private volatile AccessPlan plan;
         // the connection's context (null until the client initializer ran), kept to add the guard later
@@ -167,9 +170,10 @@ public final class ConnectedClients {
         private boolean withdrawn;
 
         Grant(final String clientId, final Principal principal, final String passwordHash,
-              final AccessPlan plan, final boolean cleanStart,
+              final AccessPlan plan, final boolean cleanStart, final String willTopic,
               final ModifiableDefaultPermissions connectionPermissions) {
             this.clientId = clientId;
+            this.willTopic = willTopic;
             this.principal = principal;
             this.passwordHash = passwordHash;
             this.plan = plan;
@@ -188,6 +192,11 @@ public final class ConnectedClients {
 
         public String clientId() {
             return clientId;
+        }
+
+        /** The topic of the Will the client sent with its CONNECT (the broker checked it then), if any. */
+        public Optional<String> willTopic() {
+            return Optional.ofNullable(willTopic);
         }
 
         public Principal principal() {

@@ -12,14 +12,21 @@ import com.hivemq.extension.sdk.api.services.Services;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Applies DB changes to connected clients: a deleted, disabled or re-passworded principal is disconnected; anyone
  * else gets its access plan recomputed, its grant updated and its session's subscriptions brought in line.
+ * <p>
+ * A Will never outlives the right to send it: HiveMQ checks a Will only at CONNECT and publishes it later without
+ * looking again, and there is no way to change a Will after CONNECT. So every disconnect for a change prevents the
+ * Will, and when a change takes away a client's Will topic, {@link PendingWills} disconnects it without its Will, or
+ * cancels the Will still pending for a connection that has gone (a Will Delay Interval).
  */
 public final class AccessRefresher {
 
@@ -28,12 +35,14 @@ public final class AccessRefresher {
     private final ConnectedClients clients;
     private final PrincipalLoader loader;
     private final SessionSubscriptions subscriptions;
+    private final PendingWills pendingWills;
 
     public AccessRefresher(final ConnectedClients clients, final PrincipalLoader loader,
-                           final SessionSubscriptions subscriptions) {
+                           final SessionSubscriptions subscriptions, final PendingWills pendingWills) {
         this.clients = clients;
         this.loader = loader;
         this.subscriptions = subscriptions;
+        this.pendingWills = pendingWills;
     }
 
     /**
@@ -42,28 +51,28 @@ public final class AccessRefresher {
      * @throws AccountStoreUnavailableException when the DB cannot answer; the caller tries the same changes again
      */
     public void refresh(final ChangeSet changes) throws AccountStoreUnavailableException {
-        for (final Map.Entry<Principal, List<ConnectedClients.Grant>> entry :
-                clients.affectedBy(changes).entrySet()) {
-            refresh(entry.getKey(), entry.getValue());
+        final Map<Principal, List<ConnectedClients.Grant>> connected = clients.affectedBy(changes);
+        final Map<Principal, List<String>> withWills = pendingWills.affectedBy(changes);
+        final Set<Principal> principals = new LinkedHashSet<>(connected.keySet());
+        principals.addAll(withWills.keySet());
+        for (final Principal principal : principals) {
+            refresh(principal, connected.getOrDefault(principal, List.of()),
+                    withWills.getOrDefault(principal, List.of()));
         }
     }
 
-    private void refresh(final Principal principal, final List<ConnectedClients.Grant> grants)
-            throws AccountStoreUnavailableException {
+    private void refresh(final Principal principal, final List<ConnectedClients.Grant> grants,
+                         final List<String> willClientIds) throws AccountStoreUnavailableException {
         final Optional<PrincipalRecord> found = loader.find(principal);
-        if (found.isEmpty()) {
-            disconnect(grants, DisconnectReasonCode.NOT_AUTHORIZED, principal + " was deleted");
+        final Optional<String> revoked = found.isEmpty() ? Optional.of(principal + " was deleted")
+                : !found.get().enabled() ? Optional.of(principal + " was disabled")
+                : found.get().roleProblem().map(problem -> principal + " has " + problem);
+        if (revoked.isPresent()) {
+            disconnect(grants, DisconnectReasonCode.NOT_AUTHORIZED, revoked.get());
+            willClientIds.forEach(clientId -> pendingWills.cancel(clientId, revoked.get()));
             return;
         }
         final PrincipalRecord record = found.get();
-        if (!record.enabled()) {
-            disconnect(grants, DisconnectReasonCode.NOT_AUTHORIZED, principal + " was disabled");
-            return;
-        }
-        if (record.roleProblem().isPresent()) {
-            disconnect(grants, DisconnectReasonCode.NOT_AUTHORIZED, principal + " has " + record.roleProblem().get());
-            return;
-        }
         final AccessPlan plan = loader.plan(record);
         for (final ConnectedClients.Grant grant : grants) {
             if (!Objects.equals(grant.passwordHash(), record.passwordHash())) {
@@ -77,7 +86,18 @@ public final class AccessRefresher {
                 grant.guardOutbound();
             }
             grant.updatePlan(plan);
+            pendingWills.planChanged(grant);
             subscriptions.apply(grant.clientId(), plan);
+        }
+        // a connected client whose Will topic went is disconnected without its Will, a gone one's pending Will
+        // cancelled: the same call does both
+        for (final String clientId : willClientIds) {
+            if (!pendingWills.stillAllowed(clientId, principal, record.passwordHash(), plan)) {
+                pendingWills.cancel(clientId, principal + " may no longer publish its Will");
+            }
+        }
+        if (grants.isEmpty()) {
+            return;
         }
         log.info("account-auth: access of {} updated for {} connected client(s): {} publish and {} subscribe " +
                         "permissions", principal, grants.size(), plan.permissions().publish().size(),
@@ -91,7 +111,15 @@ public final class AccessRefresher {
             // nothing may be done in its name from now on, even before the DISCONNECT is out
             grant.guardOutbound();
             grant.updatePlan(AccessPlan.NONE);
-            Services.clientService().disconnectClient(grant.clientId(), false, code, null);
+            // its Will too: the right to send it went with the rest
+            pendingWills.forget(grant.clientId());
+            Services.clientService().disconnectClient(grant.clientId(), true, code, null)
+                    .whenComplete((wasConnected, failure) -> {
+                        if (failure != null) {
+                            log.warn("account-auth: could not disconnect client '{}': {}", grant.clientId(),
+                                    failure.getMessage());
+                        }
+                    });
         }
     }
 }

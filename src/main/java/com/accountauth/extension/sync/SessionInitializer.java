@@ -8,27 +8,35 @@ import com.hivemq.extension.sdk.api.services.intializer.ClientInitializer;
 /**
  * Runs when a client has connected: brings its session's subscriptions in line with its access plan
  * (auto-subscriptions added, no-longer-permitted ones removed, also after time offline) and guards the outgoing
- * messages of a resumed session whose queue may hold messages from before a pairing went.
+ * messages of a resumed session whose queue may hold messages from before a pairing went. Every client gets the
+ * {@link RevokedMarkKeeper}, so none can UNSUBSCRIBE the state the extension keeps in its session, and a connection
+ * with a Will is noted in {@link PendingWills}, so its Will can be taken away when a change takes away its topic.
  */
 public final class SessionInitializer implements ClientInitializer {
 
     private final ConnectedClients clients;
     private final SessionSubscriptions subscriptions;
+    private final PendingWills pendingWills;
 
-    public SessionInitializer(final ConnectedClients clients, final SessionSubscriptions subscriptions) {
+    public SessionInitializer(final ConnectedClients clients, final SessionSubscriptions subscriptions,
+                              final PendingWills pendingWills) {
         this.clients = clients;
         this.subscriptions = subscriptions;
+        this.pendingWills = pendingWills;
     }
 
     @Override
     public void initialize(final InitializerInput input, final ClientContext context) {
         final String clientId = input.getClientInformation().getClientId();
+        // the session may be marked now or later (a live change while it is connected)
+        context.addUnsubscribeInboundInterceptor(RevokedMarkKeeper.INSTANCE);
         final ConnectedClients.Grant grant = clients.activate(clientId, context);
         if (grant == null) {
             // no grant, nothing may reach it: the broker denies its messages, the guard what it would receive
             ConnectedClients.guardWithoutGrant(context);
             return;
         }
+        pendingWills.connected(grant);
         if (grant.cleanStart()) {
             subscriptions.applyToNewSession(clientId, grant.plan());
         } else {

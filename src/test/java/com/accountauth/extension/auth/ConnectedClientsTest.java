@@ -58,7 +58,7 @@ class ConnectedClientsTest {
     void aGrantCountsForItsClientIdOnlyOnceItsOwnConnectionIsInitialised() {
         final Connection first = Connection.open();
         final ConnectedClients.Grant grant = clients.register("app-1", ALICE, AccessPlan.NONE, true,
-                first.permissions());
+                Optional.empty(), first.permissions());
         assertNull(clients.get("app-1"), "not before its connection is initialised");
         // live changes reach it while it waits
         assertEquals(List.of(grant), clients.affectedBy(new ChangeSet(Set.of("account:7"), Set.of(), false, false)).get(ALICE.principal()));
@@ -77,10 +77,10 @@ class ConnectedClientsTest {
         final Connection old = Connection.open();
         final Connection successor = Connection.open();
         final ConnectedClients.Grant oldGrant = clients.register("app-2", ALICE, AccessPlan.NONE, false,
-                old.permissions());
+                Optional.empty(), old.permissions());
         clients.activate("app-2", old.context());
         final ConnectedClients.Grant newGrant = clients.register("app-2", ALICE, AccessPlan.NONE, false,
-                successor.permissions());
+                Optional.empty(), successor.permissions());
         assertSame(oldGrant, clients.get("app-2"), "the successor is not initialised yet");
         clients.activate("app-2", successor.context());
         assertSame(newGrant, clients.get("app-2"));
@@ -90,14 +90,14 @@ class ConnectedClientsTest {
     void aWithdrawnGrantIsGoneAndAGuardAskedForEarlyIsAddedOnInitialisation() {
         final Connection refused = Connection.open();
         final ConnectedClients.Grant withdrawn = clients.register("app-3", ALICE, AccessPlan.NONE, true,
-                refused.permissions());
+                Optional.empty(), refused.permissions());
         clients.withdraw(withdrawn);
         assertNull(clients.activate("app-3", refused.context()));
         assertTrue(clients.affectedBy(new ChangeSet(Set.of("account:7"), Set.of(), false, false)).isEmpty());
 
         final Connection connection = Connection.open();
         final ConnectedClients.Grant grant = clients.register("app-4", ALICE, AccessPlan.NONE, true,
-                connection.permissions());
+                Optional.empty(), connection.permissions());
         grant.guardOutbound();
         grant.guardOutbound(); // at most once
         clients.activate("app-4", connection.context());
@@ -111,7 +111,7 @@ class ConnectedClientsTest {
     void aResumedSessionsGuardGoesWhenReleasedUnlessTheConnectionLostRightsMeanwhile() {
         final Connection resumed = Connection.open();
         final ConnectedClients.Grant grant = clients.register("app-5", ALICE, AccessPlan.NONE, false,
-                resumed.permissions());
+                Optional.empty(), resumed.permissions());
         clients.activate("app-5", resumed.context());
         grant.guardUntilReleased();
         assertEquals(1, guards(resumed));
@@ -121,7 +121,7 @@ class ConnectedClientsTest {
 
         final Connection narrowed = Connection.open();
         final ConnectedClients.Grant other = clients.register("app-6", ALICE, AccessPlan.NONE, false,
-                narrowed.permissions());
+                Optional.empty(), narrowed.permissions());
         clients.activate("app-6", narrowed.context());
         other.guardUntilReleased();
         other.guardOutbound(); // a live change took rights away before the subscriptions were read
@@ -138,7 +138,7 @@ class ConnectedClientsTest {
     void aWithdrawnGrantNoLongerTouchesTheConnectionsPermissions() {
         final Connection connection = Connection.open();
         final ConnectedClients clients = new ConnectedClients();
-        final ConnectedClients.Grant grant = clients.register("app-7", ALICE, AccessPlan.NONE, true,
+        final ConnectedClients.Grant grant = clients.register("app-7", ALICE, AccessPlan.NONE, true, Optional.empty(),
                 connection.permissions());
         clients.withdraw(grant);
         // a refresher that took its snapshot before the withdrawal still holds the grant

@@ -16,6 +16,9 @@ import java.util.Locale;
  * <p>
  * The extension's H2 engine (in the extension's class loader) loads this class from a small jar the launcher puts next
  * to the H2 jar; so it must stay a single class file: no nested or anonymous classes.
+ * <p>
+ * Each parameter is cast to its column's type: H2 cannot type a bare '?' in a SELECT list, and schema.sql's update
+ * triggers insert {@code SELECT OLD.x UNION SELECT NEW.x} (the row before and after, once when equal).
  */
 public final class H2ChangeTrigger implements Trigger {
 
@@ -44,11 +47,31 @@ public final class H2ChangeTrigger implements Trigger {
         final String[] refs = references.isEmpty() ? new String[0] : references.split(",");
         fromNewRow = new boolean[refs.length];
         columnIndexes = new int[refs.length];
+        final String[] parameterTypes = new String[refs.length];
         for (int i = 0; i < refs.length; i++) {
             final String[] parts = refs[i].split("\\.");
             fromNewRow[i] = parts[0].equalsIgnoreCase("NEW");
             columnIndexes[i] = columnIndex(connection, schemaName, tableName, parts[1]);
+            parameterTypes[i] = columnType(connection, schemaName, tableName, parts[1]);
         }
+        sql = withTypedParameters(sql, parameterTypes);
+    }
+
+    /** The statement with its i-th '?' (a row reference; schema.sql's trigger bodies have no other) cast. */
+    private static String withTypedParameters(final String statement, final String[] types) throws SQLException {
+        final StringBuilder typed = new StringBuilder();
+        int next = 0;
+        for (final char c : statement.toCharArray()) {
+            if (c == '?') {
+                if (next >= types.length) {
+                    throw new SQLException("more parameters than row references in: " + statement);
+                }
+                typed.append("CAST(? AS ").append(types[next++]).append(')');
+            } else {
+                typed.append(c);
+            }
+        }
+        return typed.toString();
     }
 
     @Override
@@ -67,6 +90,18 @@ public final class H2ChangeTrigger implements Trigger {
             while (rs.next()) {
                 if (rs.getString("COLUMN_NAME").equalsIgnoreCase(column)) {
                     return rs.getInt("ORDINAL_POSITION") - 1;
+                }
+            }
+        }
+        throw new SQLException("table " + table + " has no column " + column);
+    }
+
+    private static String columnType(final Connection connection, final String schema, final String table,
+                                     final String column) throws SQLException {
+        try (ResultSet rs = connection.getMetaData().getColumns(null, schema, table, null)) {
+            while (rs.next()) {
+                if (rs.getString("COLUMN_NAME").equalsIgnoreCase(column)) {
+                    return rs.getString("TYPE_NAME");
                 }
             }
         }
