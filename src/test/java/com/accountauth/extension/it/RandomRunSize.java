@@ -11,8 +11,8 @@ import java.util.stream.Collectors;
  * that CI runs a short size and {@code bench/live-changes.sh} a larger one, and a failure is replayed with its seed.
  *
  * @param seed            {@code live.seed}: the master seed (default: the clock); printed at the start
- * @param rounds          {@code live.rounds} [20]: active phases, each followed by a quiet period and the checks
- * @param changesPerRound {@code live.changesPerRound} [110]: changes committed per active phase
+ * @param rounds          {@code live.rounds} [12]: active phases, each followed by a quiet period and the checks
+ * @param changesPerRound {@code live.changesPerRound} [180]: changes committed per active phase
  * @param devices         {@code live.devices} [12]: devices, one client each
  * @param users           {@code live.users} [10]: users, two clients each (a clean and a persistent session)
  * @param workers         {@code live.workers} [4]: JDBC connections applying changes concurrently
@@ -31,8 +31,8 @@ record RandomRunSize(long seed, int rounds, int changesPerRound, int devices, in
         final String kinds = System.getProperty("live.kinds", "all").trim();
         return new RandomRunSize(
                 Long.getLong("live.seed", System.currentTimeMillis()),
-                Integer.getInteger("live.rounds", 20),
-                Integer.getInteger("live.changesPerRound", 110),
+                Integer.getInteger("live.rounds", 12),
+                Integer.getInteger("live.changesPerRound", 180),
                 Integer.getInteger("live.devices", 12),
                 Integer.getInteger("live.users", 10),
                 Integer.getInteger("live.workers", 4),
