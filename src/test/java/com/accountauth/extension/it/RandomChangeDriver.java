@@ -93,6 +93,7 @@ final class RandomChangeDriver implements AutoCloseable {
     private int oneTransaction(final Connection connection, final Random random) throws Exception {
         final int statements = 1 + random.nextInt(3);
         int changed = 0;
+        boolean held = false;
         try {
             for (int s = 0; s < statements; s++) {
                 final Change change = pick(random, timeline.latest());
@@ -119,7 +120,7 @@ final class RandomChangeDriver implements AutoCloseable {
                     sleep.setDouble(1, (100 + random.nextInt(Math.max(1, size.holdMaxMillis() - 100))) / 1000.0);
                     sleep.execute();
                 }
-                counts.transactionsHeld.incrementAndGet();
+                held = true;
             }
             synchronized (commitLock) {
                 final long committing = System.nanoTime();
@@ -128,6 +129,9 @@ final class RandomChangeDriver implements AutoCloseable {
                 timeline.append(committing, System.nanoTime(), state);
             }
             counts.transactionsCommitted.incrementAndGet();
+            if (held) {
+                counts.transactionsHeld.incrementAndGet();
+            }
             counts.changesApplied.addAndGet(changed);
             return changed;
         } catch (final SQLException e) {

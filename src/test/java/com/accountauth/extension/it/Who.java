@@ -11,6 +11,6 @@ record Who(Kind kind, long id, String username, String uid) {
 
     @Override
     public String toString() {
-        return kind.name().toLowerCase() + " " + id;
+        return kind.name().toLowerCase(java.util.Locale.ROOT) + " " + id;
     }
 }
