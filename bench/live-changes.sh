@@ -11,9 +11,8 @@
 # To check the checker: one worker (no out-of-order commits), no Wills, no moved pairings finds nothing on code
 # without those bugs (0 of everything on 2026-12-01's code):
 #   bench/live-changes.sh ci -Dlive.rounds=4 -Dlive.changesPerRound=60 -Dlive.workers=1 -Dlive.holdPercent=0 \
-#       -Dlive.willPercent=0 -Dlive.kinds=PAIR,UNPAIR,OWNER_TO_VIEWER,VIEWER_TO_OWNER,DISABLE_ACCOUNT,ENABLE_ACCOUNT,\
-#   DISABLE_DEVICE,ENABLE_DEVICE,ACCOUNT_PASSWORD,DEVICE_PASSWORD,DELETE_ACCOUNT,RECREATE_ACCOUNT,DELETE_DEVICE,\
-#   RECREATE_DEVICE
+#       -Dlive.willPercent=0 -Dlive.kinds="$SAFE"
+#   with SAFE=PAIR,UNPAIR,OWNER_TO_VIEWER,VIEWER_TO_OWNER,DISABLE_ACCOUNT,ENABLE_ACCOUNT,DISABLE_DEVICE,ENABLE_DEVICE,ACCOUNT_PASSWORD,DEVICE_PASSWORD,DELETE_ACCOUNT,RECREATE_ACCOUNT,DELETE_DEVICE,RECREATE_DEVICE
 # and adding one thing at a time (-Dlive.workers=4 -Dlive.holdPercent=30, or -Dlive.willPercent=100, or the kinds
 # MOVE_TO_ACCOUNT,MOVE_TO_DEVICE) isolates one class of failure.
 # Prints "[live-invariant]" lines: per round, then the totals and the first failures in words. Needs what the
