@@ -1,0 +1,86 @@
+package com.accountauth.extension.it;
+
+import com.accountauth.extension.testsupport.BrokerWithDatabase;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Issue 14 (SECURITY-CASES 38): thousands of random changes in concurrent transactions of random length, some held
+ * open so that they commit late and out of seq order, while clients connect, reconnect, leave and drop with their
+ * Wills. After each active phase and a quiet period of one poll interval plus a margin, every connected client's
+ * effective rights, probed with real SUBSCRIBE and PUBLISH and with probe messages, must be what the DB says; at no
+ * time may a message or a Will reach anyone later than that bound after the DB took the right away.
+ * <p>
+ * Size and seed come from {@code -Dlive.*} (see {@link RandomRunSize}); the seed is printed so that a failure can
+ * be replayed (the thread interleaving is not, so a replay draws the same changes but may order them differently).
+ * {@code bench/live-changes.sh} runs it larger.
+ */
+class LiveChangeInvariantIT {
+
+    @Test
+    void everyConnectedClientHoldsWhatTheDbSaysAndNothingArrivesLaterThanTheBound() throws Exception {
+        final RandomRunSize size = RandomRunSize.fromSystemProperties();
+        System.out.println("[live-invariant] seed " + size.seed() + "; replay with " + size.replayLine());
+        final RandomPopulation population = new RandomPopulation(size.devices(), size.users());
+        final PasswordBook passwords = new PasswordBook();
+        final InvariantCounts counts = new InvariantCounts();
+        int round = 0;
+        try (BrokerWithDatabase env = BrokerWithDatabase.start(db -> population.seed(db, passwords),
+                config -> fastFeed(config, size.pollMillis()))) {
+            final DbTimeline timeline;
+            try (Connection connection = env.db().rootConnection()) {
+                timeline = new DbTimeline(DbState.read(connection));
+            }
+            try (RandomChangeDriver driver = new RandomChangeDriver(env.db(), population, passwords, timeline, size,
+                    counts);
+                 ClientChurner churner = new ClientChurner(env.broker().port(), population, passwords, timeline,
+                         size, counts);
+                 InvariantChecker checker = new InvariantChecker(env.db(), population, timeline, churner, size,
+                         counts)) {
+                churner.startService();
+                final Random random = new Random(size.seed());
+                for (final ClientChurner.Slot slot : churner.slots) {
+                    churner.connect(slot, random);
+                }
+                for (round = 1; round <= size.rounds(); round++) {
+                    churner.resume();
+                    driver.applyBatch(size.changesPerRound());
+                    churner.pause();
+                    checker.checkpoint(round);
+                    System.out.println(counts.roundLine(round));
+                }
+                checker.finish(round);
+            }
+        } finally {
+            System.out.println("[live-invariant] seed " + size.seed() + ", " + (round - 1) + " of " + size.rounds()
+                    + " rounds, bound " + size.boundMillis() + " ms (poll " + size.pollMillis() + " ms + margin "
+                    + size.marginMillis() + " ms)");
+            System.out.println(counts.summary());
+            counts.examples().forEach(example -> System.out.println("[live-invariant]   " + example));
+        }
+        final String replay = " (replay: " + size.replayLine() + ")";
+        assertAll(
+                () -> assertTrue(counts.changesApplied.get() >= size.totalChanges(),
+                        "only " + counts.changesApplied.get() + " changes applied"),
+                () -> assertEquals(0, counts.staleGrants(), "stale grants" + replay),
+                () -> assertEquals(0, counts.late(), "late deliveries (messages and Wills)" + replay),
+                () -> assertEquals(0, counts.missingGrants(), "rights the DB gives but the client lacks" + replay));
+    }
+
+    /** The shipped config with the test's poll interval and a dummy bcrypt cost like the test's hashes (4). */
+    private static String fastFeed(final String config, final long pollMillis) {
+        final String poll = "<poll-interval-millis>2000</poll-interval-millis>";
+        final String dummyCost = "<dummy-bcrypt-cost>10</dummy-bcrypt-cost>";
+        if (!config.contains(poll) || !config.contains(dummyCost)) {
+            throw new IllegalStateException("the shipped config.xml no longer has " + poll + " and " + dummyCost);
+        }
+        return config.replace(poll, "<poll-interval-millis>" + pollMillis + "</poll-interval-millis>")
+                .replace(dummyCost, "<dummy-bcrypt-cost>4</dummy-bcrypt-cost>");
+    }
+}
