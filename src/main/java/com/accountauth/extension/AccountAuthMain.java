@@ -100,7 +100,7 @@ public final class AccountAuthMain implements ExtensionMain {
         // HiveMQ checks inline; an authorizer would cost a task hand-off for every PUBLISH of every client
         Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
 
-        final SessionSubscriptions subscriptions = new SessionSubscriptions();
+        final SessionSubscriptions subscriptions = new SessionSubscriptions(clients);
         final PendingWills pendingWills = new PendingWills();
         Services.initializerRegistry().setClientInitializer(
                 new SessionInitializer(clients, subscriptions, pendingWills));

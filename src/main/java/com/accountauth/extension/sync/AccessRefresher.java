@@ -87,7 +87,7 @@ public final class AccessRefresher {
             }
             grant.updatePlan(plan);
             pendingWills.planChanged(grant);
-            subscriptions.apply(grant.clientId(), plan);
+            subscriptions.apply(grant.clientId());
         }
         // a connected client whose Will topic went is disconnected without its Will, a gone one's pending Will
         // cancelled: the same call does both

@@ -38,13 +38,19 @@ public final class SessionInitializer implements ClientInitializer {
         }
         pendingWills.connected(grant);
         if (grant.cleanStart()) {
-            subscriptions.applyToNewSession(clientId, grant.plan());
+            // read, not assumed empty: a subscription the previous connection of this client id was still adding
+            // may land in the new session; should one be removed, what it let through is checked from then on
+            subscriptions.apply(clientId).thenAccept(mayHoldRevoked -> {
+                if (mayHoldRevoked) {
+                    grant.guardOutbound();
+                }
+            });
         } else {
             // what queued while it was away was matched against its subscriptions, not its permissions: checked
             // until the subscriptions show that none was ever taken away (the usual case; the check costs a task
             // per message)
             grant.guardUntilReleased();
-            subscriptions.apply(clientId, grant.plan()).thenAccept(mayHoldRevoked -> {
+            subscriptions.apply(clientId).thenAccept(mayHoldRevoked -> {
                 if (!mayHoldRevoked) {
                     grant.releaseGuard();
                 }

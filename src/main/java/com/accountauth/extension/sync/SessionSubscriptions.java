@@ -2,6 +2,7 @@ package com.accountauth.extension.sync;
 
 import com.accountauth.extension.acl.TopicFilter;
 import com.accountauth.extension.auth.AccessPlan;
+import com.accountauth.extension.auth.ConnectedClients;
 import com.hivemq.extension.sdk.api.packets.general.Qos;
 import com.hivemq.extension.sdk.api.services.Services;
 import com.hivemq.extension.sdk.api.services.builder.Builders;
@@ -33,23 +34,41 @@ public final class SessionSubscriptions {
     private static final Logger log = LoggerFactory.getLogger(SessionSubscriptions.class);
     private static final int ATTEMPTS = 5;
 
+    private final ConnectedClients clients;
+
+    public SessionSubscriptions(final ConnectedClients clients) {
+        this.clients = clients;
+    }
+
     /**
-     * Brings the session of {@code clientId} in line with {@code plan}; works asynchronously. Completes with true
-     * when the session's queue may hold messages the plan does not let it receive (a subscription was taken away,
-     * now or before), false when every message in it was matched by a subscription the plan still allows.
+     * Brings the session of {@code clientId} in line with the plan of its connection's grant; works asynchronously.
+     * The plan is read when the change is made, never earlier, and again once it is made: one that a live change
+     * replaced meanwhile is applied again, so a late retry never brings back what a newer plan took away. Completes
+     * with true when the session's queue may hold messages the plan does not let it receive (a subscription was
+     * taken away, now or before), false when every message in it was matched by a subscription the plan still
+     * allows.
      */
-    public CompletableFuture<Boolean> apply(final String clientId, final AccessPlan plan) {
-        return apply(clientId, plan, 1);
+    public CompletableFuture<Boolean> apply(final String clientId) {
+        return apply(clientId, 1);
     }
 
-    /** Subscribes a new, empty session to its auto-subscriptions: nothing to read or remove first. */
-    public CompletableFuture<Boolean> applyToNewSession(final String clientId, final AccessPlan plan) {
-        return change(clientId, plan, Set.of()).exceptionallyCompose(e -> apply(clientId, plan, 2));
-    }
-
-    private CompletableFuture<Boolean> apply(final String clientId, final AccessPlan plan, final int attempt) {
+    private CompletableFuture<Boolean> apply(final String clientId, final int attempt) {
+        final ConnectedClients.Grant grant = clients.get(clientId);
+        if (grant == null) {
+            // its connection is gone (or not yet initialised): the next one brings its session in line itself
+            return CompletableFuture.completedFuture(true);
+        }
+        final AccessPlan plan = grant.plan();
         return Services.subscriptionStore().getSubscriptions(clientId)
-                .thenCompose(existing -> change(clientId, plan, existing))
+                .thenCompose(subscriptions -> change(clientId, plan, subscriptions))
+                .thenCompose(mayHoldRevoked -> {
+                    final ConnectedClients.Grant now = clients.get(clientId);
+                    if (now != null && (now != grant || now.plan() != plan) && attempt < ATTEMPTS) {
+                        // overtaken by a live change or a new connection: bring it in line with that
+                        return apply(clientId, attempt + 1).thenApply(again -> again || mayHoldRevoked);
+                    }
+                    return CompletableFuture.completedFuture(mayHoldRevoked);
+                })
                 .exceptionallyCompose(e -> {
                     if (attempt >= ATTEMPTS) {
                         log.warn("account-auth: could not update the subscriptions of client '{}': {}", clientId,
@@ -59,7 +78,7 @@ public final class SessionSubscriptions {
                     // the session may not exist yet right after CONNECT: try again shortly
                     return CompletableFuture.supplyAsync(() -> null,
                                     CompletableFuture.delayedExecutor(100L * attempt, TimeUnit.MILLISECONDS))
-                            .thenCompose(ignored -> apply(clientId, plan, attempt + 1));
+                            .thenCompose(ignored -> apply(clientId, attempt + 1));
                 });
     }
 
