@@ -8,6 +8,7 @@ import com.hivemq.extension.sdk.api.interceptor.disconnect.DisconnectInboundInte
 import com.hivemq.extension.sdk.api.interceptor.disconnect.parameter.DisconnectInboundInput;
 import com.hivemq.extension.sdk.api.interceptor.disconnect.parameter.DisconnectInboundOutput;
 import com.hivemq.extension.sdk.api.packets.auth.ModifiableDefaultPermissions;
+import com.hivemq.extension.sdk.api.packets.disconnect.DisconnectReasonCode;
 
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
@@ -168,6 +169,8 @@ public final class ConnectedClients {
         private boolean guardKept;
         // set when the grant was not given after all: a refresh that still holds it must not touch the permissions
         private boolean withdrawn;
+        // set when a live change took the grant away (the account went, or its password changed)
+        private DisconnectReasonCode revokedWith;
 
         Grant(final String clientId, final Principal principal, final String passwordHash,
               final AccessPlan plan, final boolean cleanStart, final String willTopic,
@@ -183,6 +186,16 @@ public final class ConnectedClients {
 
         synchronized void withdraw() {
             withdrawn = true;
+        }
+
+        /** Marks the grant as taken away by a live change; {@link #revokedWith()} says so from now on. */
+        public synchronized void revoke(final DisconnectReasonCode code) {
+            revokedWith = code;
+        }
+
+        /** Why a live change took the grant away, if one did. */
+        public synchronized Optional<DisconnectReasonCode> revokedWith() {
+            return Optional.ofNullable(revokedWith);
         }
 
         /** True when the connection started a new session (so it has no subscriptions yet). */

@@ -107,10 +107,19 @@ public final class AccessRefresher {
     private void disconnect(final List<ConnectedClients.Grant> grants, final DisconnectReasonCode code,
                             final String why) {
         for (final ConnectedClients.Grant grant : grants) {
-            log.info("account-auth: disconnecting client '{}' with {}: {}", grant.clientId(), code, why);
             // nothing may be done in its name from now on, even before the DISCONNECT is out
             grant.guardOutbound();
             grant.updatePlan(AccessPlan.NONE);
+            // marked before asking whose the client id is: a connection that initialises meanwhile sees the mark
+            grant.revoke(code);
+            if (clients.get(grant.clientId()) != grant) {
+                // not initialised yet, or superseded by a newer connection of the client id, which may be entitled:
+                // the client id is not disconnected for it; it is refused when (if ever) it initialises
+                log.debug("account-auth: grant of client '{}' revoked before its connection was initialised: {}",
+                        grant.clientId(), why);
+                continue;
+            }
+            log.info("account-auth: disconnecting client '{}' with {}: {}", grant.clientId(), code, why);
             // its Will too: the right to send it went with the rest
             pendingWills.forget(grant.clientId());
             Services.clientService().disconnectClient(grant.clientId(), true, code, null)

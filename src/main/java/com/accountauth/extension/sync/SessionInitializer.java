@@ -3,7 +3,13 @@ package com.accountauth.extension.sync;
 import com.accountauth.extension.auth.ConnectedClients;
 import com.hivemq.extension.sdk.api.client.ClientContext;
 import com.hivemq.extension.sdk.api.client.parameter.InitializerInput;
+import com.hivemq.extension.sdk.api.packets.disconnect.DisconnectReasonCode;
+import com.hivemq.extension.sdk.api.services.Services;
 import com.hivemq.extension.sdk.api.services.intializer.ClientInitializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Optional;
 
 /**
  * Runs when a client has connected: brings its session's subscriptions in line with its access plan
@@ -13,6 +19,8 @@ import com.hivemq.extension.sdk.api.services.intializer.ClientInitializer;
  * with a Will is noted in {@link PendingWills}, so its Will can be taken away when a change takes away its topic.
  */
 public final class SessionInitializer implements ClientInitializer {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionInitializer.class);
 
     private final ConnectedClients clients;
     private final SessionSubscriptions subscriptions;
@@ -34,6 +42,14 @@ public final class SessionInitializer implements ClientInitializer {
         if (grant == null) {
             // no grant, nothing may reach it: the broker denies its messages, the guard what it would receive
             ConnectedClients.guardWithoutGrant(context);
+            return;
+        }
+        final Optional<DisconnectReasonCode> revoked = grant.revokedWith();
+        if (revoked.isPresent()) {
+            // a live change took the grant away between its CONNACK and now: the refresher left it to us
+            log.info("account-auth: disconnecting client '{}' with {}: its access was revoked while it connected",
+                    clientId, revoked.get());
+            Services.clientService().disconnectClient(clientId, true, revoked.get(), null);
             return;
         }
         pendingWills.connected(grant);
