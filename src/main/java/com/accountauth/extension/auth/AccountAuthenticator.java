@@ -78,7 +78,6 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
         final long deadline = System.nanoTime() + timeout.toNanos();
         try {
             workers.submit(() -> {
-                ConnectThrottle.Outcome outcome = ConnectThrottle.Outcome.OTHER;
                 try {
                     if (System.nanoTime() - deadline > 0) {
                         log.warn("account-auth: client '{}' refused: authentication timed out waiting for a worker",
@@ -90,13 +89,13 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
                         refuseThrottled(input, output, clientId, again, admission.addressKey());
                         return;
                     }
-                    outcome = outcomeOf(decideOnWorker(input, output, clientId, username, password, admission));
+                    decideOnWorker(input, output, clientId, username, password, admission);
                 } catch (final RuntimeException e) {
                     log.error("account-auth: client '{}' refused: unexpected error during authentication", clientId,
                             e);
                     failQuietly(output, ConnackReasonCode.SERVER_UNAVAILABLE);
                 } finally {
-                    throttle.finished(admission, outcome);
+                    throttle.finished(admission, ConnectThrottle.Outcome.OTHER); // unless it was ended with its verdict
                     if (password != null) {
                         Arrays.fill(password, (byte) 0);
                     }
@@ -112,34 +111,28 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
     }
 
     /**
-     * Decides with the DB and bcrypt; a grant that live changes overtook is decided again, from the DB. Returns the
-     * verdict the client got.
+     * Decides with the DB and bcrypt; a grant that live changes overtook is decided again, from the DB. The throttle
+     * counts a refusal before the client hears it, so a guesser's next attempt meets it already.
      */
-    private Verdict decideOnWorker(final SimpleAuthInput input, final SimpleAuthOutput output, final String clientId,
+    private void decideOnWorker(final SimpleAuthInput input, final SimpleAuthOutput output, final String clientId,
                                    final Optional<String> username, final byte[] password,
                                    final ConnectThrottle.Admission admission) {
         for (int attempt = 1; attempt <= DECISION_ATTEMPTS; attempt++) {
             final Verdict verdict = checker.check(username, password, clientId);
-            if (verdict instanceof Verdict.Refused) {
-                // counted before the client hears it, so its next guess meets the throttle already
-                throttle.finished(admission, outcomeOf(verdict));
+            if (verdict instanceof Verdict.Refused refused) {
+                throttle.finished(admission, refused.reason() == Refusal.BAD_CREDENTIALS ?
+                        ConnectThrottle.Outcome.BAD_CREDENTIALS : ConnectThrottle.Outcome.OTHER);
+                refuse(output, clientId, refused);
+                return;
             }
             if (answerUnlessOvertaken(input, output, clientId, verdict)) {
-                return verdict;
+                throttle.finished(admission, ConnectThrottle.Outcome.SUCCEEDED);
+                return;
             }
         }
-        final Verdict.Refused refused = new Verdict.Refused(Refusal.UNAVAILABLE,
-                "its account changed while it was checked, " + DECISION_ATTEMPTS + " times in a row");
-        refuse(output, clientId, refused);
-        return refused;
-    }
-
-    private static ConnectThrottle.Outcome outcomeOf(final Verdict verdict) {
-        if (verdict instanceof Verdict.Refused refused) {
-            return refused.reason() == Refusal.BAD_CREDENTIALS ?
-                    ConnectThrottle.Outcome.BAD_CREDENTIALS : ConnectThrottle.Outcome.OTHER;
-        }
-        return ConnectThrottle.Outcome.SUCCEEDED;
+        throttle.finished(admission, ConnectThrottle.Outcome.OTHER);
+        refuse(output, clientId, new Verdict.Refused(Refusal.UNAVAILABLE,
+                "its account changed while it was checked, " + DECISION_ATTEMPTS + " times in a row"));
     }
 
     /**
