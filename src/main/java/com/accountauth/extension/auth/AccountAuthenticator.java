@@ -1,5 +1,7 @@
 package com.accountauth.extension.auth;
 
+import com.accountauth.extension.principal.BrokerPermissions;
+import com.accountauth.extension.connection.ConnectedClients;
 import com.accountauth.extension.identity.LoginName;
 import com.accountauth.extension.identity.UsernameParser;
 import com.accountauth.extension.throttle.ConnectThrottle;

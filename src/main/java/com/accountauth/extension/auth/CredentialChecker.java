@@ -1,5 +1,8 @@
 package com.accountauth.extension.auth;
 
+import com.accountauth.extension.principal.AccessPlan;
+import com.accountauth.extension.principal.PrincipalRecord;
+import com.accountauth.extension.principal.PrincipalLoader;
 import com.accountauth.extension.cache.AccessCaches;
 import com.accountauth.extension.cache.CachedPrincipal;
 import com.accountauth.extension.config.ClientIdSettings;

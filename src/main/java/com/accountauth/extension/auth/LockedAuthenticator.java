@@ -1,5 +1,6 @@
 package com.accountauth.extension.auth;
 
+import com.accountauth.extension.principal.BrokerPermissions;
 import com.accountauth.extension.util.LogSafe;
 import com.accountauth.extension.util.RateLimitedLog;
 import com.hivemq.extension.sdk.api.auth.SimpleAuthenticator;

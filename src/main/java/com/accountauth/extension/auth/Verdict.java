@@ -1,5 +1,8 @@
 package com.accountauth.extension.auth;
 
+import com.accountauth.extension.principal.AccessPlan;
+import com.accountauth.extension.principal.PrincipalRecord;
+
 /** The outcome of checking one CONNECT's credentials. */
 public sealed interface Verdict {
 

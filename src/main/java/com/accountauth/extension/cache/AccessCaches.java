@@ -1,7 +1,7 @@
 package com.accountauth.extension.cache;
 
-import com.accountauth.extension.auth.AccessPlan;
-import com.accountauth.extension.auth.PrincipalRecord;
+import com.accountauth.extension.principal.AccessPlan;
+import com.accountauth.extension.principal.PrincipalRecord;
 import com.accountauth.extension.cache.CachedPrincipal.CredentialDigest;
 import com.accountauth.extension.config.CacheSettings;
 import com.accountauth.extension.db.AccountStoreUnavailableException;

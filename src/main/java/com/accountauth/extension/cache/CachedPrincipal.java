@@ -1,7 +1,7 @@
 package com.accountauth.extension.cache;
 
-import com.accountauth.extension.auth.AccessPlan;
-import com.accountauth.extension.auth.PrincipalRecord;
+import com.accountauth.extension.principal.AccessPlan;
+import com.accountauth.extension.principal.PrincipalRecord;
 
 /**
  * A principal's row as cached, with what was learnt about it since: the digest of the password that last matched its

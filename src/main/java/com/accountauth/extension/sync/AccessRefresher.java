@@ -1,9 +1,9 @@
 package com.accountauth.extension.sync;
 
-import com.accountauth.extension.auth.AccessPlan;
-import com.accountauth.extension.auth.ConnectedClients;
-import com.accountauth.extension.auth.PrincipalLoader;
-import com.accountauth.extension.auth.PrincipalRecord;
+import com.accountauth.extension.principal.AccessPlan;
+import com.accountauth.extension.connection.ConnectedClients;
+import com.accountauth.extension.principal.PrincipalLoader;
+import com.accountauth.extension.principal.PrincipalRecord;
 import com.accountauth.extension.db.AccountStoreUnavailableException;
 import com.accountauth.extension.db.ChangeSet;
 import com.accountauth.extension.identity.Principal;

@@ -1,7 +1,7 @@
 package com.accountauth.extension.sync;
 
-import com.accountauth.extension.auth.AccessPlan;
-import com.accountauth.extension.auth.ConnectedClients;
+import com.accountauth.extension.principal.AccessPlan;
+import com.accountauth.extension.connection.ConnectedClients;
 import com.accountauth.extension.db.ChangeSet;
 import com.accountauth.extension.identity.Principal;
 import com.hivemq.extension.sdk.api.packets.disconnect.DisconnectReasonCode;

@@ -1,6 +1,6 @@
 package com.accountauth.extension.sync;
 
-import com.accountauth.extension.auth.ConnectedClients;
+import com.accountauth.extension.connection.ConnectedClients;
 import com.hivemq.extension.sdk.api.client.ClientContext;
 import com.hivemq.extension.sdk.api.client.parameter.InitializerInput;
 import com.hivemq.extension.sdk.api.packets.disconnect.DisconnectReasonCode;

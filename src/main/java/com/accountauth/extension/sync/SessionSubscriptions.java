@@ -1,8 +1,8 @@
 package com.accountauth.extension.sync;
 
 import com.accountauth.extension.acl.TopicFilter;
-import com.accountauth.extension.auth.AccessPlan;
-import com.accountauth.extension.auth.ConnectedClients;
+import com.accountauth.extension.principal.AccessPlan;
+import com.accountauth.extension.connection.ConnectedClients;
 import com.hivemq.extension.sdk.api.packets.general.Qos;
 import com.hivemq.extension.sdk.api.services.Services;
 import com.hivemq.extension.sdk.api.services.builder.Builders;

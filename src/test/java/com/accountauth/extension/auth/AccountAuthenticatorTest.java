@@ -1,5 +1,7 @@
 package com.accountauth.extension.auth;
 
+import com.accountauth.extension.principal.PrincipalLoader;
+import com.accountauth.extension.connection.ConnectedClients;
 import com.accountauth.extension.acl.PermissionPlanner;
 import com.accountauth.extension.cache.AccessCaches;
 import com.accountauth.extension.config.AccountAuthConfig;

@@ -2,8 +2,8 @@ package com.accountauth.extension.cache;
 
 import com.accountauth.extension.db.ChangeSet;
 import com.accountauth.extension.acl.Permissions;
-import com.accountauth.extension.auth.AccessPlan;
-import com.accountauth.extension.auth.PrincipalRecord;
+import com.accountauth.extension.principal.AccessPlan;
+import com.accountauth.extension.principal.PrincipalRecord;
 import com.accountauth.extension.config.CacheSettings;
 import com.accountauth.extension.db.AccountStoreUnavailableException;
 import com.accountauth.extension.db.ClientIdOwner;

@@ -1,5 +1,8 @@
-package com.accountauth.extension.auth;
+package com.accountauth.extension.connection;
 
+import com.accountauth.extension.principal.AccessPlan;
+import com.accountauth.extension.principal.PrincipalRecord;
+import com.accountauth.extension.principal.BrokerPermissions;
 import com.accountauth.extension.acl.Permissions;
 import com.accountauth.extension.db.ChangeSet;
 import com.accountauth.extension.identity.Principal;

@@ -1,4 +1,4 @@
-package com.accountauth.extension.auth;
+package com.accountauth.extension.principal;
 
 import com.accountauth.extension.acl.Permissions;
 import com.accountauth.extension.acl.TopicFilter;
@@ -69,7 +69,7 @@ public final class AccessPlan {
     }
 
     /** The permissions as the broker checks them; needs the broker's builders, so it is made on first use. */
-    List<TopicPermission> topicPermissions() {
+    public List<TopicPermission> topicPermissions() {
         List<TopicPermission> built = topicPermissions;
         if (built == null) {
             // two threads may both build it: equal lists, and either may win

@@ -1,5 +1,8 @@
-package com.accountauth.extension.auth;
+package com.accountauth.extension.connection;
 
+import com.accountauth.extension.testsupport.RecordingPermissions;
+import com.accountauth.extension.principal.AccessPlan;
+import com.accountauth.extension.principal.PrincipalRecord;
 import com.accountauth.extension.acl.Permissions;
 import com.accountauth.extension.db.ChangeSet;
 import com.accountauth.extension.identity.Principal;
@@ -30,7 +33,7 @@ class ConnectedClientsTest {
     /** A connection's client context: its permissions object and the interceptors added to it. */
     record Connection(ModifiableDefaultPermissions permissions, List<Object> interceptors, ClientContext context) {
         static Connection open() {
-            final ModifiableDefaultPermissions permissions = new BrokerPermissionsTest.RecordingPermissions();
+            final ModifiableDefaultPermissions permissions = new RecordingPermissions();
             final List<Object> interceptors = new ArrayList<>();
             final ClientContext context = (ClientContext) Proxy.newProxyInstance(
                     ClientContext.class.getClassLoader(), new Class<?>[]{ClientContext.class},

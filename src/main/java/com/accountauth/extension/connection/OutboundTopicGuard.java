@@ -1,4 +1,4 @@
-package com.accountauth.extension.auth;
+package com.accountauth.extension.connection;
 
 import com.accountauth.extension.acl.Permissions;
 import com.hivemq.extension.sdk.api.interceptor.publish.PublishOutboundInterceptor;

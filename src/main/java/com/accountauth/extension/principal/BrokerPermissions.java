@@ -1,4 +1,4 @@
-package com.accountauth.extension.auth;
+package com.accountauth.extension.principal;
 
 import com.accountauth.extension.acl.MessageRights;
 import com.accountauth.extension.acl.TopicGrant;
@@ -22,7 +22,7 @@ import java.util.Set;
  * The list is swapped live when the DB changes: new entries are added before old ones are removed, so a message in
  * between is judged by both and never by an empty list (which, with DENY as default, would refuse it).
  */
-final class BrokerPermissions {
+public final class BrokerPermissions {
 
     private static final Logger log = LoggerFactory.getLogger(BrokerPermissions.class);
 
@@ -34,7 +34,7 @@ final class BrokerPermissions {
      * right. HiveMQ skips a permission whose retain or shared setting does not fit the message or subscription, and
      * then denies it (DENY is the default), so no other permission needs to say no.
      */
-    static List<TopicPermission> of(final List<TopicGrant> grants, final MessageRights rights) {
+    public static List<TopicPermission> of(final List<TopicGrant> grants, final MessageRights rights) {
         final TopicPermission.Retain retain = rights.retain() ?
                 TopicPermission.Retain.ALL : TopicPermission.Retain.NOT_RETAINED;
         final TopicPermission.SharedSubscription shared = rights.sharedSubscriptions() ?
@@ -58,18 +58,18 @@ final class BrokerPermissions {
     }
 
     /** Starts a connection with nothing allowed; anything not listed later stays denied. */
-    static void denyAll(final ModifiableDefaultPermissions target) {
+    public static void denyAll(final ModifiableDefaultPermissions target) {
         target.clear();
         target.setDefaultBehaviour(DefaultAuthorizationBehaviour.DENY);
     }
 
     /** Shows a new connection's plan: it must hold nothing yet (see {@link #denyAll}). */
-    static void show(final ModifiableDefaultPermissions target, final AccessPlan plan) {
+    public static void show(final ModifiableDefaultPermissions target, final AccessPlan plan) {
         replace(target, List.of(), plan.topicPermissions());
     }
 
     /** Replaces {@code previous} (what this connection shows now) by {@code next}; callers serialise per connection. */
-    static void replace(final ModifiableDefaultPermissions target, final List<TopicPermission> previous,
+    public static void replace(final ModifiableDefaultPermissions target, final List<TopicPermission> previous,
                         final List<TopicPermission> next) {
         if (previous == next) {
             return;

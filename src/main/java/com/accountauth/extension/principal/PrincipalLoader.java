@@ -1,4 +1,4 @@
-package com.accountauth.extension.auth;
+package com.accountauth.extension.principal;
 
 import com.accountauth.extension.acl.DeviceTopicValues;
 import com.accountauth.extension.acl.PairedDevice;
