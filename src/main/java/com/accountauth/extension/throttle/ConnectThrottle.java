@@ -21,9 +21,11 @@ import java.util.function.LongSupplier;
  * costs one burst of bcrypt checks, and the rest of it leaves the queue at no cost, so it holds the logins of other
  * addresses behind it only for that burst.
  * <p>
- * The username limit is not applied from an address the username last logged in from: a flood of guesses for a
- * device's MAC from elsewhere cannot lock the device out of its own address. An IPv6 address counts by its /64, the
- * block one subscriber gets, so a guesser cannot take a fresh address per guess.
+ * The username limit holds back only addresses that have themselves failed for that username lately, and never the
+ * address it last logged in from: a flood of guesses for a device's MAC from elsewhere cannot lock the device out,
+ * not even after a broker restart (which forgets its last address) or when its address changed. A guesser from many
+ * addresses gets one guess per address and username per half hour on top of each address's own limit. An IPv6
+ * address counts by its /64, the block one subscriber gets, so a guesser cannot take a fresh address per guess.
  */
 public final class ConnectThrottle {
 
@@ -42,6 +44,8 @@ public final class ConnectThrottle {
     private final Cache<String, Bucket> usernames;
     // username -> the address key it last logged in from
     private final Cache<String, String> knownAddresses;
+    // "username\naddress key" of every failure for a username from an address it did not last log in from
+    private final Cache<String, Boolean> failedFrom;
 
     public ConnectThrottle(final ThrottleSettings settings) {
         this(settings, System::nanoTime);
@@ -54,6 +58,7 @@ public final class ConnectThrottle {
         usernames = Caffeine.newBuilder().maximumSize(MAX_TRACKED).expireAfterAccess(FORGET_AFTER).build();
         knownAddresses = Caffeine.newBuilder().maximumSize(MAX_TRACKED * 4L).expireAfterAccess(Duration.ofDays(7))
                 .build();
+        failedFrom = Caffeine.newBuilder().maximumSize(MAX_TRACKED * 4L).expireAfterWrite(FORGET_AFTER).build();
     }
 
     /** One CONNECT's place in the throttle: what it was told, and what to give back when it ends. */
@@ -99,7 +104,7 @@ public final class ConnectThrottle {
         final AddressState state = addresses.get(addressKey, key -> new AddressState(
                 settings.addressFailureBurst(), settings.addressFailuresPerMinute(), now));
         final String user = username.orElse(null);
-        if (user != null && !addressKey.equals(knownAddresses.getIfPresent(user))) {
+        if (user != null && usernameLimitApplies(user, addressKey)) {
             final Bucket bucket = usernames.getIfPresent(user);
             if (bucket != null && !bucket.hasToken(now)) {
                 return new Admission(Verdict.USERNAME_THROTTLED, null, addressKey, user);
@@ -123,8 +128,7 @@ public final class ConnectThrottle {
         if (!admission.address.hasToken(now)) {
             return Verdict.ADDRESS_THROTTLED;
         }
-        if (admission.username != null
-                && !admission.addressKey.equals(knownAddresses.getIfPresent(admission.username))) {
+        if (admission.username != null && usernameLimitApplies(admission.username, admission.addressKey)) {
             final Bucket bucket = usernames.getIfPresent(admission.username);
             if (bucket != null && !bucket.hasToken(now)) {
                 return Verdict.USERNAME_THROTTLED;
@@ -150,7 +154,13 @@ public final class ConnectThrottle {
                 && !admission.addressKey.equals(knownAddresses.getIfPresent(admission.username))) {
             usernames.get(admission.username, key -> new Bucket(settings.usernameFailureBurst(),
                     settings.usernameFailuresPerMinute(), now)).take(now);
+            failedFrom.put(admission.username + '\n' + admission.addressKey, Boolean.TRUE);
         }
+    }
+
+    private boolean usernameLimitApplies(final String username, final String addressKey) {
+        return !addressKey.equals(knownAddresses.getIfPresent(username))
+                && failedFrom.getIfPresent(username + '\n' + addressKey) != null;
     }
 
     static String addressKey(final InetAddress address) {

@@ -179,6 +179,21 @@ public final class MariaDbServer implements AutoCloseable {
         }
     }
 
+    /** Kills the server (SIGKILL: no clean shutdown, InnoDB recovers on the next start), as a crash would. */
+    public synchronized void killServer() {
+        final Process p = process;
+        if (p == null) {
+            return;
+        }
+        process = null;
+        p.destroyForcibly();
+        try {
+            p.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Starts the server again on the same port and data dir after {@link #stopServer()}. */
     public synchronized void startServerAgain() {
         if (closed) {

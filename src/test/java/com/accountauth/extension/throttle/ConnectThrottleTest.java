@@ -70,9 +70,25 @@ class ConnectThrottleTest {
         for (int i = 0; i < 5; i++) {
             assertEquals(Verdict.ADMITTED, attempt("203.0.113." + i, CAMERA, Outcome.BAD_CREDENTIALS));
         }
-        assertEquals(Verdict.USERNAME_THROTTLED, attempt("203.0.113.99", CAMERA, Outcome.BAD_CREDENTIALS));
+        assertEquals(Verdict.USERNAME_THROTTLED, attempt("203.0.113.0", CAMERA, Outcome.BAD_CREDENTIALS),
+                "an address that failed for the username waits once its allowance is spent");
         assertEquals(Verdict.ADMITTED, attempt("192.0.2.10", CAMERA, Outcome.SUCCEEDED),
                 "the device's own address is exempt from its username's limit");
+    }
+
+    @Test
+    void afterARestartAFloodedDeviceStillLogsInFromAnAddressThatNeverFailed() {
+        // a fresh throttle knows no last address: the flood spends the username's allowance first
+        for (int i = 0; i < 20; i++) {
+            attempt("203.0.113.7", CAMERA, Outcome.BAD_CREDENTIALS);
+        }
+        assertEquals(Verdict.USERNAME_THROTTLED, attempt("203.0.113.7", CAMERA, Outcome.BAD_CREDENTIALS));
+        assertEquals(Verdict.ADMITTED, attempt("192.0.2.10", CAMERA, Outcome.SUCCEEDED),
+                "the device's address has not failed for its username: it is not held back");
+        assertEquals(Verdict.ADMITTED, attempt("198.51.100.1", CAMERA, Outcome.BAD_CREDENTIALS),
+                "one guess from a new address is checked");
+        assertEquals(Verdict.USERNAME_THROTTLED, attempt("198.51.100.1", CAMERA, Outcome.BAD_CREDENTIALS),
+                "and then that address waits too");
     }
 
     @Test

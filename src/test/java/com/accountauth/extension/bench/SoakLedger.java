@@ -1,0 +1,157 @@
+package com.accountauth.extension.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What the soak promised and what arrived. A message a device published (PUBACK success) to the owner of a pairing
+ * that never changes must reach that owner: what is still missing at the end is lost. A message may reach a user only
+ * for a device paired to it at some moment within the bound before it arrived: anything else is unauthorised, be it a
+ * stranger's delivery, another user's device, or a churned pairing absent throughout the bound.
+ */
+final class SoakLedger {
+
+    /** The state changes of one churned pairing, oldest first: {nanos, 1 = paired / 0 = not}. */
+    private final Map<Long, List<long[]>> churned = new ConcurrentHashMap<>();
+    /**
+     * Message key -> when its PUBACK came (still to arrive), or {@link #ARRIVED_FIRST}: the owner had it before the
+     * publisher had its PUBACK (the broker sends both at once).
+     */
+    private final Map<Long, Long> expected = new ConcurrentHashMap<>();
+    private static final long ARRIVED_FIRST = -1;
+    private final AtomicLong published = new AtomicLong();
+    private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong unauthorised = new AtomicLong();
+    private final List<String> examples = new ArrayList<>();
+    private final long boundNanos;
+
+    SoakLedger(final long boundMillis) {
+        this.boundNanos = TimeUnit.MILLISECONDS.toNanos(boundMillis);
+    }
+
+    private static long pair(final int user, final int device) {
+        return ((long) user << 32) | device;
+    }
+
+    private static long message(final int device, final int seq) {
+        return ((long) device << 32) | seq;
+    }
+
+    /** Marks the pairing of user and device as churned, paired from now on. */
+    void churnStarts(final int user, final int device) {
+        final List<long[]> states = new ArrayList<>();
+        states.add(new long[]{System.nanoTime(), 1});
+        churned.put(pair(user, device), states);
+    }
+
+    /** Records a committed change of a churned pairing, with the time that is most lenient for the check. */
+    void churned(final int user, final int device, final boolean paired, final long nanos) {
+        final List<long[]> states = churned.get(pair(user, device));
+        synchronized (states) {
+            states.add(new long[]{nanos, paired ? 1 : 0});
+        }
+    }
+
+    boolean isChurned(final int user, final int device) {
+        return churned.containsKey(pair(user, device));
+    }
+
+    /** A message the broker accepted; {@code owner} must receive it unless its pairing is churned ({@code -1}: none). */
+    void published(final int device, final int seq, final int owner) {
+        published.incrementAndGet();
+        if (owner >= 0 && !isChurned(owner, device)) {
+            final long now = System.nanoTime();
+            expected.compute(message(device, seq), (key, seen) -> seen == null ? Long.valueOf(now) : null);
+        }
+    }
+
+    /**
+     * A message that reached {@code user} ({@code -1}: a stranger, who owns nothing); {@code owner} is the user the
+     * device belongs to in the population.
+     */
+    void delivered(final int user, final int owner, final int device, final int seq, final long nanos) {
+        delivered.incrementAndGet();
+        if (user >= 0 && user == owner) {
+            if (!isChurned(user, device)) {
+                // a duplicate (QoS 1 after a reconnect) finds nothing to do
+                expected.compute(message(device, seq), (key, pending) -> pending == null ? Long.valueOf(ARRIVED_FIRST)
+                        : pending == ARRIVED_FIRST ? pending : null);
+                return;
+            }
+            if (pairedWithin(churned.get(pair(user, device)), nanos - boundNanos, nanos)) {
+                return;
+            }
+        }
+        unauthorised.incrementAndGet();
+        synchronized (examples) {
+            if (examples.size() < 10) {
+                examples.add((user < 0 ? "a stranger" : "user " + user) + " received message " + seq
+                        + " of device " + device);
+            }
+        }
+    }
+
+    /** Whether the pairing was in force at any moment of [from, to]. */
+    private static boolean pairedWithin(final List<long[]> states, final long from, final long to) {
+        synchronized (states) {
+            boolean inForceAtFrom = false;
+            for (final long[] state : states) {
+                if (state[0] > to) {
+                    break;
+                }
+                if (state[0] < from) {
+                    inForceAtFrom = state[1] == 1;
+                } else if (state[1] == 1) {
+                    return true;
+                }
+            }
+            return inForceAtFrom;
+        }
+    }
+
+    long published() {
+        return published.get();
+    }
+
+    long delivered() {
+        return delivered.get();
+    }
+
+    long missing() {
+        return expected.values().stream().filter(nanos -> nanos != ARRIVED_FIRST).count();
+    }
+
+    /**
+     * The messages still missing, counted by when they were accepted (in buckets of {@code bucketSeconds} from
+     * {@code t0}) and by whether their owner has a churned pairing too: where to look when something is lost.
+     */
+    java.util.SortedMap<String, Integer> missingByTime(final long t0, final int bucketSeconds,
+                                                       final java.util.function.IntPredicate ownerChurns) {
+        final java.util.SortedMap<String, Integer> buckets = new java.util.TreeMap<>();
+        expected.forEach((key, nanos) -> {
+            if (nanos == ARRIVED_FIRST) {
+                return;
+            }
+            final long bucket = (nanos - t0) / TimeUnit.SECONDS.toNanos(bucketSeconds) * bucketSeconds;
+            final int device = (int) (key >>> 32);
+            final String label = String.format("%04d s%s", bucket, ownerChurns.test(device / 2) ? " (churning owner)"
+                    : "");
+            buckets.merge(label, 1, Integer::sum);
+        });
+        return buckets;
+    }
+
+    long unauthorised() {
+        return unauthorised.get();
+    }
+
+    List<String> examples() {
+        synchronized (examples) {
+            return List.copyOf(examples);
+        }
+    }
+}
