@@ -11,7 +11,7 @@ cd "$project"
 
 # shellcheck source=test-broker/prepare.sh
 . test-broker/prepare.sh
-prepare_test_classes "guess-flood" target/test-classes/com/accountauth/extension/bench/GuessCost.class
+prepare_part "guess-flood" bench src/testFixtures test-broker/src/main bench/src/main
 
 exec "$java" "${jvm_access[@]}" \
     -Daccountauth.basedir="$project" \

@@ -8,6 +8,7 @@
 #   bench/run.sh [N]     N = 10000 takes about 22 minutes on 2 cores (9 of them the cold storm: 15,000 bcrypt checks)
 #                        and about 13 GB of memory; bench/run.sh 1000 is a quicker check (about 11 minutes:
 #                        the QoS 1 parts do not shrink with N)
+# Its code: bench/src/main/java (Benchmark the driver, BenchBroker the broker JVMs), with the test broker's.
 # Needs JDK 17, Maven and the mariadb-server package (like the integration tests), and a quiet machine: it reports
 # how much CPU other processes took during each measured phase and warns when it was over 10%.
 # Knobs, as JVM properties in BENCH_JAVA_OPTS (defaults in brackets): -Dbench.warmInFlight [100]
@@ -33,7 +34,7 @@ ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 # shellcheck source=test-broker/prepare.sh
 . test-broker/prepare.sh
-prepare_test_classes "bench" target/test-classes/com/accountauth/extension/bench/Benchmark.class
+prepare_part "bench" bench src/testFixtures test-broker/src/main bench/src/main
 
 # the driver's heap holds the MQTT clients; half of it is young generation, so that the driver collects between the
 # measured phases (the benchmark empties it before each), not during them; each broker JVM gets its own heap

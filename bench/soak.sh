@@ -30,7 +30,7 @@ ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 # shellcheck source=test-broker/prepare.sh
 . test-broker/prepare.sh
-prepare_test_classes "soak" target/test-classes/com/accountauth/extension/bench/Soak.class
+prepare_part "soak" bench src/testFixtures test-broker/src/main bench/src/main
 
 exec "$java" "${jvm_access[@]}" -Xmx2g \
     -Daccountauth.basedir="$project" \

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Sourced by test-broker/run.sh and bench/run.sh (from the project folder): builds what is stale, then sets
 #   zip          the extension ZIP, rebuilt when missing or older than anything it is built from
-#   classpath    the test classes and the test class path (HiveMQ CE embedded, MQTT client, drivers, ...)
+#   classpath    the part's classes and the test class path (HiveMQ CE embedded, MQTT client, drivers, ...)
 #   java         the java to run
 #   jvm_access   the --add-opens/--add-exports HiveMQ needs on Java 17
-# Usage: prepare_test_classes LABEL CLASS_FILE   (CLASS_FILE: a class under target/test-classes the caller runs)
+# Usage: prepare_part LABEL PART SOURCE_DIR...
+#   PART: the compiler execution in pom.xml (test-broker or bench) that compiles SOURCE_DIRs, and only them, into
+#   target/PART-classes; the tests are not compiled (docs/LAYOUT.md).
 
 # Maven, quiet: its output (errors only, with -q) is shown when it fails
 mvn_quiet() {
@@ -24,27 +26,29 @@ newest_zip() {
     ls -t target/account-auth-*.zip 2>/dev/null | head -n 1 || true
 }
 
-prepare_test_classes() {
+prepare_part() {
     prepare_label="$1"
-    local main_class="$2"
-    local compiled_stamp=target/test-classes.compiled
+    local part="$2"
+    shift 2
+    local part_sources=("$@")
+    local classes="target/$part-classes"
+    local compiled_stamp="target/$part-classes.compiled"
     local classpath_file=target/test.classpath
 
-    # 1. the extension ZIP
+    # 1. the extension ZIP (-Dmaven.test.skip: the tests are neither compiled nor run)
     zip="$(newest_zip)"
     local sources=(pom.xml hivemq-extension.xml conf src/main src/assembly)
     if [ -z "$zip" ] || [ -n "$(find "${sources[@]}" -newer "$zip" -print -quit)" ]; then
-        echo "$prepare_label: building the extension (mvn -q -B -DskipTests package) ..."
-        mvn_quiet -DskipTests package
-        touch "$compiled_stamp" # package compiled the test sources too
+        echo "$prepare_label: building the extension (mvn -q -B -Dmaven.test.skip package) ..."
+        mvn_quiet -Dmaven.test.skip=true package
         zip="$(newest_zip)"
     fi
 
-    # 2. the test sources, recompiled when one changed since the last time
-    if [ ! -f "$main_class" ] || [ ! -f "$compiled_stamp" ] ||
-        [ -n "$(find pom.xml src/test -newer "$compiled_stamp" -print -quit)" ]; then
-        echo "$prepare_label: compiling the test sources (mvn -q -B test-compile) ..."
-        mvn_quiet test-compile
+    # 2. the part's own sources, recompiled when one changed since the last time
+    if [ ! -d "$classes" ] || [ ! -f "$compiled_stamp" ] ||
+        [ -n "$(find pom.xml "${part_sources[@]}" -newer "$compiled_stamp" -print -quit)" ]; then
+        echo "$prepare_label: compiling ${part_sources[*]} (mvn -q -B compiler:testCompile@$part) ..."
+        mvn_quiet compiler:testCompile@"$part"
         touch "$compiled_stamp"
     fi
 
@@ -54,7 +58,7 @@ prepare_test_classes() {
         mvn_quiet org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
             -Dmdep.includeScope=test -Dmdep.outputFile="$classpath_file"
     fi
-    classpath="target/test-classes:$(cat "$classpath_file")"
+    classpath="$classes:$(cat "$classpath_file")"
 
     java="java"
     if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then

@@ -12,12 +12,12 @@ package com.accountauth.extension.config;
 public record AuthenticationSettings(long timeoutMillis, int workerThreads, int queueSize, int maxBcryptCost,
                                      int dummyBcryptCost) {
 
-    public static final long DEFAULT_TIMEOUT_MILLIS = 10_000;
-    public static final int DEFAULT_QUEUE_SIZE = 10_000;
-    public static final int DEFAULT_MAX_BCRYPT_COST = 14;
-    public static final int DEFAULT_DUMMY_BCRYPT_COST = 10;
+    public static final long DEFAULT_TIMEOUT_MILLIS = ConfigElements.AUTH_TIMEOUT_MILLIS.defaultValue();
+    public static final int DEFAULT_QUEUE_SIZE = ConfigElements.QUEUE_SIZE.defaultValue();
+    public static final int DEFAULT_MAX_BCRYPT_COST = ConfigElements.MAX_BCRYPT_COST.defaultValue();
+    public static final int DEFAULT_DUMMY_BCRYPT_COST = ConfigElements.DUMMY_BCRYPT_COST.defaultValue();
 
     public static int defaultWorkerThreads() {
-        return Math.max(1, Runtime.getRuntime().availableProcessors());
+        return ConfigElements.WORKER_THREADS.defaultValue();
     }
 }

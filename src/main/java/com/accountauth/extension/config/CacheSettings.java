@@ -17,9 +17,9 @@ package com.accountauth.extension.config;
 public record CacheSettings(long maxPrincipals, long principalTtlSeconds, long unknownTtlSeconds,
                             long maxCredentials, long maxClientIds) {
 
-    public static final int DEFAULT_MAX_PRINCIPALS = 200_000;
-    public static final int DEFAULT_PRINCIPAL_TTL_SECONDS = 3600;
-    public static final int DEFAULT_UNKNOWN_TTL_SECONDS = 30;
-    public static final int DEFAULT_MAX_CREDENTIALS = 200_000;
-    public static final int DEFAULT_MAX_CLIENT_IDS = 400_000;
+    public static final int DEFAULT_MAX_PRINCIPALS = ConfigElements.MAX_PRINCIPALS.defaultValue();
+    public static final int DEFAULT_PRINCIPAL_TTL_SECONDS = ConfigElements.PRINCIPAL_TTL_SECONDS.defaultValue();
+    public static final int DEFAULT_UNKNOWN_TTL_SECONDS = ConfigElements.UNKNOWN_TTL_SECONDS.defaultValue();
+    public static final int DEFAULT_MAX_CREDENTIALS = ConfigElements.MAX_CREDENTIALS.defaultValue();
+    public static final int DEFAULT_MAX_CLIENT_IDS = ConfigElements.MAX_CLIENT_IDS.defaultValue();
 }

@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +66,7 @@ public final class ConfigLoader {
             throw new InvalidConfigException(
                     List.of("<" + root.getTagName() + ">: the root element must be <account-auth>"));
         }
-        final Section top = new Section("", root, problems, Set.of("database", "authentication", "queries",
+        final Section top = new Section("", "", root, problems, Set.of("database", "authentication", "queries",
                 "permissions", "auto-subscribe", "live-changes", "client-ids", "cache", "throttling"));
         final DatabaseSettings database = database(top.child("database"), problems);
         final AuthenticationSettings authentication = authentication(top.child("authentication"));
@@ -84,8 +85,7 @@ public final class ConfigLoader {
     }
 
     private DatabaseSettings database(final Section section, final List<String> problems) {
-        section.allow("jdbc-url", "username", "password", "driver-class", "pool-size", "connection-timeout-millis",
-                "query-timeout-seconds");
+        section.allow("jdbc-url", "username", "password", "driver-class");
         final String url = section.required("jdbc-url");
         if (url != null && !url.startsWith("jdbc:")) {
             problems.add(section.path("jdbc-url") + ": '" + LoggableJdbcUrl.of(url) +
@@ -93,20 +93,19 @@ public final class ConfigLoader {
         }
         return new DatabaseSettings(url, section.required("username"), section.text("password").orElse(""),
                 section.text("driver-class"),
-                section.integer("pool-size", DatabaseSettings.DEFAULT_POOL_SIZE, 1, 1000),
-                section.integer("connection-timeout-millis",
-                        (int) DatabaseSettings.DEFAULT_CONNECTION_TIMEOUT_MILLIS, 250, 600_000),
-                section.integer("query-timeout-seconds", DatabaseSettings.DEFAULT_QUERY_TIMEOUT_SECONDS, 1, 3600));
+                section.integer(ConfigElements.POOL_SIZE),
+                section.integer(ConfigElements.CONNECTION_TIMEOUT_MILLIS),
+                section.integer(ConfigElements.QUERY_TIMEOUT_SECONDS));
     }
 
     private AuthenticationSettings authentication(final Section section) {
-        section.allow("timeout-millis", "worker-threads", "queue-size", "max-bcrypt-cost", "dummy-bcrypt-cost");
+        section.allow();
         return new AuthenticationSettings(
-                section.integer("timeout-millis", (int) AuthenticationSettings.DEFAULT_TIMEOUT_MILLIS, 100, 600_000),
-                section.integer("worker-threads", AuthenticationSettings.defaultWorkerThreads(), 1, 1024),
-                section.integer("queue-size", AuthenticationSettings.DEFAULT_QUEUE_SIZE, 1, 10_000_000),
-                section.integer("max-bcrypt-cost", AuthenticationSettings.DEFAULT_MAX_BCRYPT_COST, 4, 31),
-                section.integer("dummy-bcrypt-cost", AuthenticationSettings.DEFAULT_DUMMY_BCRYPT_COST, 4, 31));
+                section.integer(ConfigElements.AUTH_TIMEOUT_MILLIS),
+                section.integer(ConfigElements.WORKER_THREADS),
+                section.integer(ConfigElements.QUEUE_SIZE),
+                section.integer(ConfigElements.MAX_BCRYPT_COST),
+                section.integer(ConfigElements.DUMMY_BCRYPT_COST));
     }
 
     private QuerySettings queries(final Section section, final List<String> problems) {
@@ -156,12 +155,11 @@ public final class ConfigLoader {
     }
 
     private static LiveChangeSettings liveChanges(final Section section, final List<String> problems) {
-        section.allow("enabled", "poll-interval-millis", "gap-timeout-seconds", "error-after-seconds");
-        final LiveChangeSettings settings = new LiveChangeSettings(section.bool("enabled", true),
-                section.integer("poll-interval-millis", (int) LiveChangeSettings.DEFAULT_POLL_INTERVAL_MILLIS, 100,
-                        3_600_000),
-                section.integer("gap-timeout-seconds", LiveChangeSettings.DEFAULT_GAP_TIMEOUT_SECONDS, 1, 86_400),
-                section.integer("error-after-seconds", LiveChangeSettings.DEFAULT_ERROR_AFTER_SECONDS, 1, 86_400));
+        section.allow();
+        final LiveChangeSettings settings = new LiveChangeSettings(section.bool(ConfigElements.LIVE_CHANGES_ENABLED),
+                section.integer(ConfigElements.POLL_INTERVAL_MILLIS),
+                section.integer(ConfigElements.GAP_TIMEOUT_SECONDS),
+                section.integer(ConfigElements.ERROR_AFTER_SECONDS));
         if (settings.gapTimeoutSeconds() * 1000L < 2 * settings.pollIntervalMillis()) {
             // a gap must outlive a poll or two, or a change committed a moment late is given up unread
             problems.add(section.path("gap-timeout-seconds") + ": " + settings.gapTimeoutSeconds() + " s is less " +
@@ -171,34 +169,28 @@ public final class ConfigLoader {
     }
 
     private static ThrottleSettings throttling(final Section section) {
-        section.allow("enabled", "address-failure-burst", "address-failures-per-minute", "address-max-in-flight",
-                "username-failure-burst", "username-failures-per-minute");
-        return new ThrottleSettings(section.bool("enabled", true),
-                section.integer("address-failure-burst", ThrottleSettings.DEFAULT_ADDRESS_FAILURE_BURST, 1, 1_000_000),
-                section.integer("address-failures-per-minute", ThrottleSettings.DEFAULT_ADDRESS_FAILURES_PER_MINUTE,
-                        1, 1_000_000),
-                section.integer("address-max-in-flight", ThrottleSettings.DEFAULT_ADDRESS_MAX_IN_FLIGHT, 1,
-                        10_000_000),
-                section.integer("username-failure-burst", ThrottleSettings.DEFAULT_USERNAME_FAILURE_BURST, 1,
-                        1_000_000),
-                section.integer("username-failures-per-minute",
-                        ThrottleSettings.DEFAULT_USERNAME_FAILURES_PER_MINUTE, 1, 1_000_000));
+        section.allow();
+        return new ThrottleSettings(section.bool(ConfigElements.THROTTLING_ENABLED),
+                section.integer(ConfigElements.ADDRESS_FAILURE_BURST),
+                section.integer(ConfigElements.ADDRESS_FAILURES_PER_MINUTE),
+                section.integer(ConfigElements.ADDRESS_MAX_IN_FLIGHT),
+                section.integer(ConfigElements.USERNAME_FAILURE_BURST),
+                section.integer(ConfigElements.USERNAME_FAILURES_PER_MINUTE));
     }
 
     private static CacheSettings cache(final Section section) {
-        section.allow("max-principals", "principal-ttl-seconds", "unknown-ttl-seconds", "max-credentials",
-                "max-client-ids");
+        section.allow();
         return new CacheSettings(
-                section.integer("max-principals", CacheSettings.DEFAULT_MAX_PRINCIPALS, 0, 100_000_000),
-                section.integer("principal-ttl-seconds", CacheSettings.DEFAULT_PRINCIPAL_TTL_SECONDS, 1, 604_800),
-                section.integer("unknown-ttl-seconds", CacheSettings.DEFAULT_UNKNOWN_TTL_SECONDS, 1, 3600),
-                section.integer("max-credentials", CacheSettings.DEFAULT_MAX_CREDENTIALS, 0, 100_000_000),
-                section.integer("max-client-ids", CacheSettings.DEFAULT_MAX_CLIENT_IDS, 0, 100_000_000));
+                section.integer(ConfigElements.MAX_PRINCIPALS),
+                section.integer(ConfigElements.PRINCIPAL_TTL_SECONDS),
+                section.integer(ConfigElements.UNKNOWN_TTL_SECONDS),
+                section.integer(ConfigElements.MAX_CREDENTIALS),
+                section.integer(ConfigElements.MAX_CLIENT_IDS));
     }
 
     private static ClientIdSettings clientIds(final Section section, final List<String> problems) {
-        section.allow("bind-to-principal", "device-pattern", "account-pattern");
-        return new ClientIdSettings(section.bool("bind-to-principal", true),
+        section.allow("device-pattern", "account-pattern");
+        return new ClientIdSettings(section.bool(ConfigElements.BIND_TO_PRINCIPAL),
                 clientIdPattern(section, "device-pattern", ClientIdPattern.DEVICE_PLACEHOLDERS, problems),
                 clientIdPattern(section, "account-pattern", ClientIdPattern.ACCOUNT_PLACEHOLDERS, problems));
     }
@@ -245,15 +237,13 @@ public final class ConfigLoader {
 
     /** {@code <retain>} and {@code <shared-subscriptions>}: one true/false per kind of principal. */
     private static RightsByKind rights(final Section retain, final Section shared) {
-        retain.allow("device", "user", "service");
-        shared.allow("device", "user", "service");
+        retain.allow();
+        shared.allow();
         return new RightsByKind(
-                new MessageRights(retain.bool("device", PermissionDefaults.RETAIN.device()),
-                        shared.bool("device", PermissionDefaults.SHARED_SUBSCRIPTIONS.device())),
-                new MessageRights(retain.bool("user", PermissionDefaults.RETAIN.user()),
-                        shared.bool("user", PermissionDefaults.SHARED_SUBSCRIPTIONS.user())),
-                new MessageRights(retain.bool("service", PermissionDefaults.RETAIN.service()),
-                        shared.bool("service", PermissionDefaults.SHARED_SUBSCRIPTIONS.service())));
+                new MessageRights(retain.bool(ConfigElements.RETAIN_DEVICE), shared.bool(ConfigElements.SHARED_DEVICE)),
+                new MessageRights(retain.bool(ConfigElements.RETAIN_USER), shared.bool(ConfigElements.SHARED_USER)),
+                new MessageRights(retain.bool(ConfigElements.RETAIN_SERVICE),
+                        shared.bool(ConfigElements.SHARED_SERVICE)));
     }
 
     private TemplateSet templates(final Section parent, final String name, final Set<String> placeholders,
@@ -315,13 +305,15 @@ public final class ConfigLoader {
     private final class Section {
 
         private final String path;
+        private final String key; // the path as ConfigElements names sections: "database", "permissions/retain"
         private final Element element;
         private final List<String> problems;
         private final Map<String, List<Element>> children = new LinkedHashMap<>();
 
-        private Section(final String path, final Element element, final List<String> problems,
+        private Section(final String path, final String key, final Element element, final List<String> problems,
                         final Set<String> allowed) {
             this.path = path;
+            this.key = key;
             this.element = element;
             this.problems = problems;
             if (element != null) {
@@ -342,8 +334,10 @@ public final class ConfigLoader {
             return element != null;
         }
 
+        /** Reports every child that is neither one of {@code names} nor a {@link ConfigElements} element here. */
         void allow(final String... names) {
-            final Set<String> allowed = Set.of(names);
+            final Set<String> allowed = new HashSet<>(List.of(names));
+            allowed.addAll(ConfigElements.namesIn(key));
             for (final String name : children.keySet()) {
                 if (!allowed.contains(name)) {
                     problems.add(path(name) + ": unknown element (expected one of " +
@@ -357,7 +351,8 @@ public final class ConfigLoader {
         }
 
         Section child(final String name) {
-            return new Section(path(name) + "/", single(name), problems, null);
+            return new Section(path(name) + "/", key.isEmpty() ? name : key + "/" + name, single(name), problems,
+                    null);
         }
 
         private Element single(final String name) {
@@ -392,6 +387,14 @@ public final class ConfigLoader {
                 return null;
             }
             return value.get();
+        }
+
+        boolean bool(final ConfigElements.BoolElement element) {
+            return bool(element.name(), element.defaultValue());
+        }
+
+        int integer(final ConfigElements.IntElement element) {
+            return integer(element.name(), element.defaultValue(), element.min(), element.max());
         }
 
         boolean bool(final String name, final boolean fallback) {

@@ -16,9 +16,10 @@ import java.util.Optional;
 public record DatabaseSettings(String jdbcUrl, String username, String password, Optional<String> driverClass,
                                int poolSize, long connectionTimeoutMillis, int queryTimeoutSeconds) {
 
-    public static final int DEFAULT_POOL_SIZE = 8;
-    public static final long DEFAULT_CONNECTION_TIMEOUT_MILLIS = 2000;
-    public static final int DEFAULT_QUERY_TIMEOUT_SECONDS = 2;
+    public static final int DEFAULT_POOL_SIZE = ConfigElements.POOL_SIZE.defaultValue();
+    public static final long DEFAULT_CONNECTION_TIMEOUT_MILLIS =
+            ConfigElements.CONNECTION_TIMEOUT_MILLIS.defaultValue();
+    public static final int DEFAULT_QUERY_TIMEOUT_SECONDS = ConfigElements.QUERY_TIMEOUT_SECONDS.defaultValue();
 
     @Override
     public String toString() {

@@ -16,7 +16,7 @@ package com.accountauth.extension.config;
 public record LiveChangeSettings(boolean enabled, long pollIntervalMillis, int gapTimeoutSeconds,
                                  int errorAfterSeconds) {
 
-    public static final long DEFAULT_POLL_INTERVAL_MILLIS = 2000;
-    public static final int DEFAULT_GAP_TIMEOUT_SECONDS = 120;
-    public static final int DEFAULT_ERROR_AFTER_SECONDS = 30;
+    public static final long DEFAULT_POLL_INTERVAL_MILLIS = ConfigElements.POLL_INTERVAL_MILLIS.defaultValue();
+    public static final int DEFAULT_GAP_TIMEOUT_SECONDS = ConfigElements.GAP_TIMEOUT_SECONDS.defaultValue();
+    public static final int DEFAULT_ERROR_AFTER_SECONDS = ConfigElements.ERROR_AFTER_SECONDS.defaultValue();
 }

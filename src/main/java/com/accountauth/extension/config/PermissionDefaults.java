@@ -22,18 +22,6 @@ final class PermissionDefaults {
     /** {@code <service>}: everything under '/'. */
     static final Templates SERVICE = new Templates(List.of("/#"), List.of("/#"));
 
-    /** One true/false per kind of principal. */
-    record PerKind(boolean device, boolean user, boolean service) {
-    }
-
-    /**
-     * {@code <retain>}: nobody publishes retained messages (or retained Wills). A retained command would be replayed
-     * to the device on every connect, also after its owner lost the pairing.
-     */
-    static final PerKind RETAIN = new PerKind(false, false, false);
-    /** {@code <shared-subscriptions>}: only service accounts (backends that share the load) share subscriptions. */
-    static final PerKind SHARED_SUBSCRIPTIONS = new PerKind(false, false, true);
-
     /** {@code <auto-subscribe>/<device>}: a device's session gets its own command topics. */
     static final List<String> AUTO_SUBSCRIBE_DEVICE = List.of(COMMAND_TOPICS, COMMAND_TOPICS + "/#");
     /** {@code <auto-subscribe>/<paired-device>}: a user's session gets every paired device's event topics. */

@@ -20,11 +20,13 @@ package com.accountauth.extension.config;
 public record ThrottleSettings(boolean enabled, int addressFailureBurst, int addressFailuresPerMinute,
                                int addressMaxInFlight, int usernameFailureBurst, int usernameFailuresPerMinute) {
 
-    public static final int DEFAULT_ADDRESS_FAILURE_BURST = 10;
-    public static final int DEFAULT_ADDRESS_FAILURES_PER_MINUTE = 60;
-    public static final int DEFAULT_ADDRESS_MAX_IN_FLIGHT = 500;
-    public static final int DEFAULT_USERNAME_FAILURE_BURST = 5;
-    public static final int DEFAULT_USERNAME_FAILURES_PER_MINUTE = 5;
+    public static final int DEFAULT_ADDRESS_FAILURE_BURST = ConfigElements.ADDRESS_FAILURE_BURST.defaultValue();
+    public static final int DEFAULT_ADDRESS_FAILURES_PER_MINUTE =
+            ConfigElements.ADDRESS_FAILURES_PER_MINUTE.defaultValue();
+    public static final int DEFAULT_ADDRESS_MAX_IN_FLIGHT = ConfigElements.ADDRESS_MAX_IN_FLIGHT.defaultValue();
+    public static final int DEFAULT_USERNAME_FAILURE_BURST = ConfigElements.USERNAME_FAILURE_BURST.defaultValue();
+    public static final int DEFAULT_USERNAME_FAILURES_PER_MINUTE =
+            ConfigElements.USERNAME_FAILURES_PER_MINUTE.defaultValue();
 
     /** The defaults. */
     public static ThrottleSettings defaults() {

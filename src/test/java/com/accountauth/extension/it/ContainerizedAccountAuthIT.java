@@ -2,6 +2,7 @@ package com.accountauth.extension.it;
 
 import com.accountauth.extension.testsupport.EmbeddedBroker;
 import com.accountauth.extension.testsupport.Folders;
+import com.accountauth.extension.testsupport.HiveMqLauncher;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import org.junit.jupiter.api.Test;
 import org.mindrot.jbcrypt.BCrypt;
@@ -53,7 +54,7 @@ class ContainerizedAccountAuthIT {
             }
         }
         final Path extensions = Files.createTempDirectory("account-auth-container");
-        EmbeddedBroker.unpackExtension(extensions);
+        HiveMqLauncher.installExtension(HiveMqLauncher.extensionZip(), extensions);
         final Path extension = extensions.resolve("account-auth");
         Files.writeString(extension.resolve("conf/config.xml"),
                 EmbeddedBroker.shippedConfigFor("jdbc:mysql://mysql:3306/accounts?useSSL=false&allowPublicKeyRetrieval=true",

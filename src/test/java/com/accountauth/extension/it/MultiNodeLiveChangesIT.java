@@ -1,8 +1,8 @@
 package com.accountauth.extension.it;
 
 import com.accountauth.extension.testsupport.BrokerWithDatabase;
-import com.accountauth.extension.testsupport.EmbeddedBroker;
 import com.accountauth.extension.testsupport.Folders;
+import com.accountauth.extension.testsupport.HiveMqLauncher;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
@@ -47,7 +47,7 @@ class MultiNodeLiveChangesIT {
             db.execute("INSERT INTO accounts (id, email, password_hash) VALUES (1, 'alice@example.com', ?)", hash);
             db.execute("INSERT INTO pairings (account_id, device_id, role) VALUES (1, 1, 'owner')");
         }, config -> config);
-        nodeBPort = EmbeddedBroker.freePort();
+        nodeBPort = HiveMqLauncher.freePort();
         nodeBData = Files.createTempDirectory("account-auth-node-b");
         final List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -1,27 +1,20 @@
 package com.accountauth.extension.testsupport;
 
-import com.hivemq.configuration.service.InternalConfigurations;
-import com.hivemq.embedded.EmbeddedHiveMQ;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.concurrent.TimeUnit;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 
 /**
- * The real HiveMQ CE broker in-process, with the built extension ZIP unpacked into its extensions folder exactly as an
- * operator installs it; only the extension's conf/config.xml is replaced by the test's.
+ * The integration tests' broker: HiveMQ CE in-process ({@link HiveMqLauncher}) in a temporary folder, one plain MQTT
+ * listener on a free loopback port, the built extension ZIP unpacked exactly as an operator installs it; only the
+ * extension's conf/config.xml is replaced by the test's.
  */
 public final class EmbeddedBroker implements AutoCloseable {
 
     private final Path home;
     private final int port;
-    private EmbeddedHiveMQ hivemq;
+    private HiveMqLauncher hivemq;
 
     private EmbeddedBroker(final Path home, final int port) {
         this.home = home;
@@ -40,13 +33,12 @@ public final class EmbeddedBroker implements AutoCloseable {
     public static EmbeddedBroker start(final String extensionConfigXml, final FolderSetup addToExtensions) {
         try {
             final Path home = Files.createTempDirectory("account-auth-broker");
-            final int port = freePort();
+            final int port = HiveMqLauncher.freePort();
             Files.createDirectories(home.resolve("conf"));
-            Files.createDirectories(home.resolve("data"));
-            Files.writeString(home.resolve("conf/config.xml"), brokerConfig(port));
+            Files.writeString(home.resolve("conf/config.xml"), HiveMqLauncher.singleListenerConfig(port));
             final Path extensions = home.resolve("extensions");
-            unpackExtension(extensions);
-            Files.writeString(extensions.resolve("account-auth/conf/config.xml"), extensionConfigXml);
+            final Path extension = HiveMqLauncher.installExtension(HiveMqLauncher.extensionZip(), extensions);
+            Files.writeString(extension.resolve("conf/config.xml"), extensionConfigXml);
             addToExtensions.prepare(extensions);
             final EmbeddedBroker broker = new EmbeddedBroker(home, port);
             broker.startHiveMq();
@@ -107,69 +99,13 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     private void startHiveMq() {
-        hivemq = EmbeddedHiveMQ.builder()
-                .withConfigurationFolder(home.resolve("conf"))
-                .withDataFolder(home.resolve("data"))
-                .withExtensionsFolder(home.resolve("extensions"))
-                .build();
-        // the embedded build() switches to "allow all without an authenticator"; production HiveMQ denies
-        InternalConfigurations.AUTH_DENY_UNAUTHENTICATED_CONNECTIONS.set(true);
-        try {
-            hivemq.start().get(60, TimeUnit.SECONDS);
-        } catch (final Exception e) {
-            throw new IllegalStateException("HiveMQ did not start", e);
-        }
+        hivemq = HiveMqLauncher.start(home.resolve("conf"), home.resolve("data"), home.resolve("extensions"));
     }
 
     private void stopHiveMq() {
         if (hivemq != null) {
-            try {
-                hivemq.stop().get(60, TimeUnit.SECONDS);
-                hivemq.close();
-            } catch (final Exception e) {
-                throw new IllegalStateException("HiveMQ did not stop", e);
-            }
+            hivemq.stop();
             hivemq = null;
-        }
-    }
-
-    private static String brokerConfig(final int port) {
-        return """
-                <?xml version="1.0"?>
-                <hivemq>
-                    <listeners>
-                        <tcp-listener>
-                            <port>%d</port>
-                            <bind-address>127.0.0.1</bind-address>
-                        </tcp-listener>
-                    </listeners>
-                    <anonymous-usage-statistics>
-                        <enabled>false</enabled>
-                    </anonymous-usage-statistics>
-                </hivemq>
-                """.formatted(port);
-    }
-
-    /** Unpacks the built ZIP into {@code extensions}, giving {@code extensions/account-auth/}. */
-    public static void unpackExtension(final Path extensions) throws IOException {
-        final String zip = System.getProperty("accountauth.zip");
-        if (zip == null || !Files.isRegularFile(Path.of(zip))) {
-            throw new IllegalStateException("extension ZIP not found (" + zip + "): run the tests with 'mvn verify'");
-        }
-        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(Path.of(zip)))) {
-            ZipEntry entry;
-            while ((entry = in.getNextEntry()) != null) {
-                final Path target = extensions.resolve(entry.getName()).normalize();
-                if (!target.startsWith(extensions)) {
-                    throw new IOException("bad entry " + entry.getName());
-                }
-                if (entry.isDirectory()) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.createDirectories(target.getParent());
-                    Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
         }
     }
 
@@ -178,15 +114,4 @@ public final class EmbeddedBroker implements AutoCloseable {
     public interface FolderSetup {
         void prepare(Path folder) throws IOException;
     }
-
-    /** A port nothing listens on right now. */
-    public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (final IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
 }

@@ -2,8 +2,6 @@ package com.accountauth.extension.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,7 +90,7 @@ public final class MariaDbServer implements AutoCloseable {
             installDataDir(installDb, baseDir);
             // the port is picked before the server binds it; if someone else grabs it meanwhile, try another one
             for (int attempt = 1; ; attempt++) {
-                server = new MariaDbServer(serverBinary, baseDir, freePort());
+                server = new MariaDbServer(serverBinary, baseDir, HiveMqLauncher.freePort());
                 Runtime.getRuntime().addShutdownHook(server.shutdownHook);
                 try {
                     server.launch();
@@ -396,13 +394,6 @@ public final class MariaDbServer implements AutoCloseable {
             }
         }
         return null;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
     }
 
     /** Shutdown hook: the JVM is going down without close() having been called. */

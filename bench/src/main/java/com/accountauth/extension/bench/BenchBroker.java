@@ -1,8 +1,8 @@
 package com.accountauth.extension.bench;
 
 import com.accountauth.extension.testbroker.TestBroker;
+import com.accountauth.extension.testsupport.HiveMqLauncher;
 import com.hivemq.embedded.EmbeddedExtension;
-import com.hivemq.embedded.EmbeddedHiveMQ;
 
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
@@ -24,7 +24,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The broker side of the benchmark, run in its own JVM (started by {@link BrokerProcess}): one broker at a time, the
@@ -41,7 +40,7 @@ import java.util.concurrent.TimeUnit;
 public final class BenchBroker {
 
     private TestBroker testBroker;
-    private EmbeddedHiveMQ allowAll;
+    private HiveMqLauncher allowAll;
     private Path allowAllConf;
     private Path allowAllData;
     // client id -> the filters account-auth subscribes it to; empty: a plain allow-all
@@ -146,9 +145,6 @@ public final class BenchBroker {
     }
 
     private void startAllowAll() throws Exception {
-        Files.createDirectories(allowAllData.resolve("data"));
-        final Path extensions = allowAllData.resolve("no-extensions");
-        Files.createDirectories(extensions);
         final EmbeddedExtension extension = EmbeddedExtension.builder()
                 .withId("allow-all")
                 .withName("allow-all (benchmark baseline)")
@@ -157,13 +153,8 @@ public final class BenchBroker {
                 .withStartPriority(0)
                 .withExtensionMain(new AllowAllExtension(allowAllSubscriptions))
                 .build();
-        allowAll = EmbeddedHiveMQ.builder()
-                .withConfigurationFolder(allowAllConf)
-                .withDataFolder(allowAllData.resolve("data"))
-                .withExtensionsFolder(extensions)
-                .withEmbeddedExtension(extension)
-                .build();
-        allowAll.start().get(60, TimeUnit.SECONDS);
+        allowAll = HiveMqLauncher.start(allowAllConf, allowAllData.resolve("data"),
+                allowAllData.resolve("no-extensions"), extension);
     }
 
     /** Lines of "CLIENT_ID FILTER...", as {@link Benchmark} writes them. */
@@ -179,9 +170,8 @@ public final class BenchBroker {
     private void stopAllowAll() throws Exception {
         if (allowAll != null) {
             try {
-                allowAll.stop().get(60, TimeUnit.SECONDS);
+                allowAll.stop();
             } finally {
-                allowAll.close();
                 allowAll = null;
             }
         }

@@ -2,6 +2,7 @@ package com.accountauth.extension.bench;
 
 import com.accountauth.extension.testsupport.EmbeddedBroker;
 import com.accountauth.extension.testsupport.Folders;
+import com.accountauth.extension.testsupport.HiveMqLauncher;
 import com.accountauth.extension.testsupport.MariaDbServer;
 import com.accountauth.extension.testsupport.StatementKind;
 import org.mindrot.jbcrypt.BCrypt;
@@ -1129,7 +1130,7 @@ public final class Benchmark {
         final NodeList children = listeners.getChildNodes();
         for (int i = 0; i < children.getLength(); i++) {
             if (children.item(i) instanceof Element listener) {
-                final int port = EmbeddedBroker.freePort();
+                final int port = HiveMqLauncher.freePort();
                 listener.getElementsByTagName("port").item(0).setTextContent(Integer.toString(port));
                 if (listener.getTagName().equals("tcp-listener")) {
                     tcpPort = port;

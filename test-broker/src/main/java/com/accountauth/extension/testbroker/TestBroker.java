@@ -1,16 +1,14 @@
 package com.accountauth.extension.testbroker;
 
 import com.accountauth.extension.testsupport.Folders;
+import com.accountauth.extension.testsupport.HiveMqLauncher;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
-import com.hivemq.configuration.service.InternalConfigurations;
-import com.hivemq.embedded.EmbeddedHiveMQ;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,8 +22,6 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 
 /**
  * The account-auth test broker: HiveMQ CE (embedded, in this JVM) with the built extension ZIP unpacked into its
@@ -51,7 +47,7 @@ public final class TestBroker implements AutoCloseable {
     /** The password of every keystore the launcher makes (written into the rendered HiveMQ config). */
     public static final String TLS_PASSWORD = "test-broker";
 
-    private static final String EXTENSION_ID = "account-auth";
+    private static final String EXTENSION_ID = HiveMqLauncher.EXTENSION_ID;
 
     /** A MySQL/MariaDB the extension uses instead of the embedded H2 DB. */
     public record ExternalDatabase(String jdbcUrl, String user, String password) {
@@ -177,15 +173,15 @@ public final class TestBroker implements AutoCloseable {
     private final Path hivemqDir;
     private final Path dbDir;
 
-    private EmbeddedHiveMQ hivemq; // guarded by this
+    private HiveMqLauncher hivemq; // guarded by this
     private boolean freshDone; // guarded by this
     private long lastStartMillis; // guarded by this
 
     private TestBroker(final Settings settings) {
         this.settings = settings;
-        this.mqttPort = settings.mqttPort() == 0 ? freePort() : settings.mqttPort();
-        this.tlsPort = settings.tlsPort() == 0 ? freePort() : settings.tlsPort();
-        this.websocketPort = settings.websocketPort() == 0 ? freePort() : settings.websocketPort();
+        this.mqttPort = settings.mqttPort() == 0 ? HiveMqLauncher.freePort() : settings.mqttPort();
+        this.tlsPort = settings.tlsPort() == 0 ? HiveMqLauncher.freePort() : settings.tlsPort();
+        this.websocketPort = settings.websocketPort() == 0 ? HiveMqLauncher.freePort() : settings.websocketPort();
         final Path data = settings.dataDir().toAbsolutePath().normalize();
         this.tls = new TlsMaterial(data.resolve("tls"), TLS_PASSWORD);
         this.hivemqDir = data.resolve("hivemq");
@@ -221,11 +217,9 @@ public final class TestBroker implements AutoCloseable {
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - step) + " ms");
         }
         final Path conf = hivemqDir.resolve("conf");
-        final Path data = hivemqDir.resolve("data");
         final Path extensions = hivemqDir.resolve("extensions");
         try {
             Files.createDirectories(conf);
-            Files.createDirectories(data);
             Files.createDirectories(extensions);
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
@@ -235,21 +229,8 @@ public final class TestBroker implements AutoCloseable {
         copyIfAbsent(settings.projectDir().resolve("test-broker/conf/logback.xml"), conf.resolve("logback.xml"));
         installExtension(extensions);
 
-        final EmbeddedHiveMQ embedded = EmbeddedHiveMQ.builder()
-                .withConfigurationFolder(conf)
-                .withDataFolder(data)
-                .withExtensionsFolder(extensions)
-                .build();
-        // EmbeddedHiveMQ admits every client while no authenticator is registered; a real HiveMQ admits nobody.
-        // Fail closed like the real one, so an extension that did not start shows as refused logins.
-        InternalConfigurations.AUTH_DENY_UNAUTHENTICATED_CONNECTIONS.set(true);
-        try {
-            embedded.start().get(60, TimeUnit.SECONDS);
-        } catch (final Exception e) {
-            closeQuietly(embedded);
-            throw new IllegalStateException("HiveMQ did not start: " + e.getMessage(), e);
-        }
-        hivemq = embedded;
+        // fails closed: an extension that did not start shows as refused logins
+        hivemq = HiveMqLauncher.start(conf, hivemqDir.resolve("data"), extensions);
         if (settings.externalDatabase().isEmpty() || settings.seed()) {
             try {
                 selfCheck();
@@ -267,11 +248,8 @@ public final class TestBroker implements AutoCloseable {
             return;
         }
         try {
-            hivemq.stop().get(60, TimeUnit.SECONDS);
-        } catch (final Exception e) {
-            throw new IllegalStateException("HiveMQ did not stop: " + e.getMessage(), e);
+            hivemq.stop();
         } finally {
-            closeQuietly(hivemq);
             hivemq = null;
         }
     }
@@ -402,12 +380,7 @@ public final class TestBroker implements AutoCloseable {
             throw new IllegalStateException("extension ZIP not found: " + zip +
                     " (build it with 'mvn -B -DskipTests package'; test-broker/run.sh does that)");
         }
-        final Path folder = extensions.resolve(EXTENSION_ID);
-        Folders.delete(folder);
-        unzip(zip, extensions);
-        if (!Files.isRegularFile(folder.resolve("hivemq-extension.xml"))) {
-            throw new IllegalStateException(zip + " holds no " + EXTENSION_ID + "/hivemq-extension.xml");
-        }
+        final Path folder = HiveMqLauncher.installExtension(zip, extensions);
         if (settings.externalDatabase().isEmpty()) {
             final Path h2Jar = jarOf(org.h2.Driver.class);
             try {
@@ -609,15 +582,6 @@ public final class TestBroker implements AutoCloseable {
         return value == null || value.isBlank() ? fallback : port(name, value);
     }
 
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (final IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     private static long lastModified(final Path path) {
         try {
             return Files.getLastModifiedTime(path).toMillis();
@@ -638,26 +602,6 @@ public final class TestBroker implements AutoCloseable {
         }
     }
 
-    private static void unzip(final Path zip, final Path target) {
-        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
-            ZipEntry entry;
-            while ((entry = in.getNextEntry()) != null) {
-                final Path file = target.resolve(entry.getName()).normalize();
-                if (!file.startsWith(target)) {
-                    throw new IOException("bad entry " + entry.getName() + " in " + zip);
-                }
-                if (entry.isDirectory()) {
-                    Files.createDirectories(file);
-                } else {
-                    Files.createDirectories(file.getParent());
-                    Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        } catch (final IOException e) {
-            throw new UncheckedIOException("cannot unpack " + zip, e);
-        }
-    }
-
     private static void copyIfAbsent(final Path source, final Path target) {
         try {
             if (Files.isRegularFile(source) && !Files.exists(target)) {
@@ -665,14 +609,6 @@ public final class TestBroker implements AutoCloseable {
             }
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void closeQuietly(final EmbeddedHiveMQ embedded) {
-        try {
-            embedded.close();
-        } catch (final Exception ignored) {
-            // already failed or stopped
         }
     }
 }

@@ -1,0 +1,131 @@
+package com.accountauth.extension.config;
+
+import java.util.List;
+import java.util.function.IntSupplier;
+
+/**
+ * Every number and flag of config.xml, each with its name, default and bounds written once: {@link ConfigLoader}
+ * reads them through these constants, the settings records take their defaults from here, and
+ * {@code ConfigElementsDocumentedTest} checks that the shipped conf/config.xml and docs/CONFIGURATION.md give the
+ * same defaults. Text elements (the DB URL, the statements, the topic templates) are read by the loader directly.
+ * <p>
+ * A new number or flag: one constant here, added to {@link #ALL}; its field and javadoc in the settings record; the
+ * element with its default in conf/config.xml; a row in docs/CONFIGURATION.md.
+ */
+public final class ConfigElements {
+
+    private ConfigElements() {
+    }
+
+    /** A whole number element. */
+    public record IntElement(String section, String name, IntSupplier defaults, String documentedDefault, int min,
+                             int max) implements Element {
+
+        static IntElement of(final String section, final String name, final int defaultValue, final int min,
+                             final int max) {
+            return new IntElement(section, name, () -> defaultValue, Integer.toString(defaultValue), min, max);
+        }
+
+        /** The default, for this machine when it depends on it (e.g. the number of cores). */
+        public int defaultValue() {
+            return defaults.getAsInt();
+        }
+    }
+
+    /** A true/false element. */
+    public record BoolElement(String section, String name, boolean defaultValue) implements Element {
+
+        @Override
+        public String documentedDefault() {
+            return Boolean.toString(defaultValue);
+        }
+    }
+
+    /** What every element has. */
+    public sealed interface Element permits IntElement, BoolElement {
+
+        /** The path of its parent from the root, e.g. {@code database} or {@code permissions/retain}. */
+        String section();
+
+        String name();
+
+        /** The default as conf/config.xml and docs/CONFIGURATION.md write it. */
+        String documentedDefault();
+
+        /** {@code section/name}, as docs/CONFIGURATION.md names it. */
+        default String path() {
+            return section() + "/" + name();
+        }
+    }
+
+    private static final String SHARED = "permissions/shared-subscriptions";
+
+    public static final IntElement POOL_SIZE = IntElement.of("database", "pool-size", 8, 1, 1000);
+    public static final IntElement CONNECTION_TIMEOUT_MILLIS =
+            IntElement.of("database", "connection-timeout-millis", 2000, 250, 600_000);
+    public static final IntElement QUERY_TIMEOUT_SECONDS =
+            IntElement.of("database", "query-timeout-seconds", 2, 1, 3600);
+
+    public static final IntElement AUTH_TIMEOUT_MILLIS =
+            IntElement.of("authentication", "timeout-millis", 10_000, 100, 600_000);
+    public static final IntElement WORKER_THREADS = new IntElement("authentication", "worker-threads",
+            () -> Math.max(1, Runtime.getRuntime().availableProcessors()), "cores", 1, 1024);
+    public static final IntElement QUEUE_SIZE = IntElement.of("authentication", "queue-size", 10_000, 1, 10_000_000);
+    public static final IntElement MAX_BCRYPT_COST = IntElement.of("authentication", "max-bcrypt-cost", 14, 4, 31);
+    public static final IntElement DUMMY_BCRYPT_COST = IntElement.of("authentication", "dummy-bcrypt-cost", 10, 4, 31);
+
+    // <retain>: nobody publishes retained messages (or retained Wills): a retained command would be replayed to the
+    // device on every connect, also after its owner lost the pairing
+    public static final BoolElement RETAIN_DEVICE = new BoolElement("permissions/retain", "device", false);
+    public static final BoolElement RETAIN_USER = new BoolElement("permissions/retain", "user", false);
+    public static final BoolElement RETAIN_SERVICE = new BoolElement("permissions/retain", "service", false);
+    // <shared-subscriptions>: only service accounts (backends that share the load) share subscriptions
+    public static final BoolElement SHARED_DEVICE = new BoolElement(SHARED, "device", false);
+    public static final BoolElement SHARED_USER = new BoolElement(SHARED, "user", false);
+    public static final BoolElement SHARED_SERVICE = new BoolElement(SHARED, "service", true);
+
+    public static final BoolElement LIVE_CHANGES_ENABLED = new BoolElement("live-changes", "enabled", true);
+    public static final IntElement POLL_INTERVAL_MILLIS =
+            IntElement.of("live-changes", "poll-interval-millis", 2000, 100, 3_600_000);
+    public static final IntElement GAP_TIMEOUT_SECONDS =
+            IntElement.of("live-changes", "gap-timeout-seconds", 120, 1, 86_400);
+    public static final IntElement ERROR_AFTER_SECONDS =
+            IntElement.of("live-changes", "error-after-seconds", 30, 1, 86_400);
+
+    public static final BoolElement BIND_TO_PRINCIPAL = new BoolElement("client-ids", "bind-to-principal", true);
+
+    public static final IntElement MAX_PRINCIPALS = IntElement.of("cache", "max-principals", 200_000, 0, 100_000_000);
+    public static final IntElement PRINCIPAL_TTL_SECONDS =
+            IntElement.of("cache", "principal-ttl-seconds", 3600, 1, 604_800);
+    public static final IntElement UNKNOWN_TTL_SECONDS = IntElement.of("cache", "unknown-ttl-seconds", 30, 1, 3600);
+    public static final IntElement MAX_CREDENTIALS = IntElement.of("cache", "max-credentials", 200_000, 0, 100_000_000);
+    public static final IntElement MAX_CLIENT_IDS = IntElement.of("cache", "max-client-ids", 400_000, 0, 100_000_000);
+
+    public static final BoolElement THROTTLING_ENABLED = new BoolElement("throttling", "enabled", true);
+    public static final IntElement ADDRESS_FAILURE_BURST =
+            IntElement.of("throttling", "address-failure-burst", 10, 1, 1_000_000);
+    public static final IntElement ADDRESS_FAILURES_PER_MINUTE =
+            IntElement.of("throttling", "address-failures-per-minute", 60, 1, 1_000_000);
+    public static final IntElement ADDRESS_MAX_IN_FLIGHT =
+            IntElement.of("throttling", "address-max-in-flight", 500, 1, 10_000_000);
+    public static final IntElement USERNAME_FAILURE_BURST =
+            IntElement.of("throttling", "username-failure-burst", 5, 1, 1_000_000);
+    public static final IntElement USERNAME_FAILURES_PER_MINUTE =
+            IntElement.of("throttling", "username-failures-per-minute", 5, 1, 1_000_000);
+
+    /** Every constant above, in the order of conf/config.xml. */
+    public static final List<Element> ALL = List.of(
+            POOL_SIZE, CONNECTION_TIMEOUT_MILLIS, QUERY_TIMEOUT_SECONDS,
+            AUTH_TIMEOUT_MILLIS, WORKER_THREADS, QUEUE_SIZE, MAX_BCRYPT_COST, DUMMY_BCRYPT_COST,
+            RETAIN_DEVICE, RETAIN_USER, RETAIN_SERVICE, SHARED_DEVICE, SHARED_USER, SHARED_SERVICE,
+            LIVE_CHANGES_ENABLED, POLL_INTERVAL_MILLIS, GAP_TIMEOUT_SECONDS, ERROR_AFTER_SECONDS,
+            BIND_TO_PRINCIPAL,
+            MAX_PRINCIPALS, PRINCIPAL_TTL_SECONDS, UNKNOWN_TTL_SECONDS, MAX_CREDENTIALS, MAX_CLIENT_IDS,
+            THROTTLING_ENABLED, ADDRESS_FAILURE_BURST, ADDRESS_FAILURES_PER_MINUTE, ADDRESS_MAX_IN_FLIGHT,
+            USERNAME_FAILURE_BURST, USERNAME_FAILURES_PER_MINUTE);
+
+    /** The names of {@link #ALL}'s elements in {@code section}: what the loader allows there besides text elements. */
+    static List<String> namesIn(final String section) {
+        return ALL.stream().filter(e -> e.section().equals(section)).map(Element::name).toList();
+    }
+}
