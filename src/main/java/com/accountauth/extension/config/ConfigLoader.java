@@ -75,6 +75,7 @@ public final class ConfigLoader {
         final LiveChangeSettings liveChanges = liveChanges(top.child("live-changes"), problems);
         final ClientIdSettings clientIds = clientIds(top.child("client-ids"), problems);
         final CacheSettings cache = cache(top.child("cache"));
+        checkExpiry(clientIds, cache, problems);
         final ThrottleSettings throttling = throttling(top.child("throttling"));
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
@@ -85,7 +86,7 @@ public final class ConfigLoader {
 
     private DatabaseSettings database(final Section section, final List<String> problems) {
         section.allow("jdbc-url", "username", "password", "driver-class", "pool-size", "connection-timeout-millis",
-                "query-timeout-seconds");
+                "query-timeout-seconds", "outage-grace-seconds");
         final String url = section.required("jdbc-url");
         if (url != null && !url.startsWith("jdbc:")) {
             problems.add(section.path("jdbc-url") + ": '" + LoggableJdbcUrl.of(url) +
@@ -96,7 +97,9 @@ public final class ConfigLoader {
                 section.integer("pool-size", DatabaseSettings.DEFAULT_POOL_SIZE, 1, 1000),
                 section.integer("connection-timeout-millis",
                         (int) DatabaseSettings.DEFAULT_CONNECTION_TIMEOUT_MILLIS, 250, 600_000),
-                section.integer("query-timeout-seconds", DatabaseSettings.DEFAULT_QUERY_TIMEOUT_SECONDS, 1, 3600));
+                section.integer("query-timeout-seconds", DatabaseSettings.DEFAULT_QUERY_TIMEOUT_SECONDS, 1, 3600),
+                section.integer("outage-grace-seconds", DatabaseSettings.DEFAULT_OUTAGE_GRACE_SECONDS, 0,
+                        604_800));
     }
 
     private AuthenticationSettings authentication(final Section section) {
@@ -111,7 +114,8 @@ public final class ConfigLoader {
 
     private QuerySettings queries(final Section section, final List<String> problems) {
         section.allow("device-by-mac", "device-by-id", "account-by-email", "account-by-id",
-                "devices-paired-to-account", "bind-client-id", "client-id-owner", "changes-since", "latest-change");
+                "devices-paired-to-account", "bind-client-id", "client-id-owner", "device-reserving-client-id",
+                "touch-client-id", "expire-client-ids", "changes-since", "latest-change");
         final String deviceByMac = principalQuery(section, "device-by-mac", QuerySettings.DEFAULT_DEVICE_BY_MAC,
                 problems);
         final String accountByEmail = principalQuery(section, "account-by-email",
@@ -125,6 +129,10 @@ public final class ConfigLoader {
                         problems),
                 query(section, "bind-client-id", QuerySettings.DEFAULT_BIND_CLIENT_ID, 3, problems),
                 query(section, "client-id-owner", QuerySettings.DEFAULT_CLIENT_ID_OWNER, 1, problems),
+                query(section, "device-reserving-client-id", QuerySettings.DEFAULT_DEVICE_RESERVING_CLIENT_ID, 2,
+                        problems),
+                query(section, "touch-client-id", QuerySettings.DEFAULT_TOUCH_CLIENT_ID, 1, problems),
+                query(section, "expire-client-ids", QuerySettings.DEFAULT_EXPIRE_CLIENT_IDS, 1, problems),
                 query(section, "changes-since", QuerySettings.DEFAULT_CHANGES_SINCE, 1, problems),
                 query(section, "latest-change", QuerySettings.DEFAULT_LATEST_CHANGE, 0, problems));
     }
@@ -197,10 +205,30 @@ public final class ConfigLoader {
     }
 
     private static ClientIdSettings clientIds(final Section section, final List<String> problems) {
-        section.allow("bind-to-principal", "device-pattern", "account-pattern");
-        return new ClientIdSettings(section.bool("bind-to-principal", true),
+        section.allow("bind-to-principal", "reserve-device-ids", "max-length", "expire-unused-after-seconds",
+                "last-used-interval-seconds", "device-pattern", "account-pattern");
+        return new ClientIdSettings(section.bool("bind-to-principal", true), section.bool("reserve-device-ids", true),
+                section.integer("max-length", ClientIdSettings.DEFAULT_MAX_LENGTH, 1, 65_535),
+                section.integer("expire-unused-after-seconds", ClientIdSettings.DEFAULT_EXPIRE_UNUSED_AFTER_SECONDS,
+                        0, Integer.MAX_VALUE),
+                section.integer("last-used-interval-seconds", ClientIdSettings.DEFAULT_LAST_USED_INTERVAL_SECONDS, 1,
+                        86_400),
                 clientIdPattern(section, "device-pattern", ClientIdPattern.DEVICE_PLACEHOLDERS, problems),
                 clientIdPattern(section, "account-pattern", ClientIdPattern.ACCOUNT_PLACEHOLDERS, problems));
+    }
+
+    /**
+     * A binding's owner may be cached for a principal TTL, and a used binding is marked used within an interval (the
+     * batch may wait one more): a binding must outlive both, or a cached owner would outlive its row.
+     */
+    private static void checkExpiry(final ClientIdSettings clientIds, final CacheSettings cache,
+                                    final List<String> problems) {
+        final long least = cache.principalTtlSeconds() + 2 * clientIds.lastUsedIntervalSeconds();
+        if (clientIds.expireUnusedAfterSeconds() > 0 && clientIds.expireUnusedAfterSeconds() < least) {
+            problems.add("<client-ids>/<expire-unused-after-seconds>: " + clientIds.expireUnusedAfterSeconds() +
+                    " s is less than <cache>/<principal-ttl-seconds> plus twice <last-used-interval-seconds> (" +
+                    least + " s)");
+        }
     }
 
     private static Optional<ClientIdPattern> clientIdPattern(final Section section, final String name,
