@@ -139,7 +139,8 @@ public final class AccountAuthMain implements ExtensionMain {
         if (config.clientIds().expires()) {
             final long interval = config.clientIds().lastUsedIntervalSeconds();
             upkeep.scheduleWithFixedDelay(new ClientIdUpkeep(repository, clientIdUses, clients, caches,
-                    config.clientIds()), interval, interval, TimeUnit.SECONDS);
+                    config.clientIds(), Services.clientService()::isClientConnected), interval, interval,
+                    TimeUnit.SECONDS);
         }
         log.info("account-auth: started");
     }

@@ -11,7 +11,14 @@ import com.accountauth.extension.identity.UsernameParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * Keeps {@code client_ids} bounded: once per {@code <last-used-interval-seconds>}, marks used (one batch) every binding
@@ -31,14 +38,21 @@ public final class ClientIdUpkeep implements Runnable {
     private final ConnectedClients clients;
     private final AccessCaches caches;
     private final ClientIdSettings settings;
+    private final Function<String, CompletableFuture<Boolean>> isConnected;
 
+    /**
+     * @param isConnected whether a client id is connected now ({@code ClientService.isClientConnected}): a grant may
+     *                    outlive its connection until it is collected
+     */
     public ClientIdUpkeep(final AccountRepository repository, final ClientIdUses uses, final ConnectedClients clients,
-                          final AccessCaches caches, final ClientIdSettings settings) {
+                          final AccessCaches caches, final ClientIdSettings settings,
+                          final Function<String, CompletableFuture<Boolean>> isConnected) {
         this.repository = repository;
         this.uses = uses;
         this.clients = clients;
         this.caches = caches;
         this.settings = settings;
+        this.isConnected = isConnected;
     }
 
     @Override
@@ -57,17 +71,38 @@ public final class ClientIdUpkeep implements Runnable {
 
     private void touch() throws AccountStoreUnavailableException {
         final Set<String> used = uses.drain();
-        for (final ConnectedClients.Grant grant : clients.connected()) {
-            if (!isDeviceMac(grant.principal(), grant.clientId())) {
-                used.add(grant.clientId());
-            }
-        }
+        used.addAll(connectedClientIds());
         try {
             repository.touchClientIds(used);
         } catch (final AccountStoreUnavailableException e) {
             uses.putBack(used);
             throw e;
         }
+    }
+
+    private List<String> connectedClientIds() {
+        final List<String> candidates = new ArrayList<>();
+        final List<CompletableFuture<Boolean>> answers = new ArrayList<>();
+        for (final ConnectedClients.Grant grant : clients.connected()) {
+            if (!isDeviceMac(grant.principal(), grant.clientId())) {
+                candidates.add(grant.clientId());
+                answers.add(isConnected.apply(grant.clientId()));
+            }
+        }
+        final List<String> connected = new ArrayList<>();
+        for (int i = 0; i < candidates.size(); i++) {
+            try {
+                if (answers.get(i).get(10, TimeUnit.SECONDS)) {
+                    connected.add(candidates.get(i));
+                }
+            } catch (final ExecutionException | TimeoutException e) {
+                connected.add(candidates.get(i)); // not known: marking a binding once too often does no harm
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return connected;
+            }
+        }
+        return connected;
     }
 
     private void expire() throws AccountStoreUnavailableException {
