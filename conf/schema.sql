@@ -1,5 +1,5 @@
 -- account-auth default schema (MySQL 8 / MariaDB 10.5+).
--- Admins manage everything here with plain SQL; the extension only reads these tables.
+-- Admins manage everything here with plain SQL; the extension only reads these tables (and keeps client_ids).
 -- Every statement the extension runs is in config.xml, so an existing account DB can be used instead.
 
 CREATE TABLE IF NOT EXISTS accounts (
@@ -44,13 +44,19 @@ CREATE TABLE IF NOT EXISTS pairings (
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
 
 -- Client ids belong to the principal that first used one: another principal presenting it is refused, so nobody can
--- take over a device's or another user's session. Rows go with their account or device.
+-- take over a device's or another user's session. Rows go with their account or device. The extension writes this
+-- table (binding, last_used_at once per interval, deleting rows unused for <expire-unused-after-seconds>).
+-- An install from before last_used_at: ALTER TABLE client_ids ADD COLUMN last_used_at TIMESTAMP NOT NULL
+--     DEFAULT CURRENT_TIMESTAMP, ADD KEY ix_client_ids_last_used (last_used_at);
 CREATE TABLE IF NOT EXISTS client_ids (
-    client_id  VARCHAR(191) NOT NULL,
-    account_id BIGINT       NULL,
-    device_id  BIGINT       NULL,
-    bound_at   TIMESTAMP    NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    -- 191: the longest utf8mb4 key InnoDB indexes everywhere; <client-ids><max-length> refuses longer ids
+    client_id    VARCHAR(191) NOT NULL,
+    account_id   BIGINT       NULL,
+    device_id    BIGINT       NULL,
+    bound_at     TIMESTAMP    NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    last_used_at TIMESTAMP    NOT NULL DEFAULT CURRENT_TIMESTAMP,
     PRIMARY KEY (client_id),
+    KEY ix_client_ids_last_used (last_used_at),
     CONSTRAINT fk_client_ids_account FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE,
     CONSTRAINT fk_client_ids_device FOREIGN KEY (device_id) REFERENCES devices (id) ON DELETE CASCADE
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;

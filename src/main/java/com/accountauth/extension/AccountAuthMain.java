@@ -8,16 +8,19 @@ import com.accountauth.extension.auth.CredentialChecker;
 import com.accountauth.extension.auth.LockedAuthenticator;
 import com.accountauth.extension.principal.PrincipalLoader;
 import com.accountauth.extension.cache.AccessCaches;
+import com.accountauth.extension.cache.ClientIdUses;
 import com.accountauth.extension.config.AccountAuthConfig;
 import com.accountauth.extension.config.ConfigLoader;
 import com.accountauth.extension.config.InvalidConfigException;
 import com.accountauth.extension.config.LoggableJdbcUrl;
 import com.accountauth.extension.db.AccountRepository;
 import com.accountauth.extension.db.DataSourceFactory;
+import com.accountauth.extension.db.DbHealth;
 import com.accountauth.extension.db.RenewablePool;
 import com.accountauth.extension.identity.PasswordVerifier;
 import com.accountauth.extension.sync.AccessRefresher;
 import com.accountauth.extension.sync.ChangeFeed;
+import com.accountauth.extension.sync.ClientIdUpkeep;
 import com.accountauth.extension.sync.PendingWills;
 import com.accountauth.extension.sync.SessionInitializer;
 import com.accountauth.extension.sync.SessionSubscriptions;
@@ -33,6 +36,9 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Wiring only: config, then pool, repository, loader and verifier, then the authenticator, then the
@@ -42,10 +48,13 @@ import java.time.Duration;
 public final class AccountAuthMain implements ExtensionMain {
 
     private static final Logger log = LoggerFactory.getLogger(AccountAuthMain.class);
+    /** How often the DB is probed while it is unreachable. */
+    private static final long OUTAGE_PROBE_SECONDS = 2;
 
     private RenewablePool dataSource;
     private AuthenticationWorkers workers;
     private ChangeFeed changeFeed;
+    private ScheduledExecutorService upkeep;
 
     @Override
     public void extensionStart(final ExtensionStartInput input, final ExtensionStartOutput output) {
@@ -81,15 +90,17 @@ public final class AccountAuthMain implements ExtensionMain {
 
     private void start(final AccountAuthConfig config) {
         dataSource = DataSourceFactory.create(config.database());
-        final AccountRepository repository =
-                new AccountRepository(dataSource, config.queries(), config.database().queryTimeoutSeconds());
+        final DbHealth health = new DbHealth(config.database().outageGraceSeconds(), System::nanoTime);
+        final AccountRepository repository = new AccountRepository(dataSource, config.queries(),
+                config.database().queryTimeoutSeconds(), health);
         final PrincipalLoader loader = new PrincipalLoader(repository,
                 new PermissionPlanner(config.permissions(), config.autoSubscribe()));
         final PasswordVerifier verifier = new PasswordVerifier(config.authentication().maxBcryptCost(),
                 config.authentication().dummyBcryptCost());
         final AccessCaches caches = new AccessCaches(config.cache(), changeHorizon(config));
-        final CredentialChecker checker =
-                new CredentialChecker(loader, repository, verifier, caches, config.clientIds());
+        final ClientIdUses clientIdUses = new ClientIdUses();
+        final CredentialChecker checker = new CredentialChecker(loader, repository, verifier, caches,
+                config.clientIds(), health, clientIdUses);
         workers = new AuthenticationWorkers(config.authentication());
         final ConnectedClients clients = new ConnectedClients();
 
@@ -112,6 +123,24 @@ public final class AccountAuthMain implements ExtensionMain {
                 refresher.refresh(changes);
             }, config.liveChanges(), dataSource::renewIfStuck);
             changeFeed.start();
+        }
+        upkeep = Executors.newSingleThreadScheduledExecutor(task -> {
+            final Thread thread = new Thread(task, "account-auth-upkeep");
+            thread.setDaemon(true);
+            return thread;
+        });
+        // an outage ends with the first statement that reaches the DB; without a CONNECT or feed poll, this one
+        final RenewablePool pool = dataSource;
+        upkeep.scheduleWithFixedDelay(() -> {
+            if (health.unreachable() && pool.renewIfStuck()) {
+                repository.reachable();
+            }
+        }, OUTAGE_PROBE_SECONDS, OUTAGE_PROBE_SECONDS, TimeUnit.SECONDS);
+        if (config.clientIds().expires()) {
+            final long interval = config.clientIds().lastUsedIntervalSeconds();
+            upkeep.scheduleWithFixedDelay(new ClientIdUpkeep(repository, clientIdUses, clients, caches,
+                    config.clientIds(), Services.clientService()::isClientConnected), interval, interval,
+                    TimeUnit.SECONDS);
         }
         log.info("account-auth: started");
     }
@@ -152,6 +181,10 @@ public final class AccountAuthMain implements ExtensionMain {
     }
 
     private void stopParts() {
+        if (upkeep != null) {
+            upkeep.shutdownNow();
+            upkeep = null;
+        }
         if (changeFeed != null) {
             changeFeed.close();
             changeFeed = null;

@@ -5,6 +5,7 @@ import com.accountauth.extension.connection.ConnectedClients;
 import com.accountauth.extension.identity.LoginName;
 import com.accountauth.extension.identity.UsernameParser;
 import com.accountauth.extension.throttle.ConnectThrottle;
+import com.accountauth.extension.util.LogSafe;
 import com.hivemq.extension.sdk.api.async.Async;
 import com.hivemq.extension.sdk.api.async.TimeoutFallback;
 import com.hivemq.extension.sdk.api.auth.SimpleAuthenticator;
@@ -204,7 +205,8 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
             case CLIENT_ID_NOT_VALID -> ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID;
             case UNAVAILABLE -> ConnackReasonCode.SERVER_UNAVAILABLE;
         };
-        log.info("account-auth: client '{}' refused with {}: {}", clientId, code, refused.explanation());
+        // LogSafe: a refused client id may be 64 KB long or hold control characters
+        log.info("account-auth: client {} refused with {}: {}", LogSafe.of(clientId), code, refused.explanation());
         failQuietly(output, code);
     }
 

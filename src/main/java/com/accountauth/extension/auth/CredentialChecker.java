@@ -5,9 +5,11 @@ import com.accountauth.extension.principal.PrincipalRecord;
 import com.accountauth.extension.principal.PrincipalLoader;
 import com.accountauth.extension.cache.AccessCaches;
 import com.accountauth.extension.cache.CachedPrincipal;
+import com.accountauth.extension.cache.ClientIdUses;
 import com.accountauth.extension.config.ClientIdSettings;
 import com.accountauth.extension.db.AccountStore;
 import com.accountauth.extension.db.AccountStoreUnavailableException;
+import com.accountauth.extension.db.DbHealth;
 import com.accountauth.extension.identity.ClientIdPattern;
 import com.accountauth.extension.identity.LoginName;
 import com.accountauth.extension.identity.PasswordVerifier;
@@ -24,6 +26,11 @@ import java.util.Optional;
  * Every path that refuses before a real bcrypt check spends a dummy one, so an unknown username costs the same as a
  * wrong password. A grant carries the change generation its facts were read at, so a change that lands before the
  * grant is registered is noticed ({@link #stillCurrent}).
+ * <p>
+ * Client ids: a device's own MAC and uid are the device's whoever bound them first, and nobody else's; any other id
+ * belongs to the principal that bound it first. A binding in use is marked used in batches ({@link ClientIdUses}),
+ * so unused ones can expire. While the DB cannot be reached, a grant from cached facts is given only for the outage
+ * grace ({@link DbHealth}).
  */
 public final class CredentialChecker {
 
@@ -32,15 +39,19 @@ public final class CredentialChecker {
     private final PasswordVerifier verifier;
     private final AccessCaches caches;
     private final ClientIdSettings clientIds;
+    private final DbHealth health;
+    private final ClientIdUses uses;
 
     public CredentialChecker(final PrincipalLoader loader, final AccountStore repository,
                              final PasswordVerifier verifier, final AccessCaches caches,
-                             final ClientIdSettings clientIds) {
+                             final ClientIdSettings clientIds, final DbHealth health, final ClientIdUses uses) {
         this.loader = loader;
         this.repository = repository;
         this.verifier = verifier;
         this.caches = caches;
         this.clientIds = clientIds;
+        this.health = health;
+        this.uses = uses;
     }
 
     /**
@@ -51,6 +62,10 @@ public final class CredentialChecker {
      */
     public Optional<Verdict> checkWithoutBlocking(final Optional<String> username, final byte[] rawPassword,
                                                   final String clientId) {
+        final Optional<Verdict> tooLong = tooLong(clientId);
+        if (tooLong.isPresent()) {
+            return tooLong;
+        }
         final Optional<LoginName> login = UsernameParser.parse(username.orElse(null));
         final Optional<String> password = PasswordVerifier.acceptablePassword(rawPassword);
         if (login.isEmpty() || password.isEmpty()) {
@@ -69,6 +84,10 @@ public final class CredentialChecker {
      * @param clientId    the client id the connection will use
      */
     public Verdict check(final Optional<String> username, final byte[] rawPassword, final String clientId) {
+        final Optional<Verdict> tooLong = tooLong(clientId);
+        if (tooLong.isPresent()) {
+            return tooLong.get();
+        }
         final Optional<LoginName> login = UsernameParser.parse(username.orElse(null));
         final Optional<String> password = PasswordVerifier.acceptablePassword(rawPassword);
         if (login.isEmpty()) {
@@ -84,6 +103,19 @@ public final class CredentialChecker {
         }
         final long readAt = caches.now();
         return decideOrUnavailable(login.get(), password.get(), clientId, new LoadingFacts(clientId), readAt);
+    }
+
+    /**
+     * A client id longer than the {@code client_ids} column would make the binding fail as a DB error (0x88): refused
+     * as not valid instead, before any DB work or bcrypt (it tells nothing about the credentials).
+     */
+    private Optional<Verdict> tooLong(final String clientId) {
+        final int length = clientId.codePointCount(0, clientId.length());
+        if (length <= clientIds.maxLength()) {
+            return Optional.empty();
+        }
+        return Optional.of(refused(Refusal.CLIENT_ID_NOT_VALID, "client id " + LogSafe.of(clientId) + " is " +
+                length + " characters long, over <client-ids><max-length> " + clientIds.maxLength()));
     }
 
     /**
@@ -130,7 +162,16 @@ public final class CredentialChecker {
             return refused(Refusal.CLIENT_ID_NOT_VALID, record + " presented client id " + LogSafe.of(clientId) +
                     ", which does not match " + pattern.get());
         }
-        if (clientIds.bindToPrincipal()) {
+        final boolean ownDeviceId = clientIds.reserveDeviceIds() && isOwnDeviceId(record, clientId);
+        if (clientIds.reserveDeviceIds() && !ownDeviceId) {
+            final Optional<String> reservedTo = facts.reservation(clientId);
+            if (reservedTo.isPresent() && !reservedTo.get().equals(record.principal().key())) {
+                return refused(Refusal.CLIENT_ID_NOT_VALID, record + " presented client id " + LogSafe.of(clientId) +
+                        ", which is the MAC or uid of " + reservedTo.get() + " and reserved to it");
+            }
+        }
+        // a device's own id is its own whoever bound it first: a squatter's binding never locks the device out
+        if (clientIds.bindToPrincipal() && !ownDeviceId) {
             final Optional<String> owner = facts.clientIdOwner(entry);
             if (owner.isEmpty()) {
                 return refused(Refusal.UNAVAILABLE, "the owner of client id " + LogSafe.of(clientId) +
@@ -142,7 +183,24 @@ public final class CredentialChecker {
             }
         }
         final AccessPlan plan = facts.plan(entry);
+        if (health.pastGrace()) {
+            return refused(Refusal.UNAVAILABLE, "the account DB has been unreachable for " + health.outageSeconds() +
+                    " s, past <outage-grace-seconds>: " + record + " is not admitted from the cache");
+        }
+        if (clientIds.expires() && !ownDeviceId) {
+            uses.used(clientId);
+        }
         return new Verdict.Granted(record, plan, readAt);
+    }
+
+    /** Whether the client id is the device's own MAC (in any form a MAC username may take) or uid. */
+    private static boolean isOwnDeviceId(final PrincipalRecord record, final String clientId) {
+        if (!record.isDevice()) {
+            return false;
+        }
+        return clientId.equals(record.device().uid()) || UsernameParser.parse(clientId)
+                .filter(login -> login.kind() == LoginName.Kind.DEVICE)
+                .map(login -> login.lookupKey().equals(record.principal().name())).orElse(false);
     }
 
     /** Where the decision gets its facts: the caches backed by the DB and bcrypt, or facts already cached. */
@@ -153,6 +211,8 @@ public final class CredentialChecker {
 
         Optional<String> clientIdOwner(CachedPrincipal entry) throws AccountStoreUnavailableException;
 
+        Optional<String> reservation(String clientId) throws AccountStoreUnavailableException;
+
         AccessPlan plan(CachedPrincipal entry) throws AccountStoreUnavailableException;
     }
 
@@ -162,10 +222,13 @@ public final class CredentialChecker {
         if (entry.isEmpty() || !caches.verifiedIfCached(entry.get(), password)) {
             return Optional.empty();
         }
-        final Optional<String> owner = clientIds.bindToPrincipal() ?
+        final boolean ownDeviceId = clientIds.reserveDeviceIds() && isOwnDeviceId(entry.get().record(), clientId);
+        final Optional<String> owner = clientIds.bindToPrincipal() && !ownDeviceId ?
                 caches.clientIdOwnerIfCached(entry.get(), clientId) : Optional.of("");
+        final Optional<Optional<String>> reservation = clientIds.reserveDeviceIds() && !ownDeviceId ?
+                caches.reservationIfCached(clientId) : Optional.of(Optional.empty());
         final Optional<AccessPlan> plan = caches.planIfCached(entry.get());
-        if (owner.isEmpty() || plan.isEmpty()) {
+        if (owner.isEmpty() || reservation.isEmpty() || plan.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new Facts() {
@@ -182,6 +245,11 @@ public final class CredentialChecker {
             @Override
             public Optional<String> clientIdOwner(final CachedPrincipal principal) {
                 return owner;
+            }
+
+            @Override
+            public Optional<String> reservation(final String presented) {
+                return reservation.get();
             }
 
             @Override
@@ -219,6 +287,11 @@ public final class CredentialChecker {
             final Principal principal = entry.record().principal();
             return caches.clientIdOwner(entry, clientId, knownUnbound -> repository.bindClientId(clientId,
                     principal.kind() == Principal.Kind.DEVICE, principal.id(), knownUnbound));
+        }
+
+        @Override
+        public Optional<String> reservation(final String presented) throws AccountStoreUnavailableException {
+            return caches.reservation(presented, () -> repository.deviceReservingClientId(presented));
         }
 
         @Override

@@ -52,6 +52,8 @@ public final class AccessCaches {
     // owner keys of client ids not held by their principal's entry; UNBOUND for a client id just read without an
     // owner, which the next bind may skip looking up
     private final Cache<String, String> clientIdOwners;
+    // the device each client id is reserved to (its MAC or uid), UNBOUND for one reserved to none
+    private final Cache<String, String> reservations;
     // one Mac per thread: getInstance and init cost more than the digest itself
     private final ThreadLocal<Mac> macs;
     private final ChangeClock clock;
@@ -73,6 +75,8 @@ public final class AccessCaches {
                 .build();
         rememberPasswords = settings.maxCredentials() > 0;
         clientIdOwners = Caffeine.newBuilder().maximumSize(settings.maxClientIds())
+                .expireAfterWrite(Duration.ofNanos(ttlNanos)).build();
+        reservations = Caffeine.newBuilder().maximumSize(settings.maxClientIds())
                 .expireAfterWrite(Duration.ofNanos(ttlNanos)).build();
         final byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
@@ -270,6 +274,36 @@ public final class AccessCaches {
         return Optional.ofNullable(owner);
     }
 
+    /**
+     * The device a client id is reserved to (it is that device's MAC or uid), as {@code device:<id>}; empty when it is
+     * reserved to none. Asked of the DB once per client id while cached.
+     */
+    public Optional<String> reservation(final String clientId, final Load<Optional<String>> load)
+            throws AccountStoreUnavailableException {
+        final String device = get(reservations, clientId, () -> load.load().orElse(UNBOUND));
+        return device.equals(UNBOUND) ? Optional.empty() : Optional.of(device);
+    }
+
+    /**
+     * What {@link #reservation} would answer, if cached: empty when not known, else the device (or empty for none).
+     */
+    public Optional<Optional<String>> reservationIfCached(final String clientId) {
+        final String device = reservations.getIfPresent(clientId);
+        return device == null ? Optional.empty() :
+                Optional.of(device.equals(UNBOUND) ? Optional.empty() : Optional.of(device));
+    }
+
+    /**
+     * Forgets every known owner of a client id, after bindings were deleted as unused: a cached owner must not
+     * outlive its row (another principal may bind the id now). The next CONNECT of each reads its owner again.
+     */
+    public void forgetClientIdOwners() {
+        clientIdOwners.invalidateAll();
+        for (final CachedPrincipal entry : principals.asMap().values()) {
+            entry.unbind();
+        }
+    }
+
     /** A known principal without asking the DB; empty when not cached (or cached as unknown). */
     public Optional<CachedPrincipal> principalIfCached(final LoginName login) {
         final CachedPrincipal cached = principals.getIfPresent(login.lookupKey());
@@ -318,7 +352,13 @@ public final class AccessCaches {
         if (changes.all()) {
             principals.invalidateAll();
             clientIdOwners.invalidateAll();
+            reservations.invalidateAll();
             return;
+        }
+        // a device added, deleted or given another MAC or uid: its old ids are free, its new ones reserved
+        if (changes.principalKeys().stream().anyMatch(key -> key.startsWith("device:"))) {
+            reservations.asMap().values().removeIf(device -> device.equals(UNBOUND) ||
+                    changes.principalKeys().contains(device));
         }
         invalidate(changes.principalKeys(), changes.deviceIds(), changes.rowsAdded());
     }

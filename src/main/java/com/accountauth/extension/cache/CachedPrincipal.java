@@ -75,6 +75,11 @@ public final class CachedPrincipal {
         return clientId.equals(boundClientId);
     }
 
+    /** Forgets the bound client id (its binding may have been deleted). */
+    void unbind() {
+        boundClientId = null;
+    }
+
     @Override
     public String toString() {
         return isUnknown() ? "unknown" : record.toString();

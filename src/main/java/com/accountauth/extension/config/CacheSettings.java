@@ -12,7 +12,8 @@ package com.accountauth.extension.config;
  * @param maxCredentials       {@code <max-credentials>}: 0 remembers no verified password; any other value remembers
  *                             the last one per cached principal (as a digest). Default 200000
  * @param maxClientIds         {@code <max-client-ids>}: known owners of client ids besides the one each cached
- *                             principal keeps with its row. Default 400000
+ *                             principal keeps with its row, and as many answers to whether a client id is a
+ *                             device's MAC or uid. Default 400000
  */
 public record CacheSettings(long maxPrincipals, long principalTtlSeconds, long unknownTtlSeconds,
                             long maxCredentials, long maxClientIds) {

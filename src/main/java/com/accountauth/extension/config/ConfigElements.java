@@ -65,6 +65,8 @@ public final class ConfigElements {
             IntElement.of("database", "connection-timeout-millis", 2000, 250, 600_000);
     public static final IntElement QUERY_TIMEOUT_SECONDS =
             IntElement.of("database", "query-timeout-seconds", 2, 1, 3600);
+    public static final IntElement OUTAGE_GRACE_SECONDS =
+            IntElement.of("database", "outage-grace-seconds", 300, 0, 604_800);
 
     public static final IntElement AUTH_TIMEOUT_MILLIS =
             IntElement.of("authentication", "timeout-millis", 10_000, 100, 600_000);
@@ -93,6 +95,13 @@ public final class ConfigElements {
             IntElement.of("live-changes", "error-after-seconds", 30, 1, 86_400);
 
     public static final BoolElement BIND_TO_PRINCIPAL = new BoolElement("client-ids", "bind-to-principal", true);
+    public static final BoolElement RESERVE_DEVICE_IDS = new BoolElement("client-ids", "reserve-device-ids", true);
+    // the client_ids column is VARCHAR(191): the longest utf8mb4 key an InnoDB index takes on older MySQL
+    public static final IntElement CLIENT_ID_MAX_LENGTH = IntElement.of("client-ids", "max-length", 191, 1, 65_535);
+    public static final IntElement EXPIRE_UNUSED_AFTER_SECONDS =
+            IntElement.of("client-ids", "expire-unused-after-seconds", 90 * 86_400, 0, Integer.MAX_VALUE);
+    public static final IntElement LAST_USED_INTERVAL_SECONDS =
+            IntElement.of("client-ids", "last-used-interval-seconds", 3600, 1, 86_400);
 
     public static final IntElement MAX_PRINCIPALS = IntElement.of("cache", "max-principals", 200_000, 0, 100_000_000);
     public static final IntElement PRINCIPAL_TTL_SECONDS =
@@ -115,11 +124,12 @@ public final class ConfigElements {
 
     /** Every constant above, in the order of conf/config.xml. */
     public static final List<Element> ALL = List.of(
-            POOL_SIZE, CONNECTION_TIMEOUT_MILLIS, QUERY_TIMEOUT_SECONDS,
+            POOL_SIZE, CONNECTION_TIMEOUT_MILLIS, QUERY_TIMEOUT_SECONDS, OUTAGE_GRACE_SECONDS,
             AUTH_TIMEOUT_MILLIS, WORKER_THREADS, QUEUE_SIZE, MAX_BCRYPT_COST, DUMMY_BCRYPT_COST,
             RETAIN_DEVICE, RETAIN_USER, RETAIN_SERVICE, SHARED_DEVICE, SHARED_USER, SHARED_SERVICE,
             LIVE_CHANGES_ENABLED, POLL_INTERVAL_MILLIS, GAP_TIMEOUT_SECONDS, ERROR_AFTER_SECONDS,
-            BIND_TO_PRINCIPAL,
+            BIND_TO_PRINCIPAL, RESERVE_DEVICE_IDS, CLIENT_ID_MAX_LENGTH, EXPIRE_UNUSED_AFTER_SECONDS,
+            LAST_USED_INTERVAL_SECONDS,
             MAX_PRINCIPALS, PRINCIPAL_TTL_SECONDS, UNKNOWN_TTL_SECONDS, MAX_CREDENTIALS, MAX_CLIENT_IDS,
             THROTTLING_ENABLED, ADDRESS_FAILURE_BURST, ADDRESS_FAILURES_PER_MINUTE, ADDRESS_MAX_IN_FLIGHT,
             USERNAME_FAILURE_BURST, USERNAME_FAILURES_PER_MINUTE);

@@ -76,6 +76,7 @@ public final class ConfigLoader {
         final LiveChangeSettings liveChanges = liveChanges(top.child("live-changes"), problems);
         final ClientIdSettings clientIds = clientIds(top.child("client-ids"), problems);
         final CacheSettings cache = cache(top.child("cache"));
+        checkExpiry(clientIds, cache, problems);
         final ThrottleSettings throttling = throttling(top.child("throttling"));
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
@@ -95,7 +96,8 @@ public final class ConfigLoader {
                 section.text("driver-class"),
                 section.integer(ConfigElements.POOL_SIZE),
                 section.integer(ConfigElements.CONNECTION_TIMEOUT_MILLIS),
-                section.integer(ConfigElements.QUERY_TIMEOUT_SECONDS));
+                section.integer(ConfigElements.QUERY_TIMEOUT_SECONDS),
+                section.integer(ConfigElements.OUTAGE_GRACE_SECONDS));
     }
 
     private AuthenticationSettings authentication(final Section section) {
@@ -110,7 +112,8 @@ public final class ConfigLoader {
 
     private QuerySettings queries(final Section section, final List<String> problems) {
         section.allow("device-by-mac", "device-by-id", "account-by-email", "account-by-id",
-                "devices-paired-to-account", "bind-client-id", "client-id-owner", "changes-since", "latest-change");
+                "devices-paired-to-account", "bind-client-id", "client-id-owner", "device-reserving-client-id",
+                "touch-client-id", "expire-client-ids", "changes-since", "latest-change");
         final String deviceByMac = principalQuery(section, "device-by-mac", QuerySettings.DEFAULT_DEVICE_BY_MAC,
                 problems);
         final String accountByEmail = principalQuery(section, "account-by-email",
@@ -124,6 +127,10 @@ public final class ConfigLoader {
                         problems),
                 query(section, "bind-client-id", QuerySettings.DEFAULT_BIND_CLIENT_ID, 3, problems),
                 query(section, "client-id-owner", QuerySettings.DEFAULT_CLIENT_ID_OWNER, 1, problems),
+                query(section, "device-reserving-client-id", QuerySettings.DEFAULT_DEVICE_RESERVING_CLIENT_ID, 2,
+                        problems),
+                query(section, "touch-client-id", QuerySettings.DEFAULT_TOUCH_CLIENT_ID, 1, problems),
+                query(section, "expire-client-ids", QuerySettings.DEFAULT_EXPIRE_CLIENT_IDS, 1, problems),
                 query(section, "changes-since", QuerySettings.DEFAULT_CHANGES_SINCE, 1, problems),
                 query(section, "latest-change", QuerySettings.DEFAULT_LATEST_CHANGE, 0, problems));
     }
@@ -191,8 +198,26 @@ public final class ConfigLoader {
     private static ClientIdSettings clientIds(final Section section, final List<String> problems) {
         section.allow("device-pattern", "account-pattern");
         return new ClientIdSettings(section.bool(ConfigElements.BIND_TO_PRINCIPAL),
+                section.bool(ConfigElements.RESERVE_DEVICE_IDS),
+                section.integer(ConfigElements.CLIENT_ID_MAX_LENGTH),
+                section.integer(ConfigElements.EXPIRE_UNUSED_AFTER_SECONDS),
+                section.integer(ConfigElements.LAST_USED_INTERVAL_SECONDS),
                 clientIdPattern(section, "device-pattern", ClientIdPattern.DEVICE_PLACEHOLDERS, problems),
                 clientIdPattern(section, "account-pattern", ClientIdPattern.ACCOUNT_PLACEHOLDERS, problems));
+    }
+
+    /**
+     * A binding's owner may be cached for a principal TTL, and a used binding is marked used within an interval (the
+     * batch may wait one more): a binding must outlive both, or a cached owner would outlive its row.
+     */
+    private static void checkExpiry(final ClientIdSettings clientIds, final CacheSettings cache,
+                                    final List<String> problems) {
+        final long least = cache.principalTtlSeconds() + 2 * clientIds.lastUsedIntervalSeconds();
+        if (clientIds.expireUnusedAfterSeconds() > 0 && clientIds.expireUnusedAfterSeconds() < least) {
+            problems.add("<client-ids>/<expire-unused-after-seconds>: " + clientIds.expireUnusedAfterSeconds() +
+                    " s is less than <cache>/<principal-ttl-seconds> plus twice <last-used-interval-seconds> (" +
+                    least + " s)");
+        }
     }
 
     private static Optional<ClientIdPattern> clientIdPattern(final Section section, final String name,

@@ -21,6 +21,13 @@ package com.accountauth.extension.config;
  * @param bindClientId           {@code <bind-client-id>} (? = client id, account id or NULL, device id or NULL):
  *                               records the first principal of a client id, keeping an existing row
  * @param clientIdOwner          {@code <client-id-owner>} (? = client id): columns account_id, device_id
+ * @param deviceReservingClientId {@code <device-reserving-client-id>} (? = the client id as an upper-case MAC with
+ *                               colons when it is a MAC in any form, else as it is; ? = the client id): column id, of
+ *                               the device whose MAC or uid the client id is (no row when none)
+ * @param touchClientId          {@code <touch-client-id>} (? = client id): marks a binding used now; run batched,
+ *                               at most once per {@code <last-used-interval-seconds>} per binding
+ * @param expireClientIds        {@code <expire-client-ids>} (? = {@code <expire-unused-after-seconds>}): deletes the
+ *                               bindings unused for that long; run once per interval, again while it deletes rows
  * @param changesSince           {@code <changes-since>} (? = the seq to read after): columns seq, account_id,
  *                               device_id, in seq order; the rows after it and also the table's oldest and newest
  *                               rows, so that a feed that went backwards or jumped is seen without a further query
@@ -31,6 +38,7 @@ package com.accountauth.extension.config;
 public record QuerySettings(String deviceByMac, boolean deviceByMacReadsClientIdOwner, String deviceById,
                             String accountByEmail, boolean accountByEmailReadsClientIdOwner, String accountById,
                             String devicesPairedToAccount, String bindClientId, String clientIdOwner,
+                            String deviceReservingClientId, String touchClientId, String expireClientIds,
                             String changesSince, String latestChange) {
 
     private static final String DEVICE_COLUMNS = "SELECT id, mac, uid, vendor, model, password_hash, enabled FROM devices";
@@ -55,6 +63,12 @@ public record QuerySettings(String deviceByMac, boolean deviceByMacReadsClientId
             "INSERT IGNORE INTO client_ids (client_id, account_id, device_id) VALUES (?, ?, ?)";
     public static final String DEFAULT_CLIENT_ID_OWNER =
             "SELECT account_id, device_id FROM client_ids WHERE client_id = ?";
+    public static final String DEFAULT_DEVICE_RESERVING_CLIENT_ID = "SELECT id FROM devices WHERE mac = ? OR uid = ?";
+    public static final String DEFAULT_TOUCH_CLIENT_ID =
+            "UPDATE client_ids SET last_used_at = CURRENT_TIMESTAMP WHERE client_id = ?";
+    // TIMESTAMPADD: the same in MySQL, MariaDB and H2; LIMIT keeps each DELETE's locks short
+    public static final String DEFAULT_EXPIRE_CLIENT_IDS =
+            "DELETE FROM client_ids WHERE last_used_at < TIMESTAMPADD(SECOND, 0 - ?, CURRENT_TIMESTAMP) LIMIT 10000";
     public static final String DEFAULT_CHANGES_SINCE =
             "SELECT seq, account_id, device_id FROM account_changes WHERE seq > ? " +
                     "OR seq = (SELECT MIN(seq) FROM account_changes) OR seq = (SELECT MAX(seq) FROM account_changes) " +

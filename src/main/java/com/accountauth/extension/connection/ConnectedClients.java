@@ -111,6 +111,18 @@ public final class ConnectedClients {
         return reference == null ? null : reference.get();
     }
 
+    /** The grants of connected clients (not of those still connecting), a snapshot. */
+    public List<Grant> connected() {
+        final List<Grant> grants = new ArrayList<>();
+        for (final GrantReference reference : byClientId.values()) {
+            final Grant grant = reference.get();
+            if (grant != null) {
+                grants.add(grant);
+            }
+        }
+        return grants;
+    }
+
     /** Guards a connection that has no grant: nothing may reach it. */
     public static void guardWithoutGrant(final ClientContext context) {
         context.addPublishOutboundInterceptor(OutboundTopicGuard.DENY_ALL);

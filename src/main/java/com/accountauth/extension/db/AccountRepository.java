@@ -3,32 +3,39 @@ package com.accountauth.extension.db;
 import com.accountauth.extension.acl.DeviceTopicValues;
 import com.accountauth.extension.acl.PairedDevice;
 import com.accountauth.extension.config.QuerySettings;
+import com.accountauth.extension.identity.LoginName;
+import com.accountauth.extension.identity.UsernameParser;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Reads devices, accounts and pairings with the statements from config.xml. Every value reaches the DB as a bound
- * parameter, never as SQL text.
+ * parameter, never as SQL text. Every statement tells {@link DbHealth} whether it reached the DB.
  */
 public final class AccountRepository implements AccountStore {
 
     private final DataSource dataSource;
     private final QuerySettings queries;
     private final int queryTimeoutSeconds;
+    private final DbHealth health;
 
     public AccountRepository(final DataSource dataSource, final QuerySettings queries,
-                             final int queryTimeoutSeconds) {
+                             final int queryTimeoutSeconds, final DbHealth health) {
         this.dataSource = dataSource;
         this.queries = queries;
         this.queryTimeoutSeconds = queryTimeoutSeconds;
+        this.health = health;
     }
 
     /**
@@ -92,6 +99,55 @@ public final class AccountRepository implements AccountStore {
         update("bind-client-id", queries.bindClientId(), clientId, device ? null : principalId,
                 device ? principalId : null);
         return clientIdOwner(clientId);
+    }
+
+    /**
+     * The device whose MAC (in any form a MAC username may take) or uid this client id is, as {@code device:<id>}.
+     */
+    @Override
+    public Optional<String> deviceReservingClientId(final String clientId) throws AccountStoreUnavailableException {
+        final String asMac = UsernameParser.parse(clientId).filter(login -> login.kind() == LoginName.Kind.DEVICE)
+                .map(LoginName::lookupKey).orElse(clientId);
+        return query("device-reserving-client-id", queries.deviceReservingClientId(),
+                rs -> rs.next() ? Optional.of("device:" + rs.getLong("id")) : Optional.<String>empty(),
+                asMac, clientId);
+    }
+
+    /** Marks these bindings used now, in one batch (a missing binding is no error). */
+    public void touchClientIds(final Collection<String> clientIds) throws AccountStoreUnavailableException {
+        if (clientIds.isEmpty()) {
+            return;
+        }
+        final Connection connection = connection("touch-client-id");
+        try (connection; PreparedStatement statement = connection.prepareStatement(queries.touchClientId())) {
+            statement.setQueryTimeout(queryTimeoutSeconds);
+            for (final String clientId : clientIds) {
+                statement.setString(1, clientId);
+                statement.addBatch();
+            }
+            statement.executeBatch();
+            health.reached();
+        } catch (final SQLException | RuntimeException e) {
+            throw failed("touch-client-id", e);
+        }
+    }
+
+    /** Deletes bindings unused for this long, with one run of the statement; the number deleted. */
+    public int expireClientIds(final long unusedSeconds) throws AccountStoreUnavailableException {
+        return update("expire-client-ids", queries.expireClientIds(), unusedSeconds);
+    }
+
+    /** Whether the DB answers now (JDBC's validity check, no SQL), for a probe while it is unreachable. */
+    public boolean reachable() {
+        try (Connection connection = dataSource.getConnection()) {
+            if (connection.isValid(queryTimeoutSeconds)) {
+                health.reached();
+                return true;
+            }
+            return false;
+        } catch (final SQLException | RuntimeException e) {
+            return false;
+        }
     }
 
     private Optional<String> clientIdOwner(final String clientId) throws AccountStoreUnavailableException {
@@ -168,23 +224,47 @@ public final class AccountRepository implements AccountStore {
 
     private <T> T query(final String name, final String sql, final RowReader<T> reader, final Object... parameters)
             throws AccountStoreUnavailableException {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = prepare(connection, sql, parameters);
+        final Connection connection = connection(name);
+        try (connection; PreparedStatement statement = prepare(connection, sql, parameters);
              ResultSet rs = statement.executeQuery()) {
-            return reader.read(rs);
+            final T result = reader.read(rs);
+            health.reached();
+            return result;
         } catch (final SQLException | RuntimeException e) {
-            throw new AccountStoreUnavailableException("query <" + name + "> failed: " + e.getMessage(), e);
+            throw failed(name, e);
         }
     }
 
-    private void update(final String name, final String sql, final Object... parameters)
+    private int update(final String name, final String sql, final Object... parameters)
             throws AccountStoreUnavailableException {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = prepare(connection, sql, parameters)) {
-            statement.executeUpdate();
+        final Connection connection = connection(name);
+        try (connection; PreparedStatement statement = prepare(connection, sql, parameters)) {
+            final int rows = statement.executeUpdate();
+            health.reached();
+            return rows;
         } catch (final SQLException | RuntimeException e) {
-            throw new AccountStoreUnavailableException("statement <" + name + "> failed: " + e.getMessage(), e);
+            throw failed(name, e);
         }
+    }
+
+    /** A connection from the pool; none means the DB cannot be reached. */
+    private Connection connection(final String name) throws AccountStoreUnavailableException {
+        try {
+            return dataSource.getConnection();
+        } catch (final SQLException | RuntimeException e) {
+            health.unreachable("no connection for <" + name + ">: " + e.getClass().getSimpleName());
+            throw new AccountStoreUnavailableException("statement <" + name + ">: no DB connection: " +
+                    e.getMessage(), e);
+        }
+    }
+
+    /** A failed statement; a lost connection (SQLSTATE class 08) counts as the DB unreachable. */
+    private AccountStoreUnavailableException failed(final String name, final Exception e) {
+        if (e instanceof SQLTransientConnectionException || e instanceof SQLNonTransientConnectionException ||
+                e instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+            health.unreachable("<" + name + "> lost its connection: " + e.getClass().getSimpleName());
+        }
+        return new AccountStoreUnavailableException("statement <" + name + "> failed: " + e.getMessage(), e);
     }
 
     private PreparedStatement prepare(final Connection connection, final String sql, final Object... parameters)

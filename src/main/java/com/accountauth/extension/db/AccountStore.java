@@ -34,4 +34,7 @@ public interface AccountStore {
      */
     Optional<String> bindClientId(String clientId, boolean device, long principalId, boolean knownUnbound)
             throws AccountStoreUnavailableException;
+
+    /** The device whose MAC or uid this client id is, as {@code device:<id>}; empty when none. */
+    Optional<String> deviceReservingClientId(String clientId) throws AccountStoreUnavailableException;
 }

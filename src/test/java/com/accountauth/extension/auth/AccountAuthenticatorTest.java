@@ -4,12 +4,14 @@ import com.accountauth.extension.principal.PrincipalLoader;
 import com.accountauth.extension.connection.ConnectedClients;
 import com.accountauth.extension.acl.PermissionPlanner;
 import com.accountauth.extension.cache.AccessCaches;
+import com.accountauth.extension.cache.ClientIdUses;
 import com.accountauth.extension.config.AccountAuthConfig;
 import com.accountauth.extension.config.AuthenticationSettings;
 import com.accountauth.extension.config.CacheSettings;
 import com.accountauth.extension.config.ConfigLoader;
 import com.accountauth.extension.config.ThrottleSettings;
 import com.accountauth.extension.db.ChangeSet;
+import com.accountauth.extension.db.DbHealth;
 import com.accountauth.extension.identity.PasswordVerifier;
 import com.accountauth.extension.identity.Principal;
 import com.accountauth.extension.throttle.ConnectThrottle;
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -52,6 +55,11 @@ class AccountAuthenticatorTest {
     AuthenticationWorkers workers;
     AccountAuthenticator authenticator;
 
+    static final long GRACE_SECONDS = 60;
+    AtomicLong nanos;
+    DbHealth health;
+    ClientIdUses uses;
+
     @BeforeAll
     static void loadConfig() throws Exception {
         FakeConnect.installBuilders();
@@ -71,8 +79,11 @@ class AccountAuthenticatorTest {
         final PrincipalLoader loader = new PrincipalLoader(store,
                 new PermissionPlanner(config.permissions(), config.autoSubscribe()));
         caches = new AccessCaches(new CacheSettings(1000, 3600, 30, 1000, 1000), Duration.ofSeconds(30));
+        nanos = new AtomicLong();
+        health = new DbHealth(GRACE_SECONDS, nanos::get);
+        uses = new ClientIdUses();
         final CredentialChecker checker = new CredentialChecker(loader, store, new PasswordVerifier(14, 4), caches,
-                config.clientIds());
+                config.clientIds(), health, uses);
         workers = new AuthenticationWorkers(new AuthenticationSettings(5000, 2, 100, 14, 4));
         clients = new ConnectedClients();
         authenticator = new AccountAuthenticator(checker, new ConnectThrottle(ThrottleSettings.defaults()), workers,
@@ -298,5 +309,71 @@ class AccountAuthenticatorTest {
         assertEquals(refusedWith(ConnackReasonCode.CONNECTION_RATE_EXCEEDED), throttled.awaitAnswer());
         assertTrue(answer("alice-phone", "alice@example.com", PASSWORD).granted(),
                 "a reconnect decided from the cache costs nothing and is never throttled");
+    }
+
+    @Test
+    void aUserPresentingADevicesMacOrUidIsRefusedEvenBeforeTheDeviceBoundIt() throws Exception {
+        for (final String squatted : List.of("00:1B:FE:0D:44:21", "00-1b-fe-0d-44-21", "CAMUID1")) {
+            assertEquals(refusedWith(ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID),
+                    answer(squatted, "alice@example.com", PASSWORD), squatted);
+            assertEquals(refusedWith(ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID),
+                    answer(squatted, "service@example.com", PASSWORD), squatted);
+            assertFalse(store.clientIds.containsKey(squatted), "a reserved id is never bound to a squatter");
+        }
+    }
+
+    @Test
+    void anotherDevicePresentingADevicesMacIsRefused() throws Exception {
+        store.device(11, "00:1B:FE:0D:44:22", "CAMUID2", HASH, true);
+        assertEquals(refusedWith(ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID),
+                answer("00:1B:FE:0D:44:21", "00:1B:FE:0D:44:22", PASSWORD));
+        assertEquals(refusedWith(ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID),
+                answer("CAMUID1", "00:1B:FE:0D:44:22", PASSWORD));
+    }
+
+    @Test
+    void aDeviceConnectsWithItsOwnMacOrUidThoughASquatterBoundItFirst() throws Exception {
+        // bound before reservation existed (or by hand): the device is never locked out of its own ids
+        store.clientIds.put("00:1B:FE:0D:44:21", "account:1");
+        store.clientIds.put("001bfe0d4421", "account:1");
+        store.clientIds.put("CAMUID1", "account:1");
+        for (final String own : List.of("00:1B:FE:0D:44:21", "00-1b-fe-0d-44-21", "CAMUID1")) {
+            assertTrue(answer(own, "00:1B:FE:0D:44:21", PASSWORD).granted(), own);
+        }
+        assertEquals(refusedWith(ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID),
+                answer("CAMUID1", "alice@example.com", PASSWORD), "the squatter's old binding counts for nothing");
+    }
+
+    @Test
+    void aDevicesOwnIdIsNotMarkedUsedButABoundOneIs() throws Exception {
+        assertTrue(answer("00:1B:FE:0D:44:21", "00:1B:FE:0D:44:21", PASSWORD).granted());
+        assertTrue(answer("alice-phone", "alice@example.com", PASSWORD).granted());
+        assertEquals(Set.of("alice-phone"), uses.drain());
+        assertTrue(answer("alice-phone", "alice@example.com", PASSWORD).granted(), "a reconnect from the cache");
+        assertEquals(Set.of("alice-phone"), uses.drain(), "reconnects from the cache count as uses too");
+    }
+
+    @Test
+    void aClientIdLongerThanTheColumnIsNotValidWithoutAskingTheDb() throws Exception {
+        final String longest = "x".repeat(config.clientIds().maxLength());
+        assertEquals(refusedWith(ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID),
+                answer(longest + "x", "alice@example.com", PASSWORD));
+        assertEquals(0, store.reads.get());
+        assertTrue(answer(longest, "alice@example.com", PASSWORD).granted(), "the longest allowed id");
+    }
+
+    @Test
+    void aCachedReconnectIsAdmittedWithinTheOutageGraceAndRefusedPastIt() throws Exception {
+        assertTrue(answer("alice-phone", "alice@example.com", PASSWORD).granted());
+        store.down = true;
+        health.unreachable("test");
+        nanos.addAndGet(TimeUnit.SECONDS.toNanos(GRACE_SECONDS));
+        assertTrue(answer("alice-phone", "alice@example.com", PASSWORD).granted(), "at the end of the grace");
+        nanos.addAndGet(1);
+        assertEquals(refusedWith(ConnackReasonCode.SERVER_UNAVAILABLE),
+                answer("alice-phone", "alice@example.com", PASSWORD));
+        store.down = false;
+        health.reached();
+        assertTrue(answer("alice-phone", "alice@example.com", PASSWORD).granted(), "once the DB answers again");
     }
 }

@@ -1,6 +1,8 @@
 package com.accountauth.extension.auth;
 
+import com.accountauth.extension.cache.ClientIdUses;
 import com.accountauth.extension.config.ClientIdSettings;
+import com.accountauth.extension.db.DbHealth;
 import com.accountauth.extension.identity.PasswordVerifier;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +18,8 @@ class CredentialCheckerTest {
 
     // an unparseable username is refused before any DB or cache is asked: none is needed here
     private final CredentialChecker checker = new CredentialChecker(null, null, new PasswordVerifier(14, 4), null,
-            new ClientIdSettings(true, Optional.empty(), Optional.empty()));
+            ClientIdSettings.defaults(Optional.empty(), Optional.empty()), new DbHealth(300, System::nanoTime),
+            new ClientIdUses());
 
     @Test
     void anUnparseableUsernameIsRefusedWithoutLoggingIt() {

@@ -4,6 +4,8 @@ import com.accountauth.extension.acl.DeviceTopicValues;
 import com.accountauth.extension.acl.PairedDevice;
 import com.accountauth.extension.db.AccountRow;
 import com.accountauth.extension.db.AccountStore;
+import com.accountauth.extension.identity.LoginName;
+import com.accountauth.extension.identity.UsernameParser;
 import com.accountauth.extension.db.AccountStoreUnavailableException;
 import com.accountauth.extension.db.DeviceRow;
 
@@ -135,5 +137,14 @@ final class FakeAccountStore implements AccountStore {
                                          final boolean knownUnbound) throws AccountStoreUnavailableException {
         final String owner = clientIds.computeIfAbsent(clientId, id -> (device ? "device:" : "account:") + principalId);
         return read("bind", Optional.of(owner));
+    }
+
+    @Override
+    public Optional<String> deviceReservingClientId(final String clientId) throws AccountStoreUnavailableException {
+        final Optional<String> asMac = UsernameParser.parse(clientId)
+                .filter(login -> login.kind() == LoginName.Kind.DEVICE).map(LoginName::lookupKey);
+        return read("reservation", devices.values().stream()
+                .filter(row -> row.uid().equals(clientId) || asMac.map(row.mac()::equals).orElse(false))
+                .map(row -> "device:" + row.id()).findFirst());
     }
 }

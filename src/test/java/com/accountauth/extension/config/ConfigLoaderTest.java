@@ -8,7 +8,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -260,5 +262,34 @@ class ConfigLoaderTest {
                 "<username>u</username><password>hunter2</password></database></account-auth>");
         assertTrue(!config.database().toString().contains("hunter2"));
         assertTrue(!config.toString().contains("hunter2"));
+    }
+
+    @Test
+    void clientIdsAndTheOutageGraceDefaultAsTheShippedFileSays() throws Exception {
+        final AccountAuthConfig defaults = load(minimal(""));
+        assertEquals(ClientIdSettings.defaults(Optional.empty(), Optional.empty()), defaults.clientIds());
+        assertEquals(DatabaseSettings.DEFAULT_OUTAGE_GRACE_SECONDS, defaults.database().outageGraceSeconds());
+        final Path shipped = Path.of(System.getProperty("user.dir"), "conf", "config.xml");
+        final AccountAuthConfig config = new ConfigLoader(ENV::get).load(shipped);
+        assertEquals(defaults.clientIds(), config.clientIds());
+        assertEquals(defaults.database().outageGraceSeconds(), config.database().outageGraceSeconds());
+        assertEquals(QuerySettings.DEFAULT_EXPIRE_CLIENT_IDS, config.queries().expireClientIds());
+        assertEquals(QuerySettings.DEFAULT_TOUCH_CLIENT_ID, config.queries().touchClientId());
+        assertEquals(QuerySettings.DEFAULT_DEVICE_RESERVING_CLIENT_ID, config.queries().deviceReservingClientId());
+    }
+
+    @Test
+    void aBindingMustOutliveItsCachedOwnerAndTwoIntervals() throws Exception {
+        final InvalidConfigException e = fails(minimal("<client-ids><expire-unused-after-seconds>100" +
+                "</expire-unused-after-seconds><last-used-interval-seconds>10</last-used-interval-seconds>" +
+                "</client-ids><cache><principal-ttl-seconds>90</principal-ttl-seconds></cache>"));
+        assertEquals(List.of("<client-ids>/<expire-unused-after-seconds>: 100 s is less than " +
+                "<cache>/<principal-ttl-seconds> plus twice <last-used-interval-seconds> (110 s)"), e.problems());
+        assertEquals(110, load(minimal("<client-ids><expire-unused-after-seconds>110</expire-unused-after-seconds>" +
+                "<last-used-interval-seconds>10</last-used-interval-seconds></client-ids>" +
+                "<cache><principal-ttl-seconds>90</principal-ttl-seconds></cache>")).clientIds()
+                .expireUnusedAfterSeconds());
+        assertEquals(0, load(minimal("<client-ids><expire-unused-after-seconds>0</expire-unused-after-seconds>" +
+                "</client-ids>")).clientIds().expireUnusedAfterSeconds(), "0: bindings are kept for ever");
     }
 }

@@ -38,7 +38,7 @@ class LoggableJdbcUrlTest {
     @Test
     void databaseSettingsLogNoSecretFromTheUrl() {
         final DatabaseSettings settings = new DatabaseSettings("jdbc:mysql://app:s3cret@db/accounts?password=s3cret",
-                "app", "other-secret", java.util.Optional.empty(), 8, 2000, 2);
+                "app", "other-secret", java.util.Optional.empty(), 8, 2000, 2, 300);
         assertFalse(settings.toString().contains("s3cret"), settings.toString());
         assertFalse(settings.toString().contains("other-secret"), settings.toString());
     }

@@ -152,7 +152,8 @@ abstract class ColdConnectQueries {
         }));
         clients.forEach(client -> client.disconnect().join());
         assertEquals(Map.of(StatementKind.ACCOUNT_BY_EMAIL, 1L, StatementKind.PAIRED_DEVICES, 1L,
-                StatementKind.BIND_CLIENT_ID, 100L, StatementKind.CLIENT_ID_OWNER, crowdOwnerLookUps()), asked);
+                StatementKind.BIND_CLIENT_ID, 100L, StatementKind.CLIENT_ID_OWNER, crowdOwnerLookUps(),
+                StatementKind.DEVICE_RESERVING_CLIENT_ID, 100L), asked);
     }
 
     private static Mqtt5ConnAckReasonCode connect(final String clientId, final String username) {

@@ -9,11 +9,13 @@ import static com.accountauth.extension.testsupport.StatementKind.ACCOUNT_BY_EMA
 import static com.accountauth.extension.testsupport.StatementKind.BIND_CLIENT_ID;
 import static com.accountauth.extension.testsupport.StatementKind.CLIENT_ID_OWNER;
 import static com.accountauth.extension.testsupport.StatementKind.DEVICE_BY_MAC;
+import static com.accountauth.extension.testsupport.StatementKind.DEVICE_RESERVING_CLIENT_ID;
 import static com.accountauth.extension.testsupport.StatementKind.PAIRED_DEVICES;
 
 /**
  * With the shipped config.xml, device-by-mac and account-by-email read the owner of the CONNECT's client id in the
- * same statement: a cold device CONNECT costs 1 statement, a cold user 2 (its row, its pairings).
+ * same statement: a cold device CONNECT costs 1 statement, a cold user 2 (its row, its pairings), each one more for
+ * a client id that is not the device's own MAC or uid (whether it is another device's, then cached).
  */
 class ColdConnectQueriesIT extends ColdConnectQueries {
 
@@ -24,23 +26,23 @@ class ColdConnectQueriesIT extends ColdConnectQueries {
 
     @Override
     List<StatementKind> coldDevice() {
-        return List.of(DEVICE_BY_MAC);
+        return List.of(DEVICE_BY_MAC, DEVICE_RESERVING_CLIENT_ID);
     }
 
     @Override
     List<StatementKind> coldUser() {
-        return List.of(ACCOUNT_BY_EMAIL, PAIRED_DEVICES);
+        return List.of(ACCOUNT_BY_EMAIL, DEVICE_RESERVING_CLIENT_ID, PAIRED_DEVICES);
     }
 
     @Override
     List<StatementKind> coldHijack(final StatementKind principalQuery) {
-        return List.of(principalQuery);
+        return List.of(principalQuery, DEVICE_RESERVING_CLIENT_ID);
     }
 
     @Override
     List<StatementKind> coldUserWithNewClientId() {
         // known to be unbound from the row: bound at once, then read back (another node may have won)
-        return List.of(ACCOUNT_BY_EMAIL, BIND_CLIENT_ID, CLIENT_ID_OWNER, PAIRED_DEVICES);
+        return List.of(ACCOUNT_BY_EMAIL, DEVICE_RESERVING_CLIENT_ID, BIND_CLIENT_ID, CLIENT_ID_OWNER, PAIRED_DEVICES);
     }
 
     @Override

@@ -9,6 +9,7 @@ import static com.accountauth.extension.testsupport.StatementKind.ACCOUNT_BY_EMA
 import static com.accountauth.extension.testsupport.StatementKind.BIND_CLIENT_ID;
 import static com.accountauth.extension.testsupport.StatementKind.CLIENT_ID_OWNER;
 import static com.accountauth.extension.testsupport.StatementKind.DEVICE_BY_MAC;
+import static com.accountauth.extension.testsupport.StatementKind.DEVICE_RESERVING_CLIENT_ID;
 import static com.accountauth.extension.testsupport.StatementKind.PAIRED_DEVICES;
 
 /**
@@ -28,22 +29,23 @@ class LegacyPrincipalQueriesIT extends ColdConnectQueries {
 
     @Override
     List<StatementKind> coldDevice() {
-        return List.of(DEVICE_BY_MAC, CLIENT_ID_OWNER);
+        return List.of(DEVICE_BY_MAC, DEVICE_RESERVING_CLIENT_ID, CLIENT_ID_OWNER);
     }
 
     @Override
     List<StatementKind> coldUser() {
-        return List.of(ACCOUNT_BY_EMAIL, CLIENT_ID_OWNER, PAIRED_DEVICES);
+        return List.of(ACCOUNT_BY_EMAIL, DEVICE_RESERVING_CLIENT_ID, CLIENT_ID_OWNER, PAIRED_DEVICES);
     }
 
     @Override
     List<StatementKind> coldHijack(final StatementKind principalQuery) {
-        return List.of(principalQuery, CLIENT_ID_OWNER);
+        return List.of(principalQuery, DEVICE_RESERVING_CLIENT_ID, CLIENT_ID_OWNER);
     }
 
     @Override
     List<StatementKind> coldUserWithNewClientId() {
-        return List.of(ACCOUNT_BY_EMAIL, CLIENT_ID_OWNER, BIND_CLIENT_ID, CLIENT_ID_OWNER, PAIRED_DEVICES);
+        return List.of(ACCOUNT_BY_EMAIL, DEVICE_RESERVING_CLIENT_ID, CLIENT_ID_OWNER, BIND_CLIENT_ID, CLIENT_ID_OWNER,
+                PAIRED_DEVICES);
     }
 
     @Override

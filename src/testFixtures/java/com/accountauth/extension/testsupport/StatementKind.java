@@ -13,6 +13,7 @@ public enum StatementKind {
     PAIRED_DEVICES("devices-paired-to-account"),
     BIND_CLIENT_ID("bind-client-id (INSERT IGNORE)"),
     CLIENT_ID_OWNER("client-id-owner"),
+    DEVICE_RESERVING_CLIENT_ID("device-reserving-client-id"),
     BY_ID("device-by-id / account-by-id (live changes)"),
     CHANGE_FEED("change feed poll"),
     OTHER("other (driver/pool)");
@@ -28,6 +29,9 @@ public enum StatementKind {
         final String s = sql.toLowerCase(Locale.ROOT).replaceAll("\\s+", " ");
         if (s.contains("account_changes")) {
             return CHANGE_FEED;
+        }
+        if (s.contains("from devices where mac") && s.contains(" or uid")) {
+            return DEVICE_RESERVING_CLIENT_ID;
         }
         // before the client-id kinds: the shipped device-by-mac and account-by-email also read the client id's
         // owner (... FROM (SELECT ... FROM devices WHERE mac = ?) d LEFT JOIN client_ids c ...), one statement
@@ -57,8 +61,8 @@ public enum StatementKind {
         return this == DEVICE_BY_MAC || this == ACCOUNT_BY_EMAIL || this == PAIRED_DEVICES || this == BY_ID;
     }
 
-    /** A statement that binds a client id, or reads its owner on its own. */
+    /** A statement that binds a client id, or reads its owner (or the device it is reserved to) on its own. */
     public boolean clientId() {
-        return this == BIND_CLIENT_ID || this == CLIENT_ID_OWNER;
+        return this == BIND_CLIENT_ID || this == CLIENT_ID_OWNER || this == DEVICE_RESERVING_CLIENT_ID;
     }
 }

@@ -45,6 +45,15 @@ final class DemoDatabase {
             "((?:BEFORE|AFTER)\\s+(?:INSERT|UPDATE|DELETE)\\s+ON\\s+\\w+\\s+FOR\\s+EACH\\s+ROW)\\s+(.+)$");
     private static final Pattern ROW_REFERENCE = Pattern.compile("(?i)\\b(NEW|OLD)\\.(\\w+)");
 
+    /**
+     * Columns added to schema.sql after its first release, for a demo DB created before them (CREATE TABLE IF NOT
+     * EXISTS leaves an existing table as it is); H2 takes IF NOT EXISTS here, MySQL 8 does not (see the README).
+     */
+    static final List<String> H2_MIGRATIONS = List.of(
+            "ALTER TABLE client_ids ADD COLUMN IF NOT EXISTS last_used_at TIMESTAMP NOT NULL " +
+                    "DEFAULT CURRENT_TIMESTAMP",
+            "CREATE INDEX IF NOT EXISTS ix_client_ids_last_used ON client_ids (last_used_at)");
+
     private DemoDatabase() {
     }
 
@@ -81,6 +90,9 @@ final class DemoDatabase {
                     } else {
                         execute(connection, forH2(statement));
                     }
+                }
+                for (final String migration : H2_MIGRATIONS) {
+                    execute(connection, migration);
                 }
                 if (create) {
                     seed(connection);

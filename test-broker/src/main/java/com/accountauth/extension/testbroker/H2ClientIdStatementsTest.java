@@ -1,0 +1,100 @@
+package com.accountauth.extension.testbroker;
+
+import com.accountauth.extension.config.QuerySettings;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The test broker's H2 (MySQL mode) takes schema.sql's client_ids with last_used_at, adds the column to a demo DB made
+ * before it, and runs the shipped touch, expiry and reservation statements as MariaDB does.
+ */
+class H2ClientIdStatementsTest {
+
+    private static final Path SCHEMA = Path.of("conf/schema.sql");
+
+    @Test
+    void theShippedStatementsExpireOnlyUnusedBindingsAndFindReservedIds(@TempDir final Path folder) throws Exception {
+        DemoDatabase.prepareH2(folder, SCHEMA);
+        try (Connection connection = open(folder); Statement statement = connection.createStatement()) {
+            statement.execute("INSERT INTO client_ids (client_id, account_id, last_used_at) VALUES " +
+                    "('stale', NULL, TIMESTAMPADD(SECOND, -7200, CURRENT_TIMESTAMP)), ('fresh', NULL, DEFAULT), " +
+                    "('touched', NULL, TIMESTAMPADD(SECOND, -7200, CURRENT_TIMESTAMP))");
+            try (PreparedStatement touch = connection.prepareStatement(QuerySettings.DEFAULT_TOUCH_CLIENT_ID)) {
+                touch.setString(1, "touched");
+                touch.addBatch();
+                touch.setString(1, "no-such-binding");
+                touch.addBatch();
+                touch.executeBatch();
+            }
+            try (PreparedStatement expire = connection.prepareStatement(QuerySettings.DEFAULT_EXPIRE_CLIENT_IDS)) {
+                expire.setLong(1, 3600);
+                assertEquals(1, expire.executeUpdate());
+            }
+            assertEquals(List.of("fresh", "touched"), strings(connection, "SELECT client_id FROM client_ids " +
+                    "ORDER BY client_id"));
+
+            statement.execute("INSERT INTO devices (id, mac, uid, vendor, model) VALUES " +
+                    "(900, 'AA:BB:CC:DD:EE:FF', 'UID900', 'v', 'm')");
+            assertEquals(List.of("900"), reserving(connection, "AA:BB:CC:DD:EE:FF", "aa-bb-cc-dd-ee-ff"));
+            assertEquals(List.of("900"), reserving(connection, "UID900", "UID900"));
+            assertEquals(List.of(), reserving(connection, "someone-else", "someone-else"));
+        }
+    }
+
+    @Test
+    void aDemoDbFromBeforeLastUsedAtGetsTheColumn(@TempDir final Path folder) throws Exception {
+        try (Connection connection = open(folder); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE client_ids (client_id VARCHAR(191) NOT NULL, account_id BIGINT NULL, " +
+                    "device_id BIGINT NULL, bound_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP, " +
+                    "PRIMARY KEY (client_id))");
+            statement.execute("INSERT INTO client_ids (client_id) VALUES ('old')");
+        }
+        DemoDatabase.prepareH2(folder, SCHEMA);
+        try (Connection connection = open(folder)) {
+            assertEquals(List.of("old"), strings(connection,
+                    "SELECT client_id FROM client_ids WHERE last_used_at IS NOT NULL"));
+        }
+    }
+
+    private static Connection open(final Path folder) throws Exception {
+        return DriverManager.getConnection(DemoDatabase.h2Url(folder), DemoDatabase.H2_USER,
+                DemoDatabase.H2_PASSWORD);
+    }
+
+    private static List<String> reserving(final Connection connection, final String asMac, final String clientId)
+            throws Exception {
+        try (PreparedStatement query = connection.prepareStatement(
+                QuerySettings.DEFAULT_DEVICE_RESERVING_CLIENT_ID)) {
+            query.setString(1, asMac);
+            query.setString(2, clientId);
+            return read(query);
+        }
+    }
+
+    private static List<String> strings(final Connection connection, final String sql) throws Exception {
+        try (PreparedStatement query = connection.prepareStatement(sql)) {
+            return read(query);
+        }
+    }
+
+    private static List<String> read(final PreparedStatement query) throws Exception {
+        final List<String> values = new ArrayList<>();
+        try (ResultSet rs = query.executeQuery()) {
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+        }
+        return values;
+    }
+}
