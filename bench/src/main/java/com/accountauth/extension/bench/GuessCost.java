@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  * CPU-seconds of broker time, and a cold login from another address meanwhile is answered within 3 s). The test
  * broker runs the shipped config.xml (throttling as shipped, bcrypt cost 10) in its own JVM; 300 CONNECTs with wrong
  * passwords for a real device's username come from 127.0.0.2, {@code guess.inFlight} [50] at a time, and once a
- * third of them are out, a device that has never connected logs in from 127.0.0.3. Prints the broker's CPU time
+ * third of them are out, a device that has never connected logs in from 127.0.0.3 (after another device's cold
+ * login without a flood, for comparison and to warm the broker up). Prints the broker's CPU time
  * during the flood (its idle CPU over the same time subtracted), the answers by reason code, and the cold login's
  * time. Run by bench/guess-flood.sh.
  */
@@ -68,6 +69,13 @@ public final class GuessCost {
         Thread.sleep(5_000);
         final double idlePerSecond = (Soak.cpuSeconds(broker.pid()) - idleFrom) / ((System.nanoTime() - idleStart)
                 / 1e9);
+
+        // the same cold login without a flood first: it also warms up the broker's code path (JIT, pool)
+        final double first = coldLogin(port, population.devices.get(2)).get(1, TimeUnit.MINUTES);
+        final double quiet = coldLogin(port, population.devices.get(3)).get(1, TimeUnit.MINUTES);
+        System.out.printf("cold logins of two devices without a flood: %.2f s (the broker's first), %.2f s%n", first,
+                quiet);
+        Thread.sleep(2_000);
 
         final String victim = population.devices.get(0).mac();
         final Map<String, Integer> answers = new ConcurrentHashMap<>();
