@@ -80,7 +80,7 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
                 output.async(timeout, TimeoutFallback.FAILURE, ConnackReasonCode.SERVER_UNAVAILABLE);
         final long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            workers.submit(() -> {
+            workers.submit(admission.addressKey(), () -> {
                 try {
                     if (System.nanoTime() - deadline > 0) {
                         log.warn("account-auth: client '{}' refused: authentication timed out waiting for a worker",

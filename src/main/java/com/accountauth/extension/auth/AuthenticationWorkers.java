@@ -2,44 +2,138 @@ package com.accountauth.extension.auth;
 
 import com.accountauth.extension.config.AuthenticationSettings;
 
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The bounded pool that runs DB look-ups and bcrypt checks, so no broker thread ever waits on them. In a reconnect
  * storm CONNECTs queue here; a full queue refuses at once rather than starving the broker.
+ * <p>
+ * The queue is fair between source addresses: each address has its own line, and the workers take one CONNECT from
+ * each address in turn. A flood from one address that got into the queue before its allowance was spent (see
+ * {@code ConnectThrottle}) therefore holds a login from another address behind at most one of its CONNECTs, not
+ * behind all of them.
  */
 public final class AuthenticationWorkers implements AutoCloseable {
 
-    private final ThreadPoolExecutor executor;
+    private static final Logger log = LoggerFactory.getLogger(AuthenticationWorkers.class);
+
+    private final int capacity;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition workArrived = lock.newCondition();
+    private final Map<String, ArrayDeque<Runnable>> lines = new HashMap<>();
+    // the addresses with work waiting, in the order they are served
+    private final ArrayDeque<String> turns = new ArrayDeque<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private int queued;
+    private boolean closed;
 
     public AuthenticationWorkers(final AuthenticationSettings settings) {
-        final AtomicInteger count = new AtomicInteger();
-        final ThreadFactory threads = runnable -> {
-            final Thread thread = new Thread(runnable, "account-auth-worker-" + count.incrementAndGet());
+        this.capacity = settings.queueSize();
+        for (int i = 1; i <= settings.workerThreads(); i++) {
+            final Thread thread = new Thread(this::work, "account-auth-worker-" + i);
             thread.setDaemon(true);
-            return thread;
-        };
-        executor = new ThreadPoolExecutor(settings.workerThreads(), settings.workerThreads(), 0L,
-                TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(settings.queueSize()), threads,
-                new ThreadPoolExecutor.AbortPolicy());
+            threads.add(thread);
+            thread.start();
+        }
     }
 
     /**
-     * Queues the work.
+     * Queues the work in the line of its source address ({@code addressKey}, as the throttle counts addresses).
      *
      * @throws RejectedExecutionException when the queue is full or the pool is stopped
      */
+    public void submit(final String addressKey, final Runnable work) {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new RejectedExecutionException("account-auth workers stopped");
+            }
+            if (queued >= capacity) {
+                throw new RejectedExecutionException("account-auth CONNECT queue full (" + capacity + ")");
+            }
+            final ArrayDeque<Runnable> line = lines.computeIfAbsent(addressKey, key -> new ArrayDeque<>());
+            if (line.isEmpty()) {
+                turns.addLast(addressKey);
+            }
+            line.addLast(work);
+            queued++;
+            workArrived.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Queues the work in a line of its own address-less kind. */
     public void submit(final Runnable work) {
-        executor.execute(work);
+        submit("", work);
+    }
+
+    private Runnable next() throws InterruptedException {
+        lock.lock();
+        try {
+            while (turns.isEmpty()) {
+                if (closed) {
+                    return null;
+                }
+                workArrived.await();
+            }
+            final String address = turns.pollFirst();
+            final ArrayDeque<Runnable> line = lines.get(address);
+            final Runnable work = line.pollFirst();
+            if (line.isEmpty()) {
+                lines.remove(address);
+            } else {
+                turns.addLast(address); // the others first
+            }
+            queued--;
+            return work;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void work() {
+        while (true) {
+            final Runnable work;
+            try {
+                work = next();
+            } catch (final InterruptedException e) {
+                return;
+            }
+            if (work == null) {
+                return;
+            }
+            try {
+                work.run();
+            } catch (final RuntimeException | Error e) {
+                // the work answers its client itself (its async output times out as the last resort); go on
+                log.warn("account-auth: a CONNECT check failed on a worker: {}", e.toString());
+            }
+        }
     }
 
     @Override
     public void close() {
-        executor.shutdownNow();
+        lock.lock();
+        try {
+            closed = true;
+            lines.clear();
+            turns.clear();
+            queued = 0;
+            workArrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        threads.forEach(Thread::interrupt);
     }
 }
