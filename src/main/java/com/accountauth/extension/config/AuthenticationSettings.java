@@ -1,5 +1,7 @@
 package com.accountauth.extension.config;
 
+import com.accountauth.extension.password.HashTarget;
+
 /**
  * {@code <authentication>}: how CONNECTs are verified.
  *
@@ -7,7 +9,8 @@ package com.accountauth.extension.config;
  * @param workerThreads   {@code <worker-threads>}, threads for DB look-ups and bcrypt. Default: the number of cores
  * @param queueSize       {@code <queue-size>}, CONNECTs waiting for a worker; beyond it 0x88 at once. Default 10000
  * @param maxBcryptCost   {@code <max-bcrypt-cost>}, stored hashes of a higher cost are refused. Default 14
- * @param dummyBcryptCost {@code <dummy-bcrypt-cost>}, cost of the check spent on unknown users. Default 10
+ * @param dummyBcryptCost {@code <dummy-bcrypt-cost>}, bcrypt cost of new hashes (upgrade on login, hash-password)
+ *                        and of the dummy check spent on unknown users where the kind's target is bcrypt. Default 10
  */
 public record AuthenticationSettings(long timeoutMillis, int workerThreads, int queueSize, int maxBcryptCost,
                                      int dummyBcryptCost) {
@@ -15,7 +18,7 @@ public record AuthenticationSettings(long timeoutMillis, int workerThreads, int 
     public static final long DEFAULT_TIMEOUT_MILLIS = 10_000;
     public static final int DEFAULT_QUEUE_SIZE = 10_000;
     public static final int DEFAULT_MAX_BCRYPT_COST = 14;
-    public static final int DEFAULT_DUMMY_BCRYPT_COST = 10;
+    public static final int DEFAULT_DUMMY_BCRYPT_COST = HashTarget.DEFAULT_BCRYPT_COST;
 
     public static int defaultWorkerThreads() {
         return Math.max(1, Runtime.getRuntime().availableProcessors());

@@ -94,6 +94,14 @@ public final class AccountRepository implements AccountStore {
         return clientIdOwner(clientId);
     }
 
+    @Override
+    public boolean replacePasswordHash(final boolean device, final long principalId, final String oldHash,
+                                       final String newHash) throws AccountStoreUnavailableException {
+        return device ?
+                update("update-device-password", queries.updateDevicePassword(), newHash, principalId, oldHash) > 0 :
+                update("update-account-password", queries.updateAccountPassword(), newHash, principalId, oldHash) > 0;
+    }
+
     private Optional<String> clientIdOwner(final String clientId) throws AccountStoreUnavailableException {
         return query("client-id-owner", queries.clientIdOwner(),
                 rs -> rs.next() ? ownerKey(rs, "account_id", "device_id") : Optional.<String>empty(), clientId);
@@ -177,11 +185,11 @@ public final class AccountRepository implements AccountStore {
         }
     }
 
-    private void update(final String name, final String sql, final Object... parameters)
+    private int update(final String name, final String sql, final Object... parameters)
             throws AccountStoreUnavailableException {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = prepare(connection, sql, parameters)) {
-            statement.executeUpdate();
+            return statement.executeUpdate();
         } catch (final SQLException | RuntimeException e) {
             throw new AccountStoreUnavailableException("statement <" + name + "> failed: " + e.getMessage(), e);
         }

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What the CONNECT path and the refresher read from the account DB (and the one write, a client id's binding).
+ * What the CONNECT path and the refresher read from the account DB (and the writes: a client id's binding, an upgraded password hash).
  * {@link AccountRepository} runs the statements of config.xml; tests use a map instead.
  */
 public interface AccountStore {
@@ -33,5 +33,12 @@ public interface AccountStore {
      * @param knownUnbound the client id was just read without an owner: bind without looking it up first
      */
     Optional<String> bindClientId(String clientId, boolean device, long principalId, boolean knownUnbound)
+            throws AccountStoreUnavailableException;
+
+    /**
+     * Writes a principal's new password hash if its row still holds {@code oldHash} (upgrade on login); true when it
+     * did, false when the row changed meanwhile.
+     */
+    boolean replacePasswordHash(boolean device, long principalId, String oldHash, String newHash)
             throws AccountStoreUnavailableException;
 }

@@ -1,7 +1,7 @@
 package com.accountauth.extension.auth;
 
 import com.accountauth.extension.config.ClientIdSettings;
-import com.accountauth.extension.identity.PasswordVerifier;
+import com.accountauth.extension.testsupport.TestPasswords;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -15,8 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CredentialCheckerTest {
 
     // an unparseable username is refused before any DB or cache is asked: none is needed here
-    private final CredentialChecker checker = new CredentialChecker(null, null, new PasswordVerifier(14, 4), null,
-            new ClientIdSettings(true, Optional.empty(), Optional.empty()));
+    private final CredentialChecker checker = new CredentialChecker(null, null, TestPasswords.verifier(), null,
+            new ClientIdSettings(true, Optional.empty(), Optional.empty()), false);
 
     @Test
     void anUnparseableUsernameIsRefusedWithoutLoggingIt() {

@@ -136,4 +136,26 @@ final class FakeAccountStore implements AccountStore {
         final String owner = clientIds.computeIfAbsent(clientId, id -> (device ? "device:" : "account:") + principalId);
         return read("bind", Optional.of(owner));
     }
+
+    @Override
+    public boolean replacePasswordHash(final boolean device, final long principalId, final String oldHash,
+                                       final String newHash) throws AccountStoreUnavailableException {
+        read("update-password", null);
+        if (device) {
+            final DeviceRow row = devices.get(principalId);
+            if (row == null || !row.passwordHash().equals(Optional.of(oldHash))) {
+                return false;
+            }
+            devices.put(principalId, new DeviceRow(row.id(), row.mac(), row.uid(), row.vendor(), row.model(),
+                    Optional.of(newHash), row.enabled(), Optional.empty()));
+            return true;
+        }
+        final AccountRow row = accounts.get(principalId);
+        if (row == null || !row.passwordHash().equals(Optional.of(oldHash))) {
+            return false;
+        }
+        accounts.put(principalId, new AccountRow(row.id(), row.email(), Optional.of(newHash), row.role(),
+                row.enabled(), Optional.empty()));
+        return true;
+    }
 }
