@@ -79,7 +79,7 @@ public final class HashPasswordMain {
             }
             final Optional<String> password = PasswordHasher.readPassword(in);
             if (password.isEmpty()) {
-                err.println("the password on standard input is empty, over " + PasswordVerifier.MAX_PASSWORD_BYTES +
+                err.println("the password on standard input is empty, over " + PasswordBytes.MAX +
                         " bytes, holds NUL or is not UTF-8");
                 return 2;
             }

@@ -30,8 +30,8 @@ public final class PasswordHasher {
 
     /** The password's hash as {@code target} says; throws IllegalArgumentException for a password no CONNECT passes. */
     public String hash(final HashTarget target, final String password) {
-        if (PasswordVerifier.acceptablePassword(password.getBytes(StandardCharsets.UTF_8)).isEmpty()) {
-            throw new IllegalArgumentException("the password is empty, over " + PasswordVerifier.MAX_PASSWORD_BYTES +
+        if (PasswordBytes.acceptable(password.getBytes(StandardCharsets.UTF_8)).isEmpty()) {
+            throw new IllegalArgumentException("the password is empty, over " + PasswordBytes.MAX +
                     " bytes or holds NUL: no CONNECT could use it");
         }
         return schemes.make(target, password);
@@ -48,7 +48,7 @@ public final class PasswordHasher {
      * strict UTF-8; empty when it is not something a CONNECT could present.
      */
     public static Optional<String> readPassword(final InputStream in) throws IOException {
-        byte[] raw = in.readNBytes(PasswordVerifier.MAX_PASSWORD_BYTES + 3);
+        byte[] raw = in.readNBytes(PasswordBytes.MAX + 3);
         int end = raw.length;
         if (end > 0 && raw[end - 1] == '\n') {
             end--;
@@ -57,7 +57,7 @@ public final class PasswordHasher {
             }
         }
         raw = java.util.Arrays.copyOf(raw, end);
-        return PasswordVerifier.acceptablePassword(raw);
+        return PasswordBytes.acceptable(raw);
     }
 
     public Optional<Pepper> pepper() {

@@ -5,10 +5,6 @@ import com.accountauth.extension.util.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
@@ -23,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 public final class PasswordVerifier {
 
     /** bcrypt reads at most this many bytes; beyond it two different passwords would verify alike. */
-    public static final int MAX_PASSWORD_BYTES = 72;
+    public static final int MAX_PASSWORD_BYTES = PasswordBytes.MAX;
 
     private static final Logger log = LoggerFactory.getLogger(PasswordVerifier.class);
     private static final String DUMMY_PASSWORD = "account-auth dummy password";
@@ -60,23 +56,7 @@ public final class PasswordVerifier {
      * bcrypt stops there) or not valid UTF-8 (a lenient decoder would map different bytes to one string).
      */
     public static Optional<String> acceptablePassword(final byte[] raw) {
-        if (raw == null || raw.length == 0 || raw.length > MAX_PASSWORD_BYTES) {
-            return Optional.empty();
-        }
-        for (final byte b : raw) {
-            if (b == 0) {
-                return Optional.empty();
-            }
-        }
-        try {
-            return Optional.of(StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(raw))
-                    .toString());
-        } catch (final CharacterCodingException e) {
-            return Optional.empty();
-        }
+        return PasswordBytes.acceptable(raw);
     }
 
     /** Why a stored hash cannot be used by this kind of principal, or empty when it can. */

@@ -1,5 +1,9 @@
 package com.accountauth.extension.testbroker;
 
+import com.accountauth.extension.password.HashSchemes;
+import com.accountauth.extension.password.HashTarget;
+import com.accountauth.extension.password.PasswordFormat;
+import com.accountauth.extension.password.PasswordHasher;
 import org.mindrot.jbcrypt.BCrypt;
 
 import java.io.IOException;
@@ -16,6 +20,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.regex.Matcher;
@@ -201,7 +206,9 @@ final class DemoDatabase {
             if (id(connection, "SELECT id FROM devices WHERE mac = ?", device.mac()) == null) {
                 update(connection, "INSERT INTO devices (mac, uid, vendor, model, password_hash, enabled) " +
                                 "VALUES (?, ?, ?, ?, ?, TRUE)",
-                        device.mac(), device.uid(), device.vendor(), device.model(), hash(device.password()));
+                        device.mac(), device.uid(), device.vendor(), device.model(),
+                        device == DemoAccounts.FAST_SCHEME_DEVICE ? fastHash(device.password()) :
+                                hash(device.password()));
             }
         }
         for (final DemoAccounts.Pairing pairing : DemoAccounts.PAIRINGS) {
@@ -224,6 +231,11 @@ final class DemoDatabase {
 
     private static String hash(final String password) {
         return BCrypt.hashpw(password, BCrypt.gensalt(10));
+    }
+
+    private static String fastHash(final String password) {
+        return new PasswordHasher(new HashSchemes(Optional.empty()))
+                .hash(HashTarget.defaults(PasswordFormat.FAST), password);
     }
 
     private static Long id(final Connection connection, final String sql, final String key) throws SQLException {
