@@ -6,6 +6,7 @@ import com.accountauth.extension.identity.Principal;
 import com.accountauth.extension.password.PasswordUpgrade;
 import com.accountauth.extension.password.PasswordVerifier;
 import com.accountauth.extension.password.Rehashes;
+import com.accountauth.extension.util.RateLimitedLog;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import org.slf4j.Logger;
@@ -34,6 +35,7 @@ public final class PasswordUpgrader {
     private final Rehashes rehashes;
     private final ThreadPoolExecutor executor;
     // principal key + old hash of upgrades taken on: a storm of one device's clients rewrites its row once
+    private final RateLimitedLog failures = new RateLimitedLog(TimeUnit.SECONDS.toNanos(10), System::nanoTime);
     private final Cache<String, Boolean> taken = Caffeine.newBuilder().maximumSize(100_000)
             .expireAfterWrite(Duration.ofMinutes(10)).build();
 
@@ -81,8 +83,12 @@ public final class PasswordUpgrader {
         } catch (final AccountStoreUnavailableException | RuntimeException e) {
             rehashes.forget(newHash);
             taken.invalidate(key);
-            log.warn("account-auth: password hash of {} not upgraded (a later login tries again): {}", principal,
-                    e.getMessage());
+            // a missing UPDATE grant fails every upgrade alike: one line per interval, with the count
+            final long heldBack = failures.tryAcquire();
+            if (heldBack >= 0) {
+                log.warn("account-auth: password hash of {} not upgraded (a later login tries again): {}{}",
+                        principal, e.getMessage(), heldBack > 0 ? " (" + heldBack + " more failures not logged)" : "");
+            }
         }
     }
 
