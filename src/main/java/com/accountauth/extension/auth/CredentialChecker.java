@@ -24,8 +24,9 @@ import java.util.Optional;
  * plan its access. Blocks on the DB and on the hash check, so it runs on the authentication workers, unless every
  * fact is cached. Every path that refuses before a real check spends a dummy one of the kind's target format, so an
  * unknown username costs the same as a wrong password. A grant whose password was checked against a hash weaker
- * than its kind's target carries the upgrade, for after the client is answered (when upgrade on login is on). A grant carries the change generation its facts were read at, so a change that lands before the
- * grant is registered is noticed ({@link #stillCurrent}).
+ * than its kind's target carries the upgrade, for after the client is answered (when upgrade on login is on). A
+ * grant carries the change generation its facts were read at, so a change that lands before the grant is registered
+ * is noticed ({@link #stillCurrent}).
  */
 public final class CredentialChecker {
 

@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What the CONNECT path and the refresher read from the account DB (and the writes: a client id's binding, an upgraded password hash).
+ * What the CONNECT path and the refresher read from the account DB (and the writes: a client id's binding, an
+ * upgraded password hash).
  * {@link AccountRepository} runs the statements of config.xml; tests use a map instead.
  */
 public interface AccountStore {

@@ -11,7 +11,10 @@ import java.util.Optional;
 public enum PasswordFormat {
     /** {@code $2a$}, {@code $2b$}, {@code $2y$}: PHP, OpenBSD/Python, jBCrypt, htpasswd. */
     BCRYPT("bcrypt", true),
-    /** PBKDF2: mosquitto {@code $7$}, passlib {@code $pbkdf2-sha256$}/{@code $pbkdf2-sha512$}, Django {@code pbkdf2_sha256$}. */
+    /**
+     * PBKDF2: mosquitto {@code $7$}, passlib {@code $pbkdf2-sha256$}/{@code $pbkdf2-sha512$}, Django
+     * {@code pbkdf2_sha256$}.
+     */
     PBKDF2("pbkdf2", true),
     /** Argon2id PHC strings, {@code $argon2id$v=19$m=..,t=..,p=..$salt$hash} (argon2-cffi, PHP, libsodium). */
     ARGON2ID("argon2id", true),

@@ -25,9 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A cold reconnect storm of devices on the fast scheme (or on bcrypt, for comparison): N devices, each with its own
  * secret, connect once with empty caches (a DB read and a hash check each), disconnect, and connect again (warm:
- * decided from the caches), after N other devices did the same to warm the JITs up. Prints both rates and their ratio (issue 18's bar: cold >= 0.8 x
- * warm). The broker runs in this JVM with the built ZIP (as the integration tests do), so the figures are rougher
- * than bench/run.sh's, which runs the brokers in JVMs of their own.
+ * decided from the caches), after N other devices did the same to warm the JITs up. Prints both rates and their
+ * ratio (issue 18's bar: cold >= 0.8 x warm). The broker runs in this JVM with the built ZIP (as the integration
+ * tests do), so the figures are rougher than bench/run.sh's, which runs the brokers in JVMs of their own.
  * <p>
  * Run with {@code bench/fast-cold-storm.sh [N] [fast|bcrypt]} (default 2000 fast); -Dbench.inFlight [100],
  * -Dbench.workers [16] ({@code <worker-threads>}).

@@ -41,7 +41,7 @@ class HashVectorsTest {
         return HashVectors.all();
     }
 
-    /** Without the rows at the tools' default costs (a second or so each here): for the tests that try every row often. */
+    /** Without the rows at the tools' default costs (a second or so each): for the tests that try each row often. */
     private static List<Vector> cheapVectors() {
         return HashVectors.all().stream()
                 .filter(v -> !v.source().endsWith("-default") && !v.source().endsWith("-600000")).toList();
@@ -91,7 +91,8 @@ class HashVectorsTest {
     @Test
     void aHashWhoseCostWasChangedDoesNotVerify() {
         for (final Vector v : cheapVectors()) {
-            final String other = v.hash().replaceFirst("\\$101\\$", "\\$102\\$").replaceFirst("\\$1000\\$", "\\$1001\\$")
+            final String other = v.hash().replaceFirst("\\$101\\$", "\\$102\\$")
+                    .replaceFirst("\\$1000\\$", "\\$1001\\$")
                     .replaceFirst("\\$29000\\$", "\\$29001\\$").replaceFirst("\\$600000\\$", "\\$600001\\$")
                     .replaceFirst(",t=2,", ",t=3,").replaceFirst(",t=4,", ",t=3,");
             if (!other.equals(v.hash())) {
@@ -117,7 +118,8 @@ class HashVectorsTest {
     void malformedHashesAreRefusedWithAReasonAndAWarningNotAnException() {
         final List<String> malformed = List.of("$7$0$AAAA$AAAA", "$7$101$!!!!$AAAA", "$7$101$qFZ1wylvK0+hIjdU$AAAA",
                 "$6$rounds=5000$saltsalt$abc", "$6$saltsalt$" + "a".repeat(86),
-                "$pbkdf2-sha256$1000$salt", "pbkdf2_sha256$01000$salt$AAAA", "$argon2id$v=16$m=64,t=1,p=1$c2FsdHNhbHQ$AAAAAA",
+                "$pbkdf2-sha256$1000$salt", "pbkdf2_sha256$01000$salt$AAAA",
+                "$argon2id$v=16$m=64,t=1,p=1$c2FsdHNhbHQ$AAAAAA",
                 "$argon2id$v=19$m=4,t=1,p=1$c2FsdHNhbHQ$AAAAAA", "$argon2id$v=19$t=1,m=64,p=1$c2FsdHNhbHQ$AAAAAA",
                 "$sha256$c2FsdHNhbHQ$AAAA", "$hmac-sha256$deadbeef$c2FsdHNhbHQ$" + "A".repeat(43),
                 "$hmac-sha256$XYZ$c2FsdHNhbHQ$" + "A".repeat(43), "plain", "");
