@@ -1,6 +1,7 @@
 package com.accountauth.extension.bench;
 
 import com.accountauth.extension.testsupport.BrokerWithDatabase;
+import com.accountauth.extension.testsupport.FastSchemeHashes;
 import com.accountauth.extension.testsupport.MariaDbServer;
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
@@ -9,9 +10,6 @@ import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCo
 import org.mindrot.jbcrypt.BCrypt;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -75,30 +73,12 @@ public final class FastColdStorm {
                 insert.setInt(1, i + 1);
                 insert.setString(2, mac(i));
                 insert.setString(3, "UID" + i);
-                insert.setString(4, fast ? fastHash(secrets.get(i)) : BCrypt.hashpw(secrets.get(i),
+                insert.setString(4, fast ? FastSchemeHashes.sha256(secrets.get(i)) : BCrypt.hashpw(secrets.get(i),
                         BCrypt.gensalt(10)));
                 insert.addBatch();
             }
             insert.executeBatch();
         } catch (final SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /**
-     * docs/PASSWORDS.md's {@code $sha256$}, made here: the extension's classes must stay off this JVM's class path
-     * (the in-process broker would find its main class twice).
-     */
-    private static String fastHash(final String secret) {
-        final byte[] salt = new byte[16];
-        new SecureRandom().nextBytes(salt);
-        try {
-            final MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-            sha256.update(salt);
-            final Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
-            return "$sha256$" + b64.encodeToString(salt) + "$" +
-                    b64.encodeToString(sha256.digest(secret.getBytes(StandardCharsets.UTF_8)));
-        } catch (final java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
