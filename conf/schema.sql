@@ -1,13 +1,16 @@
 -- account-auth default schema (MySQL 8 / MariaDB 10.5+).
--- Admins manage everything here with plain SQL; the extension only reads these tables (and keeps client_ids).
+-- Admins manage everything here with plain SQL; the extension only reads these tables (and, with upgrade on login,
+-- rewrites password_hash: see <passwords><upgrade-on-login> in config.xml).
 -- Every statement the extension runs is in config.xml, so an existing account DB can be used instead.
 
 CREATE TABLE IF NOT EXISTS accounts (
     id            BIGINT       NOT NULL AUTO_INCREMENT,
     -- compared case-insensitively by the collation; the stored spelling is the identity the broker keeps
     email         VARCHAR(254) NOT NULL,
-    -- bcrypt: $2a$, $2b$ or $2y$; NULL or anything else means the account cannot log in
-    password_hash VARCHAR(100) NULL,
+    -- the format is the hash's own prefix: bcrypt $2a$/$2b$/$2y$, PBKDF2 $7$ (mosquitto), $pbkdf2-sha256$,
+    -- $pbkdf2-sha512$ (passlib), pbkdf2_sha256$ (Django), Argon2id $argon2id$, mosquitto's old $6$, and the fast
+    -- scheme $sha256$/$hmac-sha256$ (devices only by default). NULL or anything else: the row cannot log in
+    password_hash VARCHAR(255) NULL,
     role          VARCHAR(16)  NOT NULL DEFAULT 'user',
     enabled       BOOLEAN      NOT NULL DEFAULT TRUE,
     PRIMARY KEY (id),
@@ -23,7 +26,8 @@ CREATE TABLE IF NOT EXISTS devices (
     uid           VARCHAR(64)  NOT NULL,
     vendor        VARCHAR(64)  NOT NULL,
     model         VARCHAR(64)  NOT NULL,
-    password_hash VARCHAR(100) NULL,
+    -- as accounts.password_hash; a device's random secret may use the fast scheme (provision-device)
+    password_hash VARCHAR(255) NULL,
     enabled       BOOLEAN      NOT NULL DEFAULT TRUE,
     PRIMARY KEY (id),
     UNIQUE KEY uq_devices_mac (mac),

@@ -6,6 +6,7 @@ import com.accountauth.extension.auth.AuthenticationWorkers;
 import com.accountauth.extension.connection.ConnectedClients;
 import com.accountauth.extension.auth.CredentialChecker;
 import com.accountauth.extension.auth.LockedAuthenticator;
+import com.accountauth.extension.auth.PasswordUpgrader;
 import com.accountauth.extension.principal.PrincipalLoader;
 import com.accountauth.extension.cache.AccessCaches;
 import com.accountauth.extension.cache.ClientIdUses;
@@ -13,11 +14,14 @@ import com.accountauth.extension.config.AccountAuthConfig;
 import com.accountauth.extension.config.ConfigLoader;
 import com.accountauth.extension.config.InvalidConfigException;
 import com.accountauth.extension.config.LoggableJdbcUrl;
+import com.accountauth.extension.config.PasswordSettings;
 import com.accountauth.extension.db.AccountRepository;
 import com.accountauth.extension.db.DataSourceFactory;
 import com.accountauth.extension.db.DbHealth;
 import com.accountauth.extension.db.RenewablePool;
-import com.accountauth.extension.identity.PasswordVerifier;
+import com.accountauth.extension.password.HashSchemes;
+import com.accountauth.extension.password.PasswordVerifier;
+import com.accountauth.extension.password.Rehashes;
 import com.accountauth.extension.sync.AccessRefresher;
 import com.accountauth.extension.sync.ChangeFeed;
 import com.accountauth.extension.sync.ClientIdUpkeep;
@@ -53,6 +57,7 @@ public final class AccountAuthMain implements ExtensionMain {
 
     private RenewablePool dataSource;
     private AuthenticationWorkers workers;
+    private PasswordUpgrader upgrader;
     private ChangeFeed changeFeed;
     private ScheduledExecutorService upkeep;
 
@@ -95,28 +100,32 @@ public final class AccountAuthMain implements ExtensionMain {
                 config.database().queryTimeoutSeconds(), health);
         final PrincipalLoader loader = new PrincipalLoader(repository,
                 new PermissionPlanner(config.permissions(), config.autoSubscribe()));
-        final PasswordVerifier verifier = new PasswordVerifier(config.authentication().maxBcryptCost(),
-                config.authentication().dummyBcryptCost());
+        final PasswordSettings passwords = config.passwords();
+        final PasswordVerifier verifier = new PasswordVerifier(new HashSchemes(passwords.pepper()),
+                passwords.limits(), passwords.kinds());
+        final Rehashes rehashes = new Rehashes();
         final AccessCaches caches = new AccessCaches(config.cache(), changeHorizon(config));
         final ClientIdUses clientIdUses = new ClientIdUses();
         final CredentialChecker checker = new CredentialChecker(loader, repository, verifier, caches,
-                config.clientIds(), health, clientIdUses);
+                config.clientIds(), health, clientIdUses, passwords.upgradeOnLogin());
         workers = new AuthenticationWorkers(config.authentication());
         final ConnectedClients clients = new ConnectedClients();
 
+        upgrader = new PasswordUpgrader(verifier, repository, rehashes);
         final AccountAuthenticator authenticator = new AccountAuthenticator(checker,
                 new ConnectThrottle(config.throttling()), workers, clients,
-                Duration.ofMillis(config.authentication().timeoutMillis()));
+                Duration.ofMillis(config.authentication().timeoutMillis()), upgrader::submit);
         // no authorizer: the authenticator gives each connection its permissions as default permissions, which
         // HiveMQ checks inline; an authorizer would cost a task hand-off for every PUBLISH of every client
         Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
 
         final SessionSubscriptions subscriptions = new SessionSubscriptions(clients);
-        final PendingWills pendingWills = new PendingWills();
+        final PendingWills pendingWills = new PendingWills(rehashes);
         Services.initializerRegistry().setClientInitializer(
                 new SessionInitializer(clients, subscriptions, pendingWills));
         if (config.liveChanges().enabled()) {
-            final AccessRefresher refresher = new AccessRefresher(clients, loader, subscriptions, pendingWills);
+            final AccessRefresher refresher = new AccessRefresher(clients, loader, subscriptions, pendingWills,
+                    rehashes);
             // the caches first, so that a refresh and every CONNECT after it read the DB afresh
             changeFeed = new ChangeFeed(repository, changes -> {
                 caches.invalidate(changes);
@@ -192,6 +201,10 @@ public final class AccountAuthMain implements ExtensionMain {
         if (workers != null) {
             workers.close();
             workers = null;
+        }
+        if (upgrader != null) {
+            upgrader.stop();
+            upgrader = null;
         }
         if (dataSource != null) {
             dataSource.close();

@@ -4,6 +4,7 @@ import com.accountauth.extension.principal.BrokerPermissions;
 import com.accountauth.extension.connection.ConnectedClients;
 import com.accountauth.extension.identity.LoginName;
 import com.accountauth.extension.identity.UsernameParser;
+import com.accountauth.extension.password.PasswordUpgrade;
 import com.accountauth.extension.throttle.ConnectThrottle;
 import com.accountauth.extension.util.LogSafe;
 import com.hivemq.extension.sdk.api.async.Async;
@@ -26,6 +27,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 
 /**
  * Authenticates every CONNECT against the account DB. The broker thread only copies the credentials and hands them
@@ -44,15 +46,18 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
     private final AuthenticationWorkers workers;
     private final ConnectedClients clients;
     private final Duration timeout;
+    private final Consumer<PasswordUpgrade> upgrades;
 
+    /** @param upgrades takes the upgrade of a weak stored hash once its client is answered; must not block */
     public AccountAuthenticator(final CredentialChecker checker, final ConnectThrottle throttle,
                                 final AuthenticationWorkers workers, final ConnectedClients clients,
-                                final Duration timeout) {
+                                final Duration timeout, final Consumer<PasswordUpgrade> upgrades) {
         this.checker = checker;
         this.throttle = throttle;
         this.workers = workers;
         this.clients = clients;
         this.timeout = timeout;
+        this.upgrades = upgrades;
     }
 
     @Override
@@ -189,6 +194,9 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
         log.debug("account-auth: client '{}' authenticated as {} with {} publish and {} subscribe permissions",
                 clientId, granted.record().principal(), granted.plan().permissions().publish().size(),
                 granted.plan().permissions().subscribe().size());
+        // handed on (not run) once the grant is registered: the UPDATE's live change finds the grant, and Rehashes
+        // tells the refresher the password stayed the same
+        granted.upgrade().ifPresent(upgrades);
         try {
             output.authenticateSuccessfully();
         } catch (final RuntimeException e) {

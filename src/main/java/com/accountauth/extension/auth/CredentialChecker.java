@@ -12,20 +12,23 @@ import com.accountauth.extension.db.AccountStoreUnavailableException;
 import com.accountauth.extension.db.DbHealth;
 import com.accountauth.extension.identity.ClientIdPattern;
 import com.accountauth.extension.identity.LoginName;
-import com.accountauth.extension.identity.PasswordVerifier;
 import com.accountauth.extension.identity.Principal;
 import com.accountauth.extension.identity.UsernameParser;
+import com.accountauth.extension.password.PasswordUpgrade;
+import com.accountauth.extension.password.PasswordVerifier;
 import com.accountauth.extension.util.LogSafe;
 
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Decides one CONNECT: look the principal up, check the bcrypt hash, then its state, then its client id, then plan
- * its access. Blocks on the DB and on bcrypt, so it runs on the authentication workers, unless every fact is cached.
- * Every path that refuses before a real bcrypt check spends a dummy one, so an unknown username costs the same as a
- * wrong password. A grant carries the change generation its facts were read at, so a change that lands before the
- * grant is registered is noticed ({@link #stillCurrent}).
+ * Decides one CONNECT: look the principal up, check the password hash, then its state, then its client id, then
+ * plan its access. Blocks on the DB and on the hash check, so it runs on the authentication workers, unless every
+ * fact is cached. Every path that refuses before a real check spends a dummy one of the kind's target format, so an
+ * unknown username costs the same as a wrong password. A grant whose password was checked against a hash weaker
+ * than its kind's target carries the upgrade, for after the client is answered (when upgrade on login is on). A
+ * grant carries the change generation its facts were read at, so a change that lands before the grant is registered
+ * is noticed ({@link #stillCurrent}).
  * <p>
  * Client ids: a device's own MAC and uid are the device's whoever bound them first, and nobody else's; any other id
  * belongs to the principal that bound it first. A binding in use is marked used in batches ({@link ClientIdUses}),
@@ -41,10 +44,13 @@ public final class CredentialChecker {
     private final ClientIdSettings clientIds;
     private final DbHealth health;
     private final ClientIdUses uses;
+    private final boolean upgradeOnLogin;
 
+    /** @param upgradeOnLogin {@code <passwords><upgrade-on-login>}: grants carry the upgrades of weak hashes */
     public CredentialChecker(final PrincipalLoader loader, final AccountStore repository,
                              final PasswordVerifier verifier, final AccessCaches caches,
-                             final ClientIdSettings clientIds, final DbHealth health, final ClientIdUses uses) {
+                             final ClientIdSettings clientIds, final DbHealth health, final ClientIdUses uses,
+                             final boolean upgradeOnLogin) {
         this.loader = loader;
         this.repository = repository;
         this.verifier = verifier;
@@ -52,6 +58,7 @@ public final class CredentialChecker {
         this.clientIds = clientIds;
         this.health = health;
         this.uses = uses;
+        this.upgradeOnLogin = upgradeOnLogin;
     }
 
     /**
@@ -91,12 +98,12 @@ public final class CredentialChecker {
         final Optional<LoginName> login = UsernameParser.parse(username.orElse(null));
         final Optional<String> password = PasswordVerifier.acceptablePassword(rawPassword);
         if (login.isEmpty()) {
-            verifier.burnDummyCheck(password.orElse(""));
+            verifier.burnDummyCheck(Principal.Kind.USER, password.orElse(""));
             return refused(Refusal.BAD_CREDENTIALS, "username (" + username.map(String::length).orElse(0) +
                     " chars, not logged: it may be a password) is neither a MAC address nor an email address");
         }
         if (password.isEmpty()) {
-            verifier.burnDummyCheck("");
+            verifier.burnDummyCheck(dummyKind(login.get()), "");
             return refused(Refusal.BAD_CREDENTIALS, "password of " + LogSafe.of(login.get().lookupKey()) +
                     " is missing, empty, over " + PasswordVerifier.MAX_PASSWORD_BYTES +
                     " bytes, holds NUL or is not UTF-8");
@@ -140,7 +147,7 @@ public final class CredentialChecker {
                            final long readAt) throws AccountStoreUnavailableException {
         final Optional<CachedPrincipal> found = facts.principal(login);
         if (found.isEmpty()) {
-            verifier.burnDummyCheck(password);
+            verifier.burnDummyCheck(dummyKind(login), password);
             return refused(Refusal.BAD_CREDENTIALS, "unknown " +
                     (login.kind() == LoginName.Kind.DEVICE ? "device " : "account ") + LogSafe.of(login.lookupKey()));
         }
@@ -148,7 +155,8 @@ public final class CredentialChecker {
         final PrincipalRecord record = entry.record();
         if (!facts.passwordMatches(entry, password)) {
             return refused(Refusal.BAD_CREDENTIALS,
-                    record + ": " + verifier.unusableHashReason(record.passwordHash()).orElse("wrong password"));
+                    record + ": " + verifier.unusableHashReason(record.principal().kind(), record.passwordHash())
+                            .orElse("wrong password"));
         }
         if (!record.enabled()) {
             return refused(Refusal.NOT_AUTHORIZED, record + " is disabled");
@@ -190,7 +198,12 @@ public final class CredentialChecker {
         if (clientIds.expires() && !ownDeviceId) {
             uses.used(clientId);
         }
-        return new Verdict.Granted(record, plan, readAt);
+        return new Verdict.Granted(record, plan, readAt, facts.upgrade(entry, password));
+    }
+
+    /** Whose target an unknown login's dummy check costs: an email may be a user's or a service's; users are many. */
+    private static Principal.Kind dummyKind(final LoginName login) {
+        return login.kind() == LoginName.Kind.DEVICE ? Principal.Kind.DEVICE : Principal.Kind.USER;
     }
 
     /** Whether the client id is the device's own MAC (in any form a MAC username may take) or uid. */
@@ -214,6 +227,11 @@ public final class CredentialChecker {
         Optional<String> reservation(String clientId) throws AccountStoreUnavailableException;
 
         AccessPlan plan(CachedPrincipal entry) throws AccountStoreUnavailableException;
+
+        /** The upgrade of the hash this CONNECT's password was checked against now; empty if none is due. */
+        default Optional<PasswordUpgrade> upgrade(final CachedPrincipal entry, final String password) {
+            return Optional.empty();
+        }
     }
 
     /** The facts of a reconnect, all found in the caches; empty when any is missing. */
@@ -263,6 +281,7 @@ public final class CredentialChecker {
     private final class LoadingFacts implements Facts {
 
         private final String clientId;
+        private boolean checked;
 
         LoadingFacts(final String clientId) {
             this.clientId = clientId;
@@ -279,7 +298,21 @@ public final class CredentialChecker {
         @Override
         public boolean passwordMatches(final CachedPrincipal entry, final String password)
                 throws AccountStoreUnavailableException {
-            return caches.verified(entry, password, () -> verifier.verify(password, entry.record().passwordHash()));
+            final PrincipalRecord record = entry.record();
+            return caches.verified(entry, password, () -> {
+                checked = true; // this CONNECT ran the check (not one it waited for): only it may upgrade
+                return verifier.verify(record.principal().kind(), password, record.passwordHash());
+            });
+        }
+
+        @Override
+        public Optional<PasswordUpgrade> upgrade(final CachedPrincipal entry, final String password) {
+            final PrincipalRecord record = entry.record();
+            if (!upgradeOnLogin || !checked || !verifier.needsUpgrade(record.principal().kind(),
+                    record.passwordHash())) {
+                return Optional.empty();
+            }
+            return Optional.of(new PasswordUpgrade(record.principal(), record.passwordHash(), password));
         }
 
         @Override

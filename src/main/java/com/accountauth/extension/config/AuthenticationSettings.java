@@ -7,7 +7,8 @@ package com.accountauth.extension.config;
  * @param workerThreads   {@code <worker-threads>}, threads for DB look-ups and bcrypt. Default: the number of cores
  * @param queueSize       {@code <queue-size>}, CONNECTs waiting for a worker; beyond it 0x88 at once. Default 10000
  * @param maxBcryptCost   {@code <max-bcrypt-cost>}, stored hashes of a higher cost are refused. Default 14
- * @param dummyBcryptCost {@code <dummy-bcrypt-cost>}, cost of the check spent on unknown users. Default 10
+ * @param dummyBcryptCost {@code <dummy-bcrypt-cost>}, bcrypt cost of new hashes (upgrade on login, hash-password)
+ *                        and of the dummy check spent on unknown users where the kind's target is bcrypt. Default 10
  */
 public record AuthenticationSettings(long timeoutMillis, int workerThreads, int queueSize, int maxBcryptCost,
                                      int dummyBcryptCost) {

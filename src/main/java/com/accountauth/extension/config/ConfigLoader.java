@@ -7,6 +7,12 @@ import com.accountauth.extension.acl.RightsByKind;
 import com.accountauth.extension.acl.TemplateSet;
 import com.accountauth.extension.acl.TopicTemplate;
 import com.accountauth.extension.identity.ClientIdPattern;
+import com.accountauth.extension.identity.Principal;
+import com.accountauth.extension.password.CostLimits;
+import com.accountauth.extension.password.HashTarget;
+import com.accountauth.extension.password.KindPolicy;
+import com.accountauth.extension.password.PasswordFormat;
+import com.accountauth.extension.password.Pepper;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -21,6 +27,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +39,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Reads conf/config.xml, replaces {@code ${ENV:NAME}} with the environment variable, and validates everything at once:
@@ -67,7 +77,7 @@ public final class ConfigLoader {
                     List.of("<" + root.getTagName() + ">: the root element must be <account-auth>"));
         }
         final Section top = new Section("", "", root, problems, Set.of("database", "authentication", "queries",
-                "permissions", "auto-subscribe", "live-changes", "client-ids", "cache", "throttling"));
+                "permissions", "auto-subscribe", "live-changes", "client-ids", "cache", "throttling", "passwords"));
         final DatabaseSettings database = database(top.child("database"), problems);
         final AuthenticationSettings authentication = authentication(top.child("authentication"));
         final QuerySettings queries = queries(top.child("queries"), problems);
@@ -78,11 +88,12 @@ public final class ConfigLoader {
         final CacheSettings cache = cache(top.child("cache"));
         checkExpiry(clientIds, cache, problems);
         final ThrottleSettings throttling = throttling(top.child("throttling"));
+        final PasswordSettings passwords = passwords(top.child("passwords"), authentication, problems);
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
         return new AccountAuthConfig(database, authentication, queries, permissions, autoSubscribe, liveChanges,
-                clientIds, cache, throttling);
+                clientIds, cache, throttling, passwords);
     }
 
     private DatabaseSettings database(final Section section, final List<String> problems) {
@@ -113,7 +124,8 @@ public final class ConfigLoader {
     private QuerySettings queries(final Section section, final List<String> problems) {
         section.allow("device-by-mac", "device-by-id", "account-by-email", "account-by-id",
                 "devices-paired-to-account", "bind-client-id", "client-id-owner", "device-reserving-client-id",
-                "touch-client-id", "expire-client-ids", "changes-since", "latest-change");
+                "touch-client-id", "expire-client-ids", "changes-since", "latest-change", "update-device-password",
+                "update-account-password");
         final String deviceByMac = principalQuery(section, "device-by-mac", QuerySettings.DEFAULT_DEVICE_BY_MAC,
                 problems);
         final String accountByEmail = principalQuery(section, "account-by-email",
@@ -132,7 +144,10 @@ public final class ConfigLoader {
                 query(section, "touch-client-id", QuerySettings.DEFAULT_TOUCH_CLIENT_ID, 1, problems),
                 query(section, "expire-client-ids", QuerySettings.DEFAULT_EXPIRE_CLIENT_IDS, 1, problems),
                 query(section, "changes-since", QuerySettings.DEFAULT_CHANGES_SINCE, 1, problems),
-                query(section, "latest-change", QuerySettings.DEFAULT_LATEST_CHANGE, 0, problems));
+                query(section, "latest-change", QuerySettings.DEFAULT_LATEST_CHANGE, 0, problems),
+                query(section, "update-device-password", QuerySettings.DEFAULT_UPDATE_DEVICE_PASSWORD, 3, problems),
+                query(section, "update-account-password", QuerySettings.DEFAULT_UPDATE_ACCOUNT_PASSWORD, 3,
+                        problems));
     }
 
     private static String query(final Section section, final String name, final String fallback,
@@ -159,6 +174,95 @@ public final class ConfigLoader {
                     "the client id), it has " + parameters);
         }
         return sql;
+    }
+
+    private static PasswordSettings passwords(final Section section, final AuthenticationSettings authentication,
+                                              final List<String> problems) {
+        section.allow("max-pbkdf2-iterations", "max-argon2-memory-kib", "max-argon2-iterations",
+                "max-argon2-parallelism", "pbkdf2-iterations", "argon2-memory-kib", "argon2-iterations",
+                "argon2-parallelism", "pepper", "device", "user", "service", "upgrade-on-login");
+        final CostLimits limits = new CostLimits(authentication.maxBcryptCost(),
+                section.integer("max-pbkdf2-iterations", PasswordSettings.DEFAULT_MAX_PBKDF2_ITERATIONS, 1,
+                        100_000_000),
+                section.integer("max-argon2-memory-kib", PasswordSettings.DEFAULT_MAX_ARGON2_MEMORY_KIB, 8,
+                        4_194_304),
+                section.integer("max-argon2-iterations", PasswordSettings.DEFAULT_MAX_ARGON2_ITERATIONS, 1, 1000),
+                section.integer("max-argon2-parallelism", PasswordSettings.DEFAULT_MAX_ARGON2_PARALLELISM, 1, 255));
+        final int argon2Parallelism = section.integer("argon2-parallelism", HashTarget.DEFAULT_ARGON2_PARALLELISM, 1,
+                255);
+        final HashTarget costs = new HashTarget(PasswordSettings.DEFAULT_TARGET, authentication.dummyBcryptCost(),
+                section.integer("pbkdf2-iterations", HashTarget.DEFAULT_PBKDF2_ITERATIONS, 1_000, 100_000_000),
+                section.integer("argon2-memory-kib", HashTarget.DEFAULT_ARGON2_MEMORY_KIB, 8 * argon2Parallelism,
+                        4_194_304),
+                section.integer("argon2-iterations", HashTarget.DEFAULT_ARGON2_ITERATIONS, 1, 1000),
+                argon2Parallelism);
+        // new hashes must pass the bounds, or an upgrade would write rows that are then refused
+        if (costs.bcryptCost() > limits.maxBcryptCost()) {
+            problems.add("<authentication><dummy-bcrypt-cost>: " + costs.bcryptCost() + " is over " +
+                    "<max-bcrypt-cost> " + limits.maxBcryptCost());
+        }
+        if (costs.pbkdf2Iterations() > limits.maxPbkdf2Iterations()) {
+            problems.add(section.path("pbkdf2-iterations") + ": over <max-pbkdf2-iterations>");
+        }
+        if (costs.argon2MemoryKib() > limits.maxArgon2MemoryKib()
+                || costs.argon2Iterations() > limits.maxArgon2Iterations()
+                || costs.argon2Parallelism() > limits.maxArgon2Parallelism()) {
+            problems.add(section.path("argon2-memory-kib") + ": the Argon2 costs of new hashes are over their " +
+                    "<max-argon2-...> bounds");
+        }
+        Optional<Pepper> pepper = Optional.empty();
+        final Optional<String> pepperText = section.text("pepper");
+        if (pepperText.isPresent()) {
+            try {
+                pepper = Optional.of(new Pepper(pepperText.get()));
+            } catch (final IllegalArgumentException e) {
+                problems.add(section.path("pepper") + ": " + e.getMessage() + " (leave the element out for none)");
+            }
+        }
+        final Map<Principal.Kind, KindPolicy> kinds = new EnumMap<>(Principal.Kind.class);
+        kinds.put(Principal.Kind.DEVICE, kindPolicy(section, "device", PasswordSettings.DEFAULT_DEVICE_FORMATS,
+                costs, problems));
+        kinds.put(Principal.Kind.USER, kindPolicy(section, "user", PasswordSettings.DEFAULT_ACCOUNT_FORMATS,
+                costs, problems));
+        kinds.put(Principal.Kind.SERVICE, kindPolicy(section, "service", PasswordSettings.DEFAULT_ACCOUNT_FORMATS,
+                costs, problems));
+        return new PasswordSettings(limits, pepper, kinds, section.bool("upgrade-on-login", false));
+    }
+
+    private static KindPolicy kindPolicy(final Section parent, final String name,
+                                         final Set<PasswordFormat> defaultFormats, final HashTarget costs,
+                                         final List<String> problems) {
+        final Section section = parent.child(name);
+        section.allow("formats", "target");
+        final Set<PasswordFormat> formats = EnumSet.noneOf(PasswordFormat.class);
+        final Optional<String> formatText = section.text("formats");
+        if (formatText.isPresent()) {
+            for (final String word : formatText.get().split("[\\s,]+")) {
+                if (!word.isEmpty()) {
+                    PasswordFormat.byConfigName(word).ifPresentOrElse(formats::add, () -> problems.add(
+                            section.path("formats") + ": unknown format '" + word + "' (expected " +
+                                    Arrays.stream(PasswordFormat.values()).map(PasswordFormat::configName)
+                                            .collect(Collectors.joining(", ")) + ")"));
+                }
+            }
+            if (formats.isEmpty()) {
+                problems.add(section.path("formats") + ": names no format");
+            }
+        } else {
+            formats.addAll(defaultFormats);
+        }
+        final String targetText = section.text("target").orElse(PasswordSettings.DEFAULT_TARGET.configName());
+        final Optional<PasswordFormat> target = PasswordFormat.byConfigName(targetText);
+        if (target.isEmpty() || !target.get().canBeTarget()) {
+            problems.add(section.path("target") + ": '" + targetText + "' is not a format new hashes can be made " +
+                    "in (bcrypt, pbkdf2, argon2id, fast)");
+            return new KindPolicy(defaultFormats, costs);
+        }
+        if (!formats.isEmpty() && !formats.contains(target.get())) {
+            problems.add(section.path("target") + ": " + target.get() + " is not among <formats>");
+            return new KindPolicy(defaultFormats, costs);
+        }
+        return new KindPolicy(formats.isEmpty() ? defaultFormats : formats, costs.as(target.get()));
     }
 
     private static LiveChangeSettings liveChanges(final Section section, final List<String> problems) {

@@ -34,12 +34,17 @@ package com.accountauth.extension.config;
  *                               (an older statement without them still works, at the cost of a
  *                               {@code <latest-change>} query per idle poll and without noticing a jump)
  * @param latestChange           {@code <latest-change>} (no parameter): column seq, the newest change's seq
+ * @param updateDevicePassword   {@code <update-device-password>} (? = the new hash, devices.id, the hash it
+ *                               replaces): upgrade on login; changes the row only if it still holds the old hash
+ * @param updateAccountPassword  {@code <update-account-password>} (? = the new hash, accounts.id, the old hash): the
+ *                               same for accounts
  */
 public record QuerySettings(String deviceByMac, boolean deviceByMacReadsClientIdOwner, String deviceById,
                             String accountByEmail, boolean accountByEmailReadsClientIdOwner, String accountById,
                             String devicesPairedToAccount, String bindClientId, String clientIdOwner,
                             String deviceReservingClientId, String touchClientId, String expireClientIds,
-                            String changesSince, String latestChange) {
+                            String changesSince, String latestChange, String updateDevicePassword,
+                            String updateAccountPassword) {
 
     private static final String DEVICE_COLUMNS = "SELECT id, mac, uid, vendor, model, password_hash, enabled FROM devices";
     private static final String ACCOUNT_COLUMNS = "SELECT id, email, password_hash, role, enabled FROM accounts";
@@ -74,4 +79,9 @@ public record QuerySettings(String deviceByMac, boolean deviceByMacReadsClientId
                     "OR seq = (SELECT MIN(seq) FROM account_changes) OR seq = (SELECT MAX(seq) FROM account_changes) " +
                     "ORDER BY seq LIMIT 1000";
     public static final String DEFAULT_LATEST_CHANGE = "SELECT COALESCE(MAX(seq), 0) AS seq FROM account_changes";
+    // compare-and-set on the old hash: an admin's new password written meanwhile is never overwritten
+    public static final String DEFAULT_UPDATE_DEVICE_PASSWORD =
+            "UPDATE devices SET password_hash = ? WHERE id = ? AND password_hash = ?";
+    public static final String DEFAULT_UPDATE_ACCOUNT_PASSWORD =
+            "UPDATE accounts SET password_hash = ? WHERE id = ? AND password_hash = ?";
 }

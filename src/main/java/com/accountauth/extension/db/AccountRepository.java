@@ -150,6 +150,14 @@ public final class AccountRepository implements AccountStore {
         }
     }
 
+    @Override
+    public boolean replacePasswordHash(final boolean device, final long principalId, final String oldHash,
+                                       final String newHash) throws AccountStoreUnavailableException {
+        return device ?
+                update("update-device-password", queries.updateDevicePassword(), newHash, principalId, oldHash) > 0 :
+                update("update-account-password", queries.updateAccountPassword(), newHash, principalId, oldHash) > 0;
+    }
+
     private Optional<String> clientIdOwner(final String clientId) throws AccountStoreUnavailableException {
         return query("client-id-owner", queries.clientIdOwner(),
                 rs -> rs.next() ? ownerKey(rs, "account_id", "device_id") : Optional.<String>empty(), clientId);

@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What the CONNECT path and the refresher read from the account DB (and the one write, a client id's binding).
+ * What the CONNECT path and the refresher read from the account DB (and the writes: a client id's binding, an
+ * upgraded password hash).
  * {@link AccountRepository} runs the statements of config.xml; tests use a map instead.
  */
 public interface AccountStore {
@@ -37,4 +38,11 @@ public interface AccountStore {
 
     /** The device whose MAC or uid this client id is, as {@code device:<id>}; empty when none. */
     Optional<String> deviceReservingClientId(String clientId) throws AccountStoreUnavailableException;
+
+    /**
+     * Writes a principal's new password hash if its row still holds {@code oldHash} (upgrade on login); true when it
+     * did, false when the row changed meanwhile.
+     */
+    boolean replacePasswordHash(boolean device, long principalId, String oldHash, String newHash)
+            throws AccountStoreUnavailableException;
 }

@@ -7,6 +7,7 @@ import com.accountauth.extension.principal.PrincipalRecord;
 import com.accountauth.extension.db.AccountStoreUnavailableException;
 import com.accountauth.extension.db.ChangeSet;
 import com.accountauth.extension.identity.Principal;
+import com.accountauth.extension.password.Rehashes;
 import com.hivemq.extension.sdk.api.packets.disconnect.DisconnectReasonCode;
 import com.hivemq.extension.sdk.api.services.Services;
 import org.slf4j.Logger;
@@ -15,7 +16,6 @@ import org.slf4j.LoggerFactory;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -36,13 +36,17 @@ public final class AccessRefresher {
     private final PrincipalLoader loader;
     private final SessionSubscriptions subscriptions;
     private final PendingWills pendingWills;
+    private final Rehashes rehashes;
 
+    /** @param rehashes the hashes this node rewrote on login: a rewrite is no change of password */
     public AccessRefresher(final ConnectedClients clients, final PrincipalLoader loader,
-                           final SessionSubscriptions subscriptions, final PendingWills pendingWills) {
+                           final SessionSubscriptions subscriptions, final PendingWills pendingWills,
+                           final Rehashes rehashes) {
         this.clients = clients;
         this.loader = loader;
         this.subscriptions = subscriptions;
         this.pendingWills = pendingWills;
+        this.rehashes = rehashes;
     }
 
     /**
@@ -75,7 +79,7 @@ public final class AccessRefresher {
         final PrincipalRecord record = found.get();
         final AccessPlan plan = loader.plan(record);
         for (final ConnectedClients.Grant grant : grants) {
-            if (!Objects.equals(grant.passwordHash(), record.passwordHash())) {
+            if (!rehashes.sameSecret(principal.key(), grant.passwordHash(), record.passwordHash())) {
                 disconnect(List.of(grant), DisconnectReasonCode.ADMINISTRATIVE_ACTION,
                         principal + " changed its password");
                 continue;

@@ -4,6 +4,7 @@ import com.accountauth.extension.principal.AccessPlan;
 import com.accountauth.extension.connection.ConnectedClients;
 import com.accountauth.extension.db.ChangeSet;
 import com.accountauth.extension.identity.Principal;
+import com.accountauth.extension.password.Rehashes;
 import com.hivemq.extension.sdk.api.packets.disconnect.DisconnectReasonCode;
 import com.hivemq.extension.sdk.api.services.Services;
 import org.slf4j.Logger;
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -34,6 +34,12 @@ public final class PendingWills {
     private static final Logger log = LoggerFactory.getLogger(PendingWills.class);
 
     private final ConcurrentHashMap<String, Entry> byClientId = new ConcurrentHashMap<>();
+    private final Rehashes rehashes;
+
+    /** @param rehashes the hashes this node rewrote on login: a rewrite is no change of password */
+    public PendingWills(final Rehashes rehashes) {
+        this.rehashes = rehashes;
+    }
 
     /** The latest connection of a client id that had a Will: who sent it, to which topic, under which plan. */
     record Entry(Principal principal, String passwordHash, String willTopic, AccessPlan plan) {
@@ -83,7 +89,7 @@ public final class PendingWills {
         if (entry == null || !entry.principal().equals(principal)) {
             return true; // not this principal's Will (any more): another change of its own principal judges it
         }
-        return Objects.equals(entry.passwordHash(), passwordHash)
+        return rehashes.sameSecret(principal.key(), entry.passwordHash(), passwordHash)
                 && plan.permissions().allowsPublish(entry.willTopic());
     }
 

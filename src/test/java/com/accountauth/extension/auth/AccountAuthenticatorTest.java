@@ -12,7 +12,10 @@ import com.accountauth.extension.config.ConfigLoader;
 import com.accountauth.extension.config.ThrottleSettings;
 import com.accountauth.extension.db.ChangeSet;
 import com.accountauth.extension.db.DbHealth;
-import com.accountauth.extension.identity.PasswordVerifier;
+import com.accountauth.extension.password.PasswordUpgrade;
+import com.accountauth.extension.testsupport.HashVectors;
+import com.accountauth.extension.testsupport.LogCapture;
+import com.accountauth.extension.testsupport.TestPasswords;
 import com.accountauth.extension.identity.Principal;
 import com.accountauth.extension.throttle.ConnectThrottle;
 import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
@@ -27,6 +30,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -54,6 +58,7 @@ class AccountAuthenticatorTest {
     ConnectedClients clients;
     AuthenticationWorkers workers;
     AccountAuthenticator authenticator;
+    final List<PasswordUpgrade> upgrades = new CopyOnWriteArrayList<>();
 
     static final long GRACE_SECONDS = 60;
     AtomicLong nanos;
@@ -75,6 +80,10 @@ class AccountAuthenticatorTest {
         store.account(3, "odd@example.com", HASH, "admin", true);
         store.account(4, "service@example.com", HASH, "service", true);
         store.device(10, "00:1B:FE:0D:44:21", "CAMUID1", HASH, true);
+        store.device(11, "00:1B:FE:0D:44:22", "CAMUID2", HashVectors.first("mosquitto_passwd-sha512-pbkdf2").hash(),
+                true);
+        store.device(12, "00:1B:FE:0D:44:23", "CAMUID3", HashVectors.first("hmac-fast-hmac-sha256").hash(), true);
+        store.account(5, "fast@example.com", HashVectors.first("hmac-fast-hmac-sha256").hash(), "user", true);
         store.pair(1, 10, "owner");
         final PrincipalLoader loader = new PrincipalLoader(store,
                 new PermissionPlanner(config.permissions(), config.autoSubscribe()));
@@ -82,12 +91,13 @@ class AccountAuthenticatorTest {
         nanos = new AtomicLong();
         health = new DbHealth(GRACE_SECONDS, nanos::get);
         uses = new ClientIdUses();
-        final CredentialChecker checker = new CredentialChecker(loader, store, new PasswordVerifier(14, 4), caches,
-                config.clientIds(), health, uses);
+        // upgrade on login is on: rows at the target (bcrypt cost 4, as HASH) are never upgraded
+        final CredentialChecker checker = new CredentialChecker(loader, store, TestPasswords.verifier(), caches,
+                config.clientIds(), health, uses, true);
         workers = new AuthenticationWorkers(new AuthenticationSettings(5000, 2, 100, 14, 4));
         clients = new ConnectedClients();
         authenticator = new AccountAuthenticator(checker, new ConnectThrottle(ThrottleSettings.defaults()), workers,
-                clients, Duration.ofSeconds(5));
+                clients, Duration.ofSeconds(5), upgrades::add);
     }
 
     @AfterEach
@@ -323,6 +333,22 @@ class AccountAuthenticatorTest {
     }
 
     @Test
+    void aDeviceOnTheFastSchemeLogsIn() throws Exception {
+        assertTrue(answer("camera-3", "00:1B:FE:0D:44:23", HashVectors.first("hmac-fast-hmac-sha256").password())
+                .granted());
+        assertEquals(List.of(), upgrades, "a fast hash is no weaker than bcrypt for a device: its own choice");
+    }
+
+    @Test
+    void aUserRowOnTheFastSchemeIsRefusedEvenWithTheRightPassword() throws Exception {
+        try (LogCapture log = new LogCapture()) {
+            assertEquals(refusedWith(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD), answer("c1", "fast@example.com",
+                    HashVectors.first("hmac-fast-hmac-sha256").password()));
+            assertTrue(log.contains("which a user may not use"), String.join("\n", log.lines()));
+        }
+    }
+
+    @Test
     void anotherDevicePresentingADevicesMacIsRefused() throws Exception {
         store.device(11, "00:1B:FE:0D:44:22", "CAMUID2", HASH, true);
         assertEquals(refusedWith(ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID),
@@ -375,5 +401,21 @@ class AccountAuthenticatorTest {
         store.down = false;
         health.reached();
         assertTrue(answer("alice-phone", "alice@example.com", PASSWORD).granted(), "once the DB answers again");
+    }
+
+    @Test
+    void aWeakHashIsUpgradedOnceAfterTheGrantAndNeverOnAFailedCheck() throws Exception {
+        final String password = HashVectors.first("mosquitto_passwd-sha512-pbkdf2").password();
+        final String old = store.devices.get(11L).passwordHash().orElseThrow();
+        assertEquals(refusedWith(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD),
+                answer("camera-2", "00:1B:FE:0D:44:22", password + "x"));
+        assertEquals(List.of(), upgrades, "a failed check upgrades nothing");
+        assertTrue(answer("camera-2", "00:1B:FE:0D:44:22", password).granted());
+        assertEquals(1, upgrades.size());
+        assertEquals(new Principal(Principal.Kind.DEVICE, 11, "00:1B:FE:0D:44:22"), upgrades.get(0).principal());
+        assertEquals(old, upgrades.get(0).oldHash());
+        assertEquals(password, upgrades.get(0).password());
+        assertTrue(answer("camera-2", "00:1B:FE:0D:44:22", password).granted());
+        assertEquals(1, upgrades.size(), "a reconnect decided from the cache checks no hash, so upgrades nothing");
     }
 }

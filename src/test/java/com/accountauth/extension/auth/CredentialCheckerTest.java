@@ -3,7 +3,7 @@ package com.accountauth.extension.auth;
 import com.accountauth.extension.cache.ClientIdUses;
 import com.accountauth.extension.config.ClientIdSettings;
 import com.accountauth.extension.db.DbHealth;
-import com.accountauth.extension.identity.PasswordVerifier;
+import com.accountauth.extension.testsupport.TestPasswords;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -17,9 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CredentialCheckerTest {
 
     // an unparseable username is refused before any DB or cache is asked: none is needed here
-    private final CredentialChecker checker = new CredentialChecker(null, null, new PasswordVerifier(14, 4), null,
+    private final CredentialChecker checker = new CredentialChecker(null, null, TestPasswords.verifier(), null,
             ClientIdSettings.defaults(Optional.empty(), Optional.empty()), new DbHealth(300, System::nanoTime),
-            new ClientIdUses());
+            new ClientIdUses(), false);
 
     @Test
     void anUnparseableUsernameIsRefusedWithoutLoggingIt() {

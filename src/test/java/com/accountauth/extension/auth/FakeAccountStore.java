@@ -147,4 +147,26 @@ final class FakeAccountStore implements AccountStore {
                 .filter(row -> row.uid().equals(clientId) || asMac.map(row.mac()::equals).orElse(false))
                 .map(row -> "device:" + row.id()).findFirst());
     }
+
+    @Override
+    public boolean replacePasswordHash(final boolean device, final long principalId, final String oldHash,
+                                       final String newHash) throws AccountStoreUnavailableException {
+        read("update-password", null);
+        if (device) {
+            final DeviceRow row = devices.get(principalId);
+            if (row == null || !row.passwordHash().equals(Optional.of(oldHash))) {
+                return false;
+            }
+            devices.put(principalId, new DeviceRow(row.id(), row.mac(), row.uid(), row.vendor(), row.model(),
+                    Optional.of(newHash), row.enabled(), Optional.empty()));
+            return true;
+        }
+        final AccountRow row = accounts.get(principalId);
+        if (row == null || !row.passwordHash().equals(Optional.of(oldHash))) {
+            return false;
+        }
+        accounts.put(principalId, new AccountRow(row.id(), row.email(), Optional.of(newHash), row.role(),
+                row.enabled(), Optional.empty()));
+        return true;
+    }
 }

@@ -2,6 +2,8 @@ package com.accountauth.extension.config;
 
 import com.accountauth.extension.acl.MessageRights;
 import com.accountauth.extension.acl.RightsByKind;
+import com.accountauth.extension.identity.Principal;
+import com.accountauth.extension.password.PasswordFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -291,5 +294,61 @@ class ConfigLoaderTest {
                 .expireUnusedAfterSeconds());
         assertEquals(0, load(minimal("<client-ids><expire-unused-after-seconds>0</expire-unused-after-seconds>" +
                 "</client-ids>")).clientIds().expireUnusedAfterSeconds(), "0: bindings are kept for ever");
+    }
+
+    @Test
+    void byDefaultTheFastSchemeIsForDevicesOnlyAndUpgradeIsOff() throws Exception {
+        final PasswordSettings passwords = load(minimal("")).passwords();
+        assertEquals(PasswordSettings.DEFAULT_DEVICE_FORMATS, passwords.kinds().get(Principal.Kind.DEVICE).formats());
+        assertFalse(passwords.kinds().get(Principal.Kind.USER).formats().contains(PasswordFormat.FAST));
+        assertFalse(passwords.kinds().get(Principal.Kind.SERVICE).formats().contains(PasswordFormat.FAST));
+        assertEquals(PasswordFormat.BCRYPT, passwords.kinds().get(Principal.Kind.DEVICE).target().format());
+        assertEquals(AuthenticationSettings.DEFAULT_DUMMY_BCRYPT_COST,
+                passwords.kinds().get(Principal.Kind.USER).target().bcryptCost());
+        assertFalse(passwords.upgradeOnLogin());
+        assertTrue(passwords.pepper().isEmpty());
+        assertEquals(QuerySettings.DEFAULT_UPDATE_DEVICE_PASSWORD, load(minimal("")).queries().updateDevicePassword());
+        // the shipped file says the same as the defaults
+        final Path shipped = Path.of(System.getProperty("user.dir"), "conf", "config.xml");
+        assertEquals(passwords, new ConfigLoader(ENV::get).load(shipped).passwords());
+    }
+
+    @Test
+    void passwordFormatsTargetsAndPepperAreRead() throws Exception {
+        final PasswordSettings passwords = load(minimal("<passwords><pepper>0123456789abcdef!</pepper>" +
+                "<device><formats>fast bcrypt</formats><target>fast</target></device>" +
+                "<user><formats>argon2id, bcrypt</formats><target>argon2id</target></user>" +
+                "<argon2-memory-kib>65536</argon2-memory-kib><upgrade-on-login>true</upgrade-on-login>" +
+                "</passwords>")).passwords();
+        assertEquals(Set.of(PasswordFormat.FAST, PasswordFormat.BCRYPT),
+                passwords.kinds().get(Principal.Kind.DEVICE).formats());
+        assertEquals(PasswordFormat.FAST, passwords.kinds().get(Principal.Kind.DEVICE).target().format());
+        assertEquals(PasswordFormat.ARGON2ID, passwords.kinds().get(Principal.Kind.USER).target().format());
+        assertEquals(65536, passwords.kinds().get(Principal.Kind.USER).target().argon2MemoryKib());
+        assertTrue(passwords.upgradeOnLogin());
+        assertTrue(passwords.pepper().isPresent());
+        assertFalse(passwords.toString().contains("0123456789abcdef!"), "the pepper is a secret");
+    }
+
+    @Test
+    void badPasswordSettingsAreEachNamed() throws IOException {
+        final InvalidConfigException e = fails(minimal("<passwords><pepper>short</pepper>" +
+                "<device><formats>fast md5</formats></device>" +
+                "<user><formats>bcrypt</formats><target>fast</target></user>" +
+                "<service><target>mosquitto-sha512</target></service>" +
+                "<max-argon2-memory-kib>1024</max-argon2-memory-kib><unknown/></passwords>" +
+                "<queries><update-device-password>UPDATE devices SET password_hash = ?</update-device-password>" +
+                "</queries>"));
+        for (final String expected : List.of("<passwords>/<pepper>: a pepper needs at least 16 bytes",
+                "<passwords>/<device>/<formats>: unknown format 'md5'",
+                "<passwords>/<device>/<target>: bcrypt is not among <formats>",
+                "<passwords>/<user>/<target>: fast is not among <formats>",
+                "<passwords>/<service>/<target>: 'mosquitto-sha512' is not a format new hashes can be made in",
+                "<passwords>/<argon2-memory-kib>: the Argon2 costs of new hashes are over",
+                "<passwords>/<unknown>: unknown element",
+                "<queries>/<update-device-password>: the statement must take exactly 3 '?' parameters")) {
+            assertTrue(e.getMessage().contains(expected), expected + " in " + e.getMessage());
+        }
+        assertFalse(e.getMessage().contains("short"), "the pepper is not quoted");
     }
 }

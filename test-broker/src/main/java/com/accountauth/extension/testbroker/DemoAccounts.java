@@ -40,6 +40,12 @@ public final class DemoAccounts {
     public static final Device CAMERA_3 =
             new Device("00:1B:FE:0D:44:23", "cam3-pass", "ORB3C5N7QPZ2KVM8TYEW", "orbweb", "ipcam");
 
+    /**
+     * The device stored with a fast-scheme hash ({@code $sha256$}, as provision-device makes without a pepper); the
+     * others are bcrypt. Its password is no random secret, as a real one would be: it is a demo.
+     */
+    public static final Device FAST_SCHEME_DEVICE = CAMERA_3;
+
     public static final Account ALICE = new Account("alice@example.com", "alice-pass", "user");
     public static final Account BOB = new Account("bob@example.com", "bob-pass", "user");
     public static final Account SERVICE = new Account("service@example.com", "service-pass", "service");

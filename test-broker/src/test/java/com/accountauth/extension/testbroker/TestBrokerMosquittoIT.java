@@ -135,6 +135,15 @@ class TestBrokerMosquittoIT {
         assertTrue(received.stdout().contains(camera.topic("motion") + " " + payload), received::describe);
     }
 
+    @Test
+    @Order(2)
+    void theDemoDeviceOnTheFastSchemeLogsIn() {
+        final DemoAccounts.Device camera = DemoAccounts.FAST_SCHEME_DEVICE;
+        final Result published = mosquitto("mosquitto_pub", Transport.PLAIN, Version.V5, uniqueId("cam3"),
+                camera.mac(), camera.password(), false, "-q", "1", "-t", camera.topic("motion"), "-m", "fast");
+        assertEquals(0, published.exitCode(), published::describe);
+    }
+
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("transportsAndVersions")
     @Order(2)

@@ -1,10 +1,12 @@
-package com.accountauth.extension.identity;
+package com.accountauth.extension.password;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import com.accountauth.extension.identity.Principal;
 import com.accountauth.extension.testsupport.BcryptFixtures;
 import com.accountauth.extension.testsupport.BcryptFixtures.Fixture;
+import com.accountauth.extension.testsupport.TestPasswords;
 import org.mindrot.jbcrypt.BCrypt;
 
 import java.nio.charset.StandardCharsets;
@@ -16,9 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class PasswordVerifierTest {
+/** bcrypt, as before the other formats came, and the strict decoding of the password every format shares. */
+class BcryptVerifierTest {
 
-    private static final PasswordVerifier VERIFIER = new PasswordVerifier(14, 4);
+    private static final PasswordVerifier VERIFIER = TestPasswords.verifier();
 
     private static List<Fixture> fixtures() {
         return BcryptFixtures.all();
@@ -40,7 +43,7 @@ class PasswordVerifierTest {
     @Test
     void hashesFromPhpPythonAndHtpasswdVerify() {
         for (final Fixture row : fixtures()) {
-            assertTrue(VERIFIER.verify(decoded(row.password()), row.hash()), row.source() + " " + row.hash());
+            assertTrue(VERIFIER.verify(Principal.Kind.USER, decoded(row.password()), row.hash()), row.source() + " " + row.hash());
         }
     }
 
@@ -51,7 +54,7 @@ class PasswordVerifierTest {
             wrong[wrong.length - 1] ^= 0x01;
             final String candidate = PasswordVerifier.acceptablePassword(wrong).orElse(null);
             if (candidate != null) {
-                assertFalse(VERIFIER.verify(candidate, row.hash()), row.source() + " " + row.hash());
+                assertFalse(VERIFIER.verify(Principal.Kind.USER, candidate, row.hash()), row.source() + " " + row.hash());
             }
         }
     }
@@ -61,7 +64,7 @@ class PasswordVerifierTest {
         for (final Fixture row : fixtures()) {
             final String password = decoded(row.password());
             if (password.length() > 1) {
-                assertFalse(VERIFIER.verify(password.substring(0, password.length() - 1), row.hash()));
+                assertFalse(VERIFIER.verify(Principal.Kind.USER, password.substring(0, password.length() - 1), row.hash()));
             }
         }
     }
@@ -98,20 +101,20 @@ class PasswordVerifierTest {
             "$2a$31$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy",
             "{bcrypt}$2a$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy"})
     void unusableStoredHashesDenyWithoutThrowing(final String hash) {
-        assertTrue(VERIFIER.unusableHashReason(hash).isPresent(), hash);
-        assertFalse(VERIFIER.verify("anything", hash));
+        assertTrue(VERIFIER.unusableHashReason(Principal.Kind.USER, hash).isPresent(), hash);
+        assertFalse(VERIFIER.verify(Principal.Kind.USER, "anything", hash));
     }
 
     @Test
     void nullStoredHashDenies() {
-        assertFalse(VERIFIER.verify("anything", null));
-        assertTrue(VERIFIER.unusableHashReason(null).isPresent());
+        assertFalse(VERIFIER.verify(Principal.Kind.USER, "anything", null));
+        assertTrue(VERIFIER.unusableHashReason(Principal.Kind.USER, null).isPresent());
     }
 
     @Test
     void jbcryptsOwnHashesVerify() {
         final String hash = BCrypt.hashpw("pässwörd", BCrypt.gensalt(4));
-        assertTrue(VERIFIER.verify("pässwörd", hash));
-        assertFalse(VERIFIER.verify("passwörd", hash));
+        assertTrue(VERIFIER.verify(Principal.Kind.USER, "pässwörd", hash));
+        assertFalse(VERIFIER.verify(Principal.Kind.USER, "passwörd", hash));
     }
 }

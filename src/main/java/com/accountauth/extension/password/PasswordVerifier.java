@@ -1,0 +1,142 @@
+package com.accountauth.extension.password;
+
+import com.accountauth.extension.identity.Principal;
+import com.accountauth.extension.util.RateLimitedLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Checks MQTT passwords against stored hashes of every format {@link HashSchemes} reads, within the cost bounds and
+ * the formats each kind of principal may use. A hash that cannot be used (malformed, beyond its cost bound, a format
+ * the kind may not use) never matches: the check then costs a dummy check of the kind's target, so that it takes as
+ * long as a real one, and a warning is logged (rate-limited; the refusal's own line says whose row it was).
+ */
+public final class PasswordVerifier {
+
+    /** bcrypt reads at most this many bytes; beyond it two different passwords would verify alike. */
+    public static final int MAX_PASSWORD_BYTES = PasswordBytes.MAX;
+
+    private static final Logger log = LoggerFactory.getLogger(PasswordVerifier.class);
+    private static final String DUMMY_PASSWORD = "account-auth dummy password";
+
+    private final HashSchemes schemes;
+    private final CostLimits limits;
+    private final Map<Principal.Kind, KindPolicy> kinds;
+    private final Map<Principal.Kind, StoredHash> dummies = new EnumMap<>(Principal.Kind.class);
+    private final RateLimitedLog warnings = new RateLimitedLog(TimeUnit.SECONDS.toNanos(10), System::nanoTime);
+
+    /**
+     * @param kinds every kind's formats and target; the dummy check of each kind is a hash of its target, made here
+     */
+    public PasswordVerifier(final HashSchemes schemes, final CostLimits limits,
+                            final Map<Principal.Kind, KindPolicy> kinds) {
+        this.schemes = schemes;
+        this.limits = limits;
+        this.kinds = new EnumMap<>(kinds);
+        for (final Principal.Kind kind : Principal.Kind.values()) {
+            final KindPolicy policy = kinds.get(kind);
+            if (policy == null) {
+                throw new IllegalArgumentException("no password policy for " + kind);
+            }
+            try {
+                dummies.put(kind, schemes.parse(schemes.make(policy.target(), DUMMY_PASSWORD)));
+            } catch (final UnusableHashException e) {
+                throw new IllegalStateException("a hash just made cannot be read: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * Decodes the password bytes strictly: empty when missing, empty, longer than 72 bytes, holding NUL (C-based
+     * bcrypt stops there) or not valid UTF-8 (a lenient decoder would map different bytes to one string).
+     */
+    public static Optional<String> acceptablePassword(final byte[] raw) {
+        return PasswordBytes.acceptable(raw);
+    }
+
+    /** Why a stored hash cannot be used by this kind of principal, or empty when it can. */
+    public Optional<String> unusableHashReason(final Principal.Kind kind, final String storedHash) {
+        return usable(kind, storedHash).problem();
+    }
+
+    /**
+     * True when the password matches the stored hash. A hash that {@link #unusableHashReason} refuses never matches;
+     * the check then still costs a dummy check, so that it takes as long as a real one.
+     */
+    public boolean verify(final Principal.Kind kind, final String password, final String storedHash) {
+        final Usable usable = usable(kind, storedHash);
+        if (usable.hash().isEmpty()) {
+            final long heldBack = warnings.tryAcquire();
+            if (heldBack >= 0) {
+                log.warn("account-auth: a stored password hash of a {} was refused: {}{}",
+                        kind.name().toLowerCase(java.util.Locale.ROOT), usable.problem().orElseThrow(),
+                        heldBack > 0 ? " (" + heldBack + " more such refusals not logged)" : "");
+            }
+            burnDummyCheck(kind, password);
+            return false;
+        }
+        try {
+            return usable.hash().get().matches(password);
+        } catch (final RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * True when a usable stored hash is weaker than the kind's target (another format, a lower cost): upgrade on
+     * login would rewrite it.
+     */
+    public boolean needsUpgrade(final Principal.Kind kind, final String storedHash) {
+        return usable(kind, storedHash).hash().map(hash -> hash.weakerThan(kinds.get(kind).target())).orElse(false);
+    }
+
+    /** The format and cost of a stored hash, for logs; empty when it cannot be read. */
+    public Optional<String> costOf(final String storedHash) {
+        try {
+            return Optional.of(schemes.parse(storedHash).cost());
+        } catch (final UnusableHashException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A new hash of the password in the kind's target format and cost. */
+    public String hashForTarget(final Principal.Kind kind, final String password) {
+        return schemes.make(kinds.get(kind).target(), password);
+    }
+
+    /** The format and cost new hashes of this kind get. */
+    public HashTarget target(final Principal.Kind kind) {
+        return kinds.get(kind).target();
+    }
+
+    /** Spends one check of the kind's target on nothing, for unknown usernames and refused input. */
+    public void burnDummyCheck(final Principal.Kind kind, final String password) {
+        dummies.get(kind).matches(password == null ? "" : password);
+    }
+
+    private Usable usable(final Principal.Kind kind, final String storedHash) {
+        final StoredHash hash;
+        try {
+            hash = schemes.parse(storedHash);
+        } catch (final UnusableHashException e) {
+            return new Usable(Optional.empty(), Optional.of(e.getMessage()));
+        }
+        final KindPolicy policy = kinds.get(kind);
+        if (!policy.formats().contains(hash.format())) {
+            return new Usable(Optional.empty(), Optional.of("the stored hash is " + hash.format() + ", which a " +
+                    kind.name().toLowerCase(java.util.Locale.ROOT) + " may not use (<passwords><" +
+                    kind.name().toLowerCase(java.util.Locale.ROOT) + "><formats>)"));
+        }
+        final Optional<String> beyond = hash.beyond(limits);
+        return beyond.isPresent() ? new Usable(Optional.empty(), beyond) : new Usable(Optional.of(hash),
+                Optional.empty());
+    }
+
+    private record Usable(Optional<StoredHash> hash, Optional<String> problem) {
+    }
+}
