@@ -111,7 +111,8 @@ public final class ConfigLoader {
 
     private QuerySettings queries(final Section section, final List<String> problems) {
         section.allow("device-by-mac", "device-by-id", "account-by-email", "account-by-id",
-                "devices-paired-to-account", "bind-client-id", "client-id-owner", "changes-since", "latest-change");
+                "devices-paired-to-account", "bind-client-id", "client-id-owner", "changes-since", "latest-change",
+                "accounts-paired-to-device", "client-ids-of");
         final String deviceByMac = principalQuery(section, "device-by-mac", QuerySettings.DEFAULT_DEVICE_BY_MAC,
                 problems);
         final String accountByEmail = principalQuery(section, "account-by-email",
@@ -126,7 +127,10 @@ public final class ConfigLoader {
                 query(section, "bind-client-id", QuerySettings.DEFAULT_BIND_CLIENT_ID, 3, problems),
                 query(section, "client-id-owner", QuerySettings.DEFAULT_CLIENT_ID_OWNER, 1, problems),
                 query(section, "changes-since", QuerySettings.DEFAULT_CHANGES_SINCE, 1, problems),
-                query(section, "latest-change", QuerySettings.DEFAULT_LATEST_CHANGE, 0, problems));
+                query(section, "latest-change", QuerySettings.DEFAULT_LATEST_CHANGE, 0, problems),
+                query(section, "accounts-paired-to-device", QuerySettings.DEFAULT_ACCOUNTS_PAIRED_TO_DEVICE, 1,
+                        problems),
+                query(section, "client-ids-of", QuerySettings.DEFAULT_CLIENT_IDS_OF, 2, problems));
     }
 
     private static String query(final Section section, final String name, final String fallback,

@@ -27,11 +27,16 @@ package com.accountauth.extension.config;
  *                               (an older statement without them still works, at the cost of a
  *                               {@code <latest-change>} query per idle poll and without noticing a jump)
  * @param latestChange           {@code <latest-change>} (no parameter): column seq, the newest change's seq
+ * @param accountsPairedToDevice {@code <accounts-paired-to-device>} (? = devices.id): columns id, email, role (of the
+ *                               pairing), enabled; only the admin CLI's {@code list} runs it
+ * @param clientIdsOf            {@code <client-ids-of>} (? = account id or NULL, ? = device id or NULL): column
+ *                               client_id, the client ids bound to the principal; only the admin CLI runs it
  */
 public record QuerySettings(String deviceByMac, boolean deviceByMacReadsClientIdOwner, String deviceById,
                             String accountByEmail, boolean accountByEmailReadsClientIdOwner, String accountById,
                             String devicesPairedToAccount, String bindClientId, String clientIdOwner,
-                            String changesSince, String latestChange) {
+                            String changesSince, String latestChange, String accountsPairedToDevice,
+                            String clientIdsOf) {
 
     private static final String DEVICE_COLUMNS = "SELECT id, mac, uid, vendor, model, password_hash, enabled FROM devices";
     private static final String ACCOUNT_COLUMNS = "SELECT id, email, password_hash, role, enabled FROM accounts";
@@ -60,4 +65,9 @@ public record QuerySettings(String deviceByMac, boolean deviceByMacReadsClientId
                     "OR seq = (SELECT MIN(seq) FROM account_changes) OR seq = (SELECT MAX(seq) FROM account_changes) " +
                     "ORDER BY seq LIMIT 1000";
     public static final String DEFAULT_LATEST_CHANGE = "SELECT COALESCE(MAX(seq), 0) AS seq FROM account_changes";
+    public static final String DEFAULT_ACCOUNTS_PAIRED_TO_DEVICE =
+            "SELECT a.id, a.email, p.role, a.enabled FROM pairings p JOIN accounts a ON a.id = p.account_id " +
+                    "WHERE p.device_id = ? ORDER BY a.email";
+    public static final String DEFAULT_CLIENT_IDS_OF =
+            "SELECT client_id FROM client_ids WHERE account_id = ? OR device_id = ? ORDER BY client_id";
 }
