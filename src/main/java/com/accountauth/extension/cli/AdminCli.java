@@ -93,6 +93,7 @@ public final class AdminCli {
     public static void main(final String[] args) {
         // before any logger exists: the extension's warnings go to stderr, with no SLF4J set-up of the caller's
         System.setProperty("slf4j.provider", StderrLogProvider.class.getName());
+        System.setProperty("slf4j.internal.verbosity", "WARN"); // not SLF4J's note that it loaded the provider
         final int code = new AdminCli(System.out, System.err, System.in, System::getenv, Backend.DATABASE,
                 defaultConfigFile()).run(args);
         System.exit(code);
@@ -311,12 +312,24 @@ public final class AdminCli {
         try (AdminStore store = backend.open(config)) {
             return work.run(store);
         } catch (final AccountStoreUnavailableException e) {
-            err.println("error: account DB unavailable: " + safe(config, e.getMessage()));
+            err.println("error: account DB unavailable: " + safe(config, withRootCause(e)));
             return DB_UNAVAILABLE;
         } catch (final RuntimeException e) {
             err.println("error: " + safe(config, e.toString()));
             return DB_UNAVAILABLE;
         }
+    }
+
+    /** The message, and the first cause's where it says more (HikariCP's timeout hides "Connection refused"). */
+    static String withRootCause(final Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        // one line: Connector/J's "Communications link failure" spans three
+        final String message = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+        return root == e || root.getMessage() == null || message.contains(root.getMessage()) ? message :
+                message + " (" + root.getMessage().lines().findFirst().orElse("") + ")";
     }
 
     /** A driver's message may quote the JDBC URL, which can hold a password. */

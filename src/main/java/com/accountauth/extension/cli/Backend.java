@@ -23,7 +23,7 @@ interface Backend {
         @Override
         public List<String> checkQueries(final AccountAuthConfig config) {
             try (DbAdminStore store = new DbAdminStore(config)) {
-                return QueryCheck.problems(store.pool(), config.queries(), config.database().queryTimeoutSeconds());
+                return QueryCheck.problems(store.dataSource(), config.queries(), config.database().queryTimeoutSeconds());
             }
         }
     };

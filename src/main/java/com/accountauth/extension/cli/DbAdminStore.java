@@ -8,24 +8,26 @@ import com.accountauth.extension.db.AccountStoreUnavailableException;
 import com.accountauth.extension.db.DataSourceFactory;
 import com.accountauth.extension.db.DeviceRow;
 import com.accountauth.extension.db.PairedAccount;
-import com.accountauth.extension.db.RenewablePool;
 
+import javax.sql.DataSource;
 import java.util.List;
 import java.util.Optional;
 
 /** {@link AdminStore} on the configured DB, through the extension's own pool and statements. */
 final class DbAdminStore implements AdminStore {
 
-    private final RenewablePool pool;
+    private final DataSource dataSource;
     private final AccountRepository repository;
 
     DbAdminStore(final AccountAuthConfig config) {
-        this.pool = DataSourceFactory.create(config.database());
-        this.repository = new AccountRepository(pool, config.queries(), config.database().queryTimeoutSeconds());
+        // no pool: a command runs a few statements, and a pool's timeout is too short for a cold JVM's first one
+        this.dataSource = DataSourceFactory.unpooled(config.database());
+        this.repository = new AccountRepository(dataSource, config.queries(),
+                config.database().queryTimeoutSeconds());
     }
 
-    RenewablePool pool() {
-        return pool;
+    DataSource dataSource() {
+        return dataSource;
     }
 
     @Override
@@ -73,6 +75,6 @@ final class DbAdminStore implements AdminStore {
 
     @Override
     public void close() {
-        pool.close();
+        // every connection was closed after its statement
     }
 }

@@ -55,7 +55,13 @@ public final class QueryCheck {
                 connection.rollback();
             }
         } catch (final SQLException | RuntimeException e) {
-            problems.add("cannot reach the DB: " + e.getMessage());
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            // HikariCP's "request timed out" hides the driver's reason ("Connection refused")
+            problems.add("cannot reach the DB: " + firstLine(e.getMessage()) +
+                    (root == e ? "" : " (" + firstLine(root.getMessage()) + ")"));
         }
         return problems;
     }
@@ -112,8 +118,13 @@ public final class QueryCheck {
                         " (use an alias: ... AS " + missing.get(0) + ")");
             }
         } catch (final SQLException | RuntimeException e) {
-            return java.util.Optional.of("<queries>/<" + probe.name() + ">: " + e.getMessage());
+            return java.util.Optional.of("<queries>/<" + probe.name() + ">: " + firstLine(e.getMessage()));
         }
+    }
+
+    /** One problem, one line: some drivers' messages span several. */
+    private static String firstLine(final String message) {
+        return String.valueOf(message).lines().findFirst().orElse("");
     }
 
     private static List<String> missing(final ResultSetMetaData meta, final List<String> expected)
