@@ -154,8 +154,9 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
         final boolean mqtt5 = input.getConnectionInformation().getMqttVersion() == MqttVersion.V_5;
         final ConnackReasonCode code = mqtt5 ?
                 ConnackReasonCode.CONNECTION_RATE_EXCEEDED : ConnackReasonCode.SERVER_UNAVAILABLE;
-        final String why = "throttled, too many failed logins " + (verdict == ConnectThrottle.Verdict.USERNAME_THROTTLED ?
-                "for its username from new addresses, now from " : "or logins waiting from ") + addressKey;
+        final String why = "throttled, too many failed logins " +
+                (verdict == ConnectThrottle.Verdict.USERNAME_THROTTLED ?
+                        "for its username from new addresses, now from " : "or logins waiting from ") + addressKey;
         log.info("account-auth: client '{}' refused with {}: {}", clientId, code, why);
         audit(input, clientId, code, why);
         failQuietly(output, code);

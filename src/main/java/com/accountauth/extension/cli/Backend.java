@@ -23,7 +23,8 @@ interface Backend {
         @Override
         public List<String> checkQueries(final AccountAuthConfig config) {
             try (DbAdminStore store = new DbAdminStore(config)) {
-                return QueryCheck.problems(store.dataSource(), config.queries(), config.database().queryTimeoutSeconds());
+                return QueryCheck.problems(store.dataSource(), config.queries(),
+                        config.database().queryTimeoutSeconds());
             }
         }
     };

@@ -305,13 +305,14 @@ class AccountAuthenticatorTest {
     @Test
     void everyConnectDecisionLeavesOneAuditLineWithoutThePassword() throws Exception {
         try (LogCapture audit = new LogCapture(AuditLog.LOGGER_NAME)) {
-            assertEquals(new FakeConnect.Answer(true, ConnackReasonCode.SUCCESS), answer("phone-1", "alice@example.com", PASSWORD));
+            assertEquals(new FakeConnect.Answer(true, ConnackReasonCode.SUCCESS),
+                    answer("phone-1", "alice@example.com", PASSWORD));
             assertEquals(refusedWith(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD),
                     answer("phone-2", "alice@example.com", "wrong-pass"));
             assertEquals(refusedWith(ConnackReasonCode.NOT_AUTHORIZED), answer("tab-1", "bob@example.com", PASSWORD));
             assertEquals(List.of(
-                    "INFO CONNECT allowed client='phone-1' principal=user 'alice@example.com' (id 1) source=127.0.0.1 " +
-                            "listener=<none> publish-permissions=1 subscribe-permissions=1",
+                    "INFO CONNECT allowed client='phone-1' principal=user 'alice@example.com' (id 1) " +
+                            "source=127.0.0.1 listener=<none> publish-permissions=1 subscribe-permissions=1",
                     "INFO CONNECT refused client='phone-2' source=127.0.0.1 listener=<none> " +
                             "code=BAD_USER_NAME_OR_PASSWORD why=user 'alice@example.com' (id 1): wrong password",
                     "INFO CONNECT refused client='tab-1' source=127.0.0.1 listener=<none> code=NOT_AUTHORIZED " +

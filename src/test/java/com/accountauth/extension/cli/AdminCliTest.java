@@ -80,7 +80,8 @@ class AdminCliTest {
 
     @Test
     void anOwnersCommandIsAllowedByTheOwnedDeviceTemplate() {
-        assertEquals(AdminCli.OK, run("explain", "alice@example.com", "publish", "/acme/cam/command/" + OWNED + "/zoom"));
+        assertEquals(AdminCli.OK,
+                run("explain", "alice@example.com", "publish", "/acme/cam/command/" + OWNED + "/zoom"));
         assertEquals("allowed: alice@example.com owns device " + OWNED + " (pairing owner), " +
                 "<permissions>/<owned-device> template /${{vendor}}/${{model}}/command/${{uid}}/#", firstLine());
         assertTrue(out().contains("note: no --client-id given"), out());
@@ -153,7 +154,8 @@ class AdminCliTest {
 
     @Test
     void aDevicePublishesToItsOwnTopicsWithATrailingSlashAsTheBrokerAllows() {
-        assertEquals(AdminCli.OK, run("explain", CAMERA_MAC.toLowerCase(), "publish", "/acme/cam/event/" + OWNED + "/"));
+        assertEquals(AdminCli.OK,
+                run("explain", CAMERA_MAC.toLowerCase(), "publish", "/acme/cam/event/" + OWNED + "/"));
         // '/#' also matches its parent level, so the filter without it was left out as covered
         assertEquals("allowed: device " + CAMERA_MAC + " on its own topics, <permissions>/<device> template " +
                 "/${{vendor}}/${{model}}/+/${{uid}}/#", firstLine());

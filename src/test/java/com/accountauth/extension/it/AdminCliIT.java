@@ -64,7 +64,8 @@ class AdminCliIT {
         Files.writeString(config, EmbeddedBroker.shippedConfigFor(env.db().jdbcUrl(), env.db().appUser(),
                 env.db().appPassword()));
         // bob's phone binds its client id through the real broker
-        final Mqtt5BlockingClient bob = mqtt.connected5("bobs-phone", "bob@example.com", PASSWORDS.get("bob@example.com"));
+        final Mqtt5BlockingClient bob = mqtt.connected5("bobs-phone", "bob@example.com",
+                PASSWORDS.get("bob@example.com"));
         bob.disconnect();
     }
 
@@ -130,7 +131,7 @@ class AdminCliIT {
                 Case.of("bob@example.com", "subscribe", "/orbweb/ipcam/+/" + UID3),
                 Case.of("carol@example.com", "subscribe", "/orbweb/ipcam/+/" + UID1),               // disabled
                 Case.of("backend@example.com", "subscribe", "$share/g//orbweb/#"),                  // service shares
-                Case.of("backend@example.com", "subscribe", "$share/g/orbweb/#"),                   // group 'g', filter 'orbweb/#'
+                Case.of("backend@example.com", "subscribe", "$share/g/orbweb/#"),                   // filter 'orbweb/#'
                 Case.of("backend@example.com", "publish", "/zavio/ipcam/command/" + UID2),
                 Case.of(CAM1, "publish", "/orbweb/ipcam/event/" + UID1 + "/"),                      // trailing '/'
                 Case.of(CAM1, "publish", "/orbweb/ipcam/event/" + UID1 + "//"),
