@@ -2,6 +2,7 @@ package com.accountauth.extension.auth;
 
 import com.accountauth.extension.principal.BrokerPermissions;
 import com.accountauth.extension.util.AuditLog;
+import com.accountauth.extension.util.RateLimitedLog;
 import com.accountauth.extension.connection.ConnectedClients;
 import com.accountauth.extension.identity.LoginName;
 import com.accountauth.extension.identity.UsernameParser;
@@ -27,6 +28,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Authenticates every CONNECT against the account DB. The broker thread only copies the credentials and hands them
@@ -45,6 +47,8 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
     private final AuthenticationWorkers workers;
     private final ConnectedClients clients;
     private final Duration timeout;
+    // a flood of throttled CONNECTs must not flood the audit trail (or slow the broker threads that refuse them)
+    private final RateLimitedLog throttledAudit = new RateLimitedLog(TimeUnit.SECONDS.toNanos(1), System::nanoTime);
 
     public AccountAuthenticator(final CredentialChecker checker, final ConnectThrottle throttle,
                                 final AuthenticationWorkers workers, final ConnectedClients clients,
@@ -148,17 +152,22 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
      * no such code, and HiveMQ would send 5 (not authorized), which firmware may take as final, so it gets 3 (server
      * unavailable): try again later.
      */
-    private static void refuseThrottled(final SimpleAuthInput input, final SimpleAuthOutput output,
-                                        final String clientId, final ConnectThrottle.Verdict verdict,
-                                        final String addressKey) {
+    private void refuseThrottled(final SimpleAuthInput input, final SimpleAuthOutput output,
+                                 final String clientId, final ConnectThrottle.Verdict verdict,
+                                 final String addressKey) {
         final boolean mqtt5 = input.getConnectionInformation().getMqttVersion() == MqttVersion.V_5;
         final ConnackReasonCode code = mqtt5 ?
                 ConnackReasonCode.CONNECTION_RATE_EXCEEDED : ConnackReasonCode.SERVER_UNAVAILABLE;
         final String why = "throttled, too many failed logins " +
                 (verdict == ConnectThrottle.Verdict.USERNAME_THROTTLED ?
                         "for its username from new addresses, now from " : "or logins waiting from ") + addressKey;
-        log.info("account-auth: client '{}' refused with {}: {}", clientId, code, why);
-        audit(input, clientId, code, why);
+        // the audit line says it at INFO (rate-limited here); one line per decision, not two
+        log.debug("account-auth: client '{}' refused with {}: {}", clientId, code, why);
+        final long heldBack = throttledAudit.tryAcquire();
+        if (heldBack >= 0) {
+            audit(input, clientId, code, why + (heldBack == 0 ? "" : " (and " + heldBack +
+                    " more throttled CONNECTs since the last such line, not audited one by one)"));
+        }
         failQuietly(output, code);
     }
 
@@ -229,7 +238,7 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
             case CLIENT_ID_NOT_VALID -> ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID;
             case UNAVAILABLE -> ConnackReasonCode.SERVER_UNAVAILABLE;
         };
-        log.info("account-auth: client '{}' refused with {}: {}", clientId, code, refused.explanation());
+        log.debug("account-auth: client '{}' refused with {}: {}", clientId, code, refused.explanation());
         audit(input, clientId, code, refused.explanation());
         failQuietly(output, code);
     }
