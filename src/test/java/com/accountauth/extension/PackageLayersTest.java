@@ -20,7 +20,7 @@ class PackageLayersTest {
     /** Lowest first; docs/ARCHITECTURE.md describes each. */
     private static final List<String> LAYERS = List.of(
             "util", "identity", "password", "acl", "config", "db", "principal", "cache", "connection", "throttle",
-            "auth", "sync");
+            "auth", "sync", "cli");
 
     private static final Path MAIN = Path.of("src/main/java/com/accountauth/extension");
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?com\\.accountauth\\.extension\\.([a-z]+)\\.",

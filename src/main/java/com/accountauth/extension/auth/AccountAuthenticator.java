@@ -1,6 +1,8 @@
 package com.accountauth.extension.auth;
 
 import com.accountauth.extension.principal.BrokerPermissions;
+import com.accountauth.extension.util.AuditLog;
+import com.accountauth.extension.util.RateLimitedLog;
 import com.accountauth.extension.connection.ConnectedClients;
 import com.accountauth.extension.identity.LoginName;
 import com.accountauth.extension.identity.UsernameParser;
@@ -13,6 +15,7 @@ import com.hivemq.extension.sdk.api.auth.SimpleAuthenticator;
 import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthInput;
 import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthOutput;
 import com.hivemq.extension.sdk.api.client.parameter.ConnectionInformation;
+import com.hivemq.extension.sdk.api.client.parameter.Listener;
 import com.hivemq.extension.sdk.api.client.parameter.ProxyInformation;
 import com.hivemq.extension.sdk.api.packets.auth.ModifiableDefaultPermissions;
 import com.hivemq.extension.sdk.api.packets.general.MqttVersion;
@@ -28,6 +31,7 @@ import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Authenticates every CONNECT against the account DB. The broker thread only copies the credentials and hands them
@@ -47,6 +51,8 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
     private final ConnectedClients clients;
     private final Duration timeout;
     private final Consumer<PasswordUpgrade> upgrades;
+    // a flood of throttled CONNECTs must not flood the audit trail (or slow the broker threads that refuse them)
+    private final RateLimitedLog throttledAudit = new RateLimitedLog(TimeUnit.SECONDS.toNanos(1), System::nanoTime);
 
     /** @param upgrades takes the upgrade of a weak stored hash once its client is answered; must not block */
     public AccountAuthenticator(final CredentialChecker checker, final ConnectThrottle throttle,
@@ -90,6 +96,8 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
                     if (System.nanoTime() - deadline > 0) {
                         log.warn("account-auth: client '{}' refused: authentication timed out waiting for a worker",
                                 clientId);
+                        audit(input, clientId, ConnackReasonCode.SERVER_UNAVAILABLE,
+                                "authentication timed out waiting for a worker");
                         return; // the timeout fallback has already refused it
                     }
                     final ConnectThrottle.Verdict again = throttle.recheck(admission);
@@ -101,6 +109,7 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
                 } catch (final RuntimeException e) {
                     log.error("account-auth: client '{}' refused: unexpected error during authentication", clientId,
                             e);
+                    audit(input, clientId, ConnackReasonCode.SERVER_UNAVAILABLE, "unexpected error: " + e);
                     failQuietly(output, ConnackReasonCode.SERVER_UNAVAILABLE);
                 } finally {
                     throttle.finished(admission, ConnectThrottle.Outcome.OTHER); // unless it was ended with its verdict
@@ -112,6 +121,7 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
             });
         } catch (final RejectedExecutionException e) {
             log.warn("account-auth: client '{}' refused with 0x88: authentication queue is full", clientId);
+            audit(input, clientId, ConnackReasonCode.SERVER_UNAVAILABLE, "authentication queue is full");
             throttle.finished(admission, ConnectThrottle.Outcome.OTHER);
             failQuietly(output, ConnackReasonCode.SERVER_UNAVAILABLE);
             async.resume();
@@ -130,7 +140,7 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
             if (verdict instanceof Verdict.Refused refused) {
                 throttle.finished(admission, refused.reason() == Refusal.BAD_CREDENTIALS ?
                         ConnectThrottle.Outcome.BAD_CREDENTIALS : ConnectThrottle.Outcome.OTHER);
-                refuse(output, clientId, refused);
+                refuse(input, output, clientId, refused);
                 return;
             }
             if (answerUnlessOvertaken(input, output, clientId, verdict)) {
@@ -139,7 +149,7 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
             }
         }
         throttle.finished(admission, ConnectThrottle.Outcome.OTHER);
-        refuse(output, clientId, new Verdict.Refused(Refusal.UNAVAILABLE,
+        refuse(input, output, clientId, new Verdict.Refused(Refusal.UNAVAILABLE,
                 "its account changed while it was checked, " + DECISION_ATTEMPTS + " times in a row"));
     }
 
@@ -148,15 +158,22 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
      * no such code, and HiveMQ would send 5 (not authorized), which firmware may take as final, so it gets 3 (server
      * unavailable): try again later.
      */
-    private static void refuseThrottled(final SimpleAuthInput input, final SimpleAuthOutput output,
-                                        final String clientId, final ConnectThrottle.Verdict verdict,
-                                        final String addressKey) {
+    private void refuseThrottled(final SimpleAuthInput input, final SimpleAuthOutput output,
+                                 final String clientId, final ConnectThrottle.Verdict verdict,
+                                 final String addressKey) {
         final boolean mqtt5 = input.getConnectionInformation().getMqttVersion() == MqttVersion.V_5;
         final ConnackReasonCode code = mqtt5 ?
                 ConnackReasonCode.CONNECTION_RATE_EXCEEDED : ConnackReasonCode.SERVER_UNAVAILABLE;
-        log.info("account-auth: client '{}' refused with {}: throttled, too many failed logins {} {}", clientId,
-                code, verdict == ConnectThrottle.Verdict.USERNAME_THROTTLED ?
-                        "for its username from new addresses, now from" : "or logins waiting from", addressKey);
+        final String why = "throttled, too many failed logins " +
+                (verdict == ConnectThrottle.Verdict.USERNAME_THROTTLED ?
+                        "for its username from new addresses, now from " : "or logins waiting from ") + addressKey;
+        // the audit line says it at INFO (rate-limited here); one line per decision, not two
+        log.debug("account-auth: client '{}' refused with {}: {}", clientId, code, why);
+        final long heldBack = throttledAudit.tryAcquire();
+        if (heldBack >= 0) {
+            audit(input, clientId, code, why + (heldBack == 0 ? "" : " (and " + heldBack +
+                    " more throttled CONNECTs since the last such line, not audited one by one)"));
+        }
         failQuietly(output, code);
     }
 
@@ -174,7 +191,7 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
     private boolean answerUnlessOvertaken(final SimpleAuthInput input, final SimpleAuthOutput output,
                                           final String clientId, final Verdict verdict) {
         if (verdict instanceof Verdict.Refused refused) {
-            refuse(output, clientId, refused);
+            refuse(input, output, clientId, refused);
             return true;
         }
         final Verdict.Granted granted = (Verdict.Granted) verdict;
@@ -199,6 +216,9 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
         granted.upgrade().ifPresent(upgrades);
         try {
             output.authenticateSuccessfully();
+            AuditLog.connectAllowed(clientId, granted.record().principal().toString(), source(input),
+                    listener(input), granted.plan().permissions().publish().size(),
+                    granted.plan().permissions().subscribe().size());
         } catch (final RuntimeException e) {
             // the timeout already answered: the client got 0x88 and its grant must not outlive it
             clients.withdraw(grant);
@@ -206,15 +226,30 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
         return true;
     }
 
-    private static void refuse(final SimpleAuthOutput output, final String clientId, final Verdict.Refused refused) {
+    private static void audit(final SimpleAuthInput input, final String clientId, final ConnackReasonCode code,
+                              final String why) {
+        AuditLog.connectRefused(clientId, source(input), listener(input), code.name(), why);
+    }
+
+    private static String source(final SimpleAuthInput input) {
+        return sourceAddress(input).map(InetAddress::getHostAddress).orElse("<unknown>");
+    }
+
+    private static String listener(final SimpleAuthInput input) {
+        return input.getConnectionInformation().getListener().map(Listener::getName).orElse(null);
+    }
+
+    private static void refuse(final SimpleAuthInput input, final SimpleAuthOutput output, final String clientId,
+                               final Verdict.Refused refused) {
         final ConnackReasonCode code = switch (refused.reason()) {
             case BAD_CREDENTIALS -> ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD;
             case NOT_AUTHORIZED -> ConnackReasonCode.NOT_AUTHORIZED;
             case CLIENT_ID_NOT_VALID -> ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID;
             case UNAVAILABLE -> ConnackReasonCode.SERVER_UNAVAILABLE;
         };
-        // LogSafe: a refused client id may be 64 KB long or hold control characters
-        log.info("account-auth: client {} refused with {}: {}", LogSafe.of(clientId), code, refused.explanation());
+        // LogSafe: a refused client id may be 64 KB long or hold control characters; the audit line says it at INFO
+        log.debug("account-auth: client {} refused with {}: {}", LogSafe.of(clientId), code, refused.explanation());
+        audit(input, clientId, code, refused.explanation());
         failQuietly(output, code);
     }
 

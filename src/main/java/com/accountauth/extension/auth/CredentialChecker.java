@@ -207,7 +207,8 @@ public final class CredentialChecker {
     }
 
     /** Whether the client id is the device's own MAC (in any form a MAC username may take) or uid. */
-    private static boolean isOwnDeviceId(final PrincipalRecord record, final String clientId) {
+    /** Whether the client id is the device's own MAC (in any form a MAC username may take) or uid. */
+    public static boolean isOwnDeviceId(final PrincipalRecord record, final String clientId) {
         if (!record.isDevice()) {
             return false;
         }

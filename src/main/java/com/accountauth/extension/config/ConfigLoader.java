@@ -125,7 +125,7 @@ public final class ConfigLoader {
         section.allow("device-by-mac", "device-by-id", "account-by-email", "account-by-id",
                 "devices-paired-to-account", "bind-client-id", "client-id-owner", "device-reserving-client-id",
                 "touch-client-id", "expire-client-ids", "changes-since", "latest-change", "update-device-password",
-                "update-account-password");
+                "update-account-password", "accounts-paired-to-device", "client-ids-of");
         final String deviceByMac = principalQuery(section, "device-by-mac", QuerySettings.DEFAULT_DEVICE_BY_MAC,
                 problems);
         final String accountByEmail = principalQuery(section, "account-by-email",
@@ -147,7 +147,10 @@ public final class ConfigLoader {
                 query(section, "latest-change", QuerySettings.DEFAULT_LATEST_CHANGE, 0, problems),
                 query(section, "update-device-password", QuerySettings.DEFAULT_UPDATE_DEVICE_PASSWORD, 3, problems),
                 query(section, "update-account-password", QuerySettings.DEFAULT_UPDATE_ACCOUNT_PASSWORD, 3,
-                        problems));
+                        problems),
+                query(section, "accounts-paired-to-device", QuerySettings.DEFAULT_ACCOUNTS_PAIRED_TO_DEVICE, 1,
+                        problems),
+                query(section, "client-ids-of", QuerySettings.DEFAULT_CLIENT_IDS_OF, 2, problems));
     }
 
     private static String query(final Section section, final String name, final String fallback,

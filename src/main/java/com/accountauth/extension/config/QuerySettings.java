@@ -38,13 +38,17 @@ package com.accountauth.extension.config;
  *                               replaces): upgrade on login; changes the row only if it still holds the old hash
  * @param updateAccountPassword  {@code <update-account-password>} (? = the new hash, accounts.id, the old hash): the
  *                               same for accounts
+ * @param accountsPairedToDevice {@code <accounts-paired-to-device>} (? = devices.id): columns id, email, role (of the
+ *                               pairing), enabled; only the admin CLI's {@code list} runs it
+ * @param clientIdsOf            {@code <client-ids-of>} (? = account id or NULL, ? = device id or NULL): column
+ *                               client_id, the client ids bound to the principal; only the admin CLI runs it
  */
 public record QuerySettings(String deviceByMac, boolean deviceByMacReadsClientIdOwner, String deviceById,
                             String accountByEmail, boolean accountByEmailReadsClientIdOwner, String accountById,
                             String devicesPairedToAccount, String bindClientId, String clientIdOwner,
                             String deviceReservingClientId, String touchClientId, String expireClientIds,
                             String changesSince, String latestChange, String updateDevicePassword,
-                            String updateAccountPassword) {
+                            String updateAccountPassword, String accountsPairedToDevice, String clientIdsOf) {
 
     private static final String DEVICE_COLUMNS = "SELECT id, mac, uid, vendor, model, password_hash, enabled FROM devices";
     private static final String ACCOUNT_COLUMNS = "SELECT id, email, password_hash, role, enabled FROM accounts";
@@ -84,4 +88,9 @@ public record QuerySettings(String deviceByMac, boolean deviceByMacReadsClientId
             "UPDATE devices SET password_hash = ? WHERE id = ? AND password_hash = ?";
     public static final String DEFAULT_UPDATE_ACCOUNT_PASSWORD =
             "UPDATE accounts SET password_hash = ? WHERE id = ? AND password_hash = ?";
+    public static final String DEFAULT_ACCOUNTS_PAIRED_TO_DEVICE =
+            "SELECT a.id, a.email, p.role, a.enabled FROM pairings p JOIN accounts a ON a.id = p.account_id " +
+                    "WHERE p.device_id = ? ORDER BY a.email";
+    public static final String DEFAULT_CLIENT_IDS_OF =
+            "SELECT client_id FROM client_ids WHERE account_id = ? OR device_id = ? ORDER BY client_id";
 }

@@ -158,7 +158,8 @@ public final class AccountRepository implements AccountStore {
                 update("update-account-password", queries.updateAccountPassword(), newHash, principalId, oldHash) > 0;
     }
 
-    private Optional<String> clientIdOwner(final String clientId) throws AccountStoreUnavailableException {
+    /** Who owns the client id, as {@code account:<id>} or {@code device:<id>}; empty when it is unbound. */
+    public Optional<String> clientIdOwner(final String clientId) throws AccountStoreUnavailableException {
         return query("client-id-owner", queries.clientIdOwner(),
                 rs -> rs.next() ? ownerKey(rs, "account_id", "device_id") : Optional.<String>empty(), clientId);
     }
@@ -228,6 +229,30 @@ public final class AccountRepository implements AccountStore {
             }
             return devices;
         }, accountId);
+    }
+
+    /** The accounts paired to the device, with the pairing's role (for the admin CLI). */
+    public List<PairedAccount> accountsPairedToDevice(final long deviceId) throws AccountStoreUnavailableException {
+        return query("accounts-paired-to-device", queries.accountsPairedToDevice(), rs -> {
+            final List<PairedAccount> accounts = new ArrayList<>();
+            while (rs.next()) {
+                accounts.add(new PairedAccount(rs.getLong("id"), rs.getString("email"), rs.getString("role"),
+                        rs.getBoolean("enabled")));
+            }
+            return accounts;
+        }, deviceId);
+    }
+
+    /** The client ids bound to a device or an account (for the admin CLI). */
+    public List<String> clientIdsOf(final boolean device, final long principalId)
+            throws AccountStoreUnavailableException {
+        return query("client-ids-of", queries.clientIdsOf(), rs -> {
+            final List<String> clientIds = new ArrayList<>();
+            while (rs.next()) {
+                clientIds.add(rs.getString("client_id"));
+            }
+            return clientIds;
+        }, device ? null : principalId, device ? principalId : null);
     }
 
     private <T> T query(final String name, final String sql, final RowReader<T> reader, final Object... parameters)

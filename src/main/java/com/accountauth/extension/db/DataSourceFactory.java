@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.util.DriverDataSource;
 
+import javax.sql.DataSource;
 import java.util.Properties;
 
 /**
@@ -18,6 +19,15 @@ public final class DataSourceFactory {
 
     public static RenewablePool create(final DatabaseSettings settings) {
         return new RenewablePool(() -> new HikariDataSource(config(settings)), probe(settings));
+    }
+
+    /**
+     * A new connection straight from the driver for every {@code getConnection}, for the admin CLI: it waits for
+     * the DB as long as the driver does (a pool would give up after its connection timeout, which a cold JVM's first
+     * connection can exceed) and fails with the driver's own reason (e.g. "Connection refused").
+     */
+    public static DataSource unpooled(final DatabaseSettings settings) {
+        return probe(settings);
     }
 
     private static HikariConfig config(final DatabaseSettings settings) {

@@ -5,7 +5,7 @@ import java.io.PrintStream;
 import java.util.Optional;
 
 /**
- * A thin command line around {@link PasswordHasher}, until the admin CLI takes it over:
+ * A thin command line around {@link PasswordHasher}; the admin CLI runs it for every format but plain bcrypt:
  * <pre>
  * java -cp account-auth-VERSION.jar com.accountauth.extension.password.HashPasswordMain hash-password \
  *      [--format bcrypt|pbkdf2|argon2id|fast] [--cost N] [--iterations N] [--memory-kib N] [--parallelism N]
@@ -18,7 +18,7 @@ import java.util.Optional;
  */
 public final class HashPasswordMain {
 
-    static final String PEPPER_VARIABLE = "ACCOUNT_AUTH_PEPPER";
+    public static final String PEPPER_VARIABLE = "ACCOUNT_AUTH_PEPPER";
 
     private HashPasswordMain() {
     }
@@ -28,7 +28,7 @@ public final class HashPasswordMain {
     }
 
     /** Runs one command; the exit status: 0 done, 2 bad usage or input. */
-    static int run(final String[] args, final java.io.InputStream in, final PrintStream out, final PrintStream err,
+    public static int run(final String[] args, final java.io.InputStream in, final PrintStream out, final PrintStream err,
                    final String pepper) throws IOException {
         final PasswordHasher hasher;
         try {

@@ -8,11 +8,13 @@ import com.accountauth.extension.db.AccountStoreUnavailableException;
 import com.accountauth.extension.db.ChangeSet;
 import com.accountauth.extension.identity.Principal;
 import com.accountauth.extension.password.Rehashes;
+import com.accountauth.extension.util.AuditLog;
 import com.hivemq.extension.sdk.api.packets.disconnect.DisconnectReasonCode;
 import com.hivemq.extension.sdk.api.services.Services;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +80,7 @@ public final class AccessRefresher {
         }
         final PrincipalRecord record = found.get();
         final AccessPlan plan = loader.plan(record);
+        final List<String> updated = new ArrayList<>(grants.size());
         for (final ConnectedClients.Grant grant : grants) {
             if (!rehashes.sameSecret(principal.key(), grant.passwordHash(), record.passwordHash())) {
                 disconnect(List.of(grant), DisconnectReasonCode.ADMINISTRATIVE_ACTION,
@@ -90,6 +93,7 @@ public final class AccessRefresher {
                 grant.guardOutbound();
             }
             grant.updatePlan(plan);
+            updated.add(grant.clientId());
             pendingWills.planChanged(grant);
             subscriptions.apply(grant.clientId());
         }
@@ -100,11 +104,13 @@ public final class AccessRefresher {
                 pendingWills.cancel(clientId, principal + " may no longer publish its Will");
             }
         }
-        if (grants.isEmpty()) {
+        if (updated.isEmpty()) {
             return;
         }
         log.info("account-auth: access of {} updated for {} connected client(s): {} publish and {} subscribe " +
-                        "permissions", principal, grants.size(), plan.permissions().publish().size(),
+                        "permissions", principal, updated.size(), plan.permissions().publish().size(),
+                plan.permissions().subscribe().size());
+        AuditLog.clientsUpdated(principal.toString(), updated, plan.permissions().publish().size(),
                 plan.permissions().subscribe().size());
     }
 
@@ -124,6 +130,7 @@ public final class AccessRefresher {
                 continue;
             }
             log.info("account-auth: disconnecting client '{}' with {}: {}", grant.clientId(), code, why);
+            AuditLog.clientDisconnected(grant.clientId(), grant.principal().toString(), code.name(), why);
             // its Will too: the right to send it went with the rest
             pendingWills.forget(grant.clientId());
             Services.clientService().disconnectClient(grant.clientId(), true, code, null)

@@ -17,7 +17,9 @@ import com.accountauth.extension.testsupport.HashVectors;
 import com.accountauth.extension.testsupport.LogCapture;
 import com.accountauth.extension.testsupport.TestPasswords;
 import com.accountauth.extension.identity.Principal;
+import com.accountauth.extension.testsupport.LogCapture;
 import com.accountauth.extension.throttle.ConnectThrottle;
+import com.accountauth.extension.util.AuditLog;
 import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -417,5 +419,25 @@ class AccountAuthenticatorTest {
         assertEquals(password, upgrades.get(0).password());
         assertTrue(answer("camera-2", "00:1B:FE:0D:44:22", password).granted());
         assertEquals(1, upgrades.size(), "a reconnect decided from the cache checks no hash, so upgrades nothing");
+    }
+
+    @Test
+    void everyConnectDecisionLeavesOneAuditLineWithoutThePassword() throws Exception {
+        try (LogCapture audit = new LogCapture(AuditLog.LOGGER_NAME)) {
+            assertEquals(new FakeConnect.Answer(true, ConnackReasonCode.SUCCESS),
+                    answer("phone-1", "alice@example.com", PASSWORD));
+            assertEquals(refusedWith(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD),
+                    answer("phone-2", "alice@example.com", "wrong-pass"));
+            assertEquals(refusedWith(ConnackReasonCode.NOT_AUTHORIZED), answer("tab-1", "bob@example.com", PASSWORD));
+            assertEquals(List.of(
+                    "INFO CONNECT allowed client='phone-1' principal=user 'alice@example.com' (id 1) " +
+                            "source=127.0.0.1 listener=<none> publish-permissions=1 subscribe-permissions=1",
+                    "INFO CONNECT refused client='phone-2' source=127.0.0.1 listener=<none> " +
+                            "code=BAD_USER_NAME_OR_PASSWORD why=user 'alice@example.com' (id 1): wrong password",
+                    "INFO CONNECT refused client='tab-1' source=127.0.0.1 listener=<none> code=NOT_AUTHORIZED " +
+                            "why=user 'bob@example.com' (id 2) is disabled"), audit.lines());
+            assertTrue(audit.lines().stream().noneMatch(line -> line.contains(PASSWORD) || line.contains("wrong-pass")
+                    || line.contains(HASH)));
+        }
     }
 }

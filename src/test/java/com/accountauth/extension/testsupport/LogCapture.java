@@ -14,10 +14,16 @@ import java.util.List;
  */
 public final class LogCapture implements AutoCloseable {
 
-    private final Logger logger = (Logger) LoggerFactory.getLogger("com.accountauth.extension");
+    private final Logger logger;
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
     public LogCapture() {
+        this("com.accountauth.extension");
+    }
+
+    /** What one logger logs, e.g. the audit trail's {@code account-auth.audit}. */
+    public LogCapture(final String loggerName) {
+        logger = (Logger) LoggerFactory.getLogger(loggerName);
         appender.start();
         logger.addAppender(appender);
     }

@@ -1,0 +1,52 @@
+package com.accountauth.extension.util;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/**
+ * The audit trail, on a logger of its own ({@value #LOGGER_NAME}) so that operators can route it to a file of its own
+ * in HiveMQ's logback.xml: one line per CONNECT decision and per live change applied to connected clients. Never a
+ * password or a hash; client-supplied text goes through {@link LogSafe}. Lines start with a fixed word (CONNECT,
+ * CHANGE) and carry key=value pairs, so they can be grepped and parsed.
+ */
+public final class AuditLog {
+
+    /** The logger's name, for logback.xml. */
+    public static final String LOGGER_NAME = "account-auth.audit";
+
+    private static final Logger audit = LoggerFactory.getLogger(LOGGER_NAME);
+
+    private AuditLog() {
+    }
+
+    /** A CONNECT let in. */
+    public static void connectAllowed(final String clientId, final String principal, final String source,
+                                      final String listener, final int publish, final int subscribe) {
+        audit.info("CONNECT allowed client={} principal={} source={} listener={} publish-permissions={} " +
+                "subscribe-permissions={}", LogSafe.of(clientId), principal, source, LogSafe.of(listener), publish,
+                subscribe);
+    }
+
+    /** A CONNECT refused: the CONNACK code and why (without secrets: the checker's explanation). */
+    public static void connectRefused(final String clientId, final String source, final String listener,
+                                      final String code, final String why) {
+        audit.info("CONNECT refused client={} source={} listener={} code={} why={}", LogSafe.of(clientId), source,
+                LogSafe.of(listener), code, why);
+    }
+
+    /** A live change that updated the permissions of a principal's connected clients. */
+    public static void clientsUpdated(final String principal, final List<String> clientIds, final int publish,
+                                      final int subscribe) {
+        audit.info("CHANGE applied principal={} clients={} now publish-permissions={} subscribe-permissions={}",
+                principal, clientIds.stream().map(LogSafe::of).toList(), publish, subscribe);
+    }
+
+    /** A live change that disconnects a connected client. */
+    public static void clientDisconnected(final String clientId, final String principal, final String code,
+                                          final String why) {
+        audit.info("CHANGE disconnect client={} principal={} code={} why={}", LogSafe.of(clientId), principal, code,
+                why);
+    }
+}
