@@ -8,6 +8,7 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.exceptions.MqttClientStateException;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscribe;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscription;
@@ -232,6 +233,33 @@ final class AttackFixture implements AutoCloseable {
         final Matcher matcher = CONNACK.matcher(result.output());
         assertTrue(matcher.find(), result.output());
         return Integer.parseInt(matcher.group(1));
+    }
+
+    /**
+     * Connects (and disconnects) until the CONNACK says {@code expected}, for at most 15 s: a live change takes a
+     * poll interval or two. Returns the last code, so the caller's assertion names what it got.
+     */
+    Mqtt5ConnAckReasonCode awaitCode(final String username, final String password,
+                                     final Mqtt5ConnAckReasonCode expected) {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        Mqtt5ConnAckReasonCode code;
+        do {
+            code = mqtt.connect5(username, password);
+            if (code == expected) {
+                return code;
+            }
+            sleep(200);
+        } while (System.nanoTime() < deadline);
+        return code;
+    }
+
+    static void sleep(final long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     static void disconnect(final Mqtt5BlockingClient... clients) {

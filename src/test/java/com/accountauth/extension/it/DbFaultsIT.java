@@ -195,16 +195,7 @@ class DbFaultsIT {
     }
 
     static Mqtt5ConnAckReasonCode awaitCode(final String username, final Mqtt5ConnAckReasonCode expected) {
-        final long deadline = System.nanoTime() + 15_000_000_000L;
-        Mqtt5ConnAckReasonCode code;
-        do {
-            code = mqtt.connect5(username, PASSWORD);
-            if (code == expected) {
-                return code;
-            }
-            BadCredentialsIT.sleep(200);
-        } while (System.nanoTime() < deadline);
-        return code;
+        return world.awaitCode(username, PASSWORD, expected);
     }
 
     static Mqtt5BlockingClient awaitConnected(final String username) {

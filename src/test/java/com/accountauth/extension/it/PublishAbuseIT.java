@@ -66,7 +66,7 @@ class PublishAbuseIT {
     static void awaitDisconnected(final Mqtt5BlockingClient client) {
         final long deadline = System.nanoTime() + 10_000_000_000L;
         while (client.getState().isConnected() && System.nanoTime() < deadline) {
-            BadCredentialsIT.sleep(20);
+            AttackFixture.sleep(20);
         }
         assertFalse(client.getState().isConnected(), "still connected after a refused PUBLISH");
     }
@@ -149,7 +149,7 @@ class PublishAbuseIT {
                 break;
             }
             assertTrue(System.nanoTime() < deadline, "the unpairing never took effect");
-            BadCredentialsIT.sleep(200);
+            AttackFixture.sleep(200);
         }
     }
 
@@ -162,7 +162,7 @@ class PublishAbuseIT {
             }
             disconnect(client);
             assertTrue(System.nanoTime() < deadline, "the pairing never took effect");
-            BadCredentialsIT.sleep(200);
+            AttackFixture.sleep(200);
         }
     }
 
