@@ -3,6 +3,7 @@ package com.accountauth.extension.it;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
 import org.junit.jupiter.api.AfterAll;
@@ -32,13 +33,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The DB misbehaving (docs/SECURITY-CASES.md, section b): slow, its pool exhausted, rows the schema would not allow,
- * a table gone, down while the broker starts. Each CONNECT that needs it fails closed with 0x88 (never 0x86, never
- * a grant), connected clients keep their rights, and it recovers. A statement for usernames starting with 'slow'
+ * Faults (docs/SECURITY-CASES.md, section b): the DB slow, its pool exhausted, rows the schema would not allow, a
+ * table gone, the DB down while the broker starts; and a broker restart with a persistent session whose rights went
+ * while it was offline. Each CONNECT that needs the DB fails closed with 0x88 (never 0x86, never a grant),
+ * connected clients keep their rights, and it recovers. A statement for usernames starting with 'slow'
  * sleeps past the CONNECT timeout; the pool holds two connections.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class DbFaultsIT {
+class FaultsIT {
 
     static final String PASSWORD = "fault-pass-1";
 
@@ -63,8 +65,9 @@ class DbFaultsIT {
         AttackFixture.account(world.db(), 60, "gina@example.com", hash, "user");
         AttackFixture.account(world.db(), 61, "hank@example.com", hash, "user");
         AttackFixture.account(world.db(), 62, "ivan@example.com", hash, "user");
+        AttackFixture.account(world.db(), 63, "jane@example.com", hash, "user");
         world.db().execute("INSERT INTO pairings (account_id, device_id, role) VALUES (60, 3, 'owner'), " +
-                "(62, 3, 'owner')");
+                "(62, 3, 'owner'), (63, 3, 'viewer'), (63, 1, 'viewer')");
     }
 
     @AfterAll
@@ -192,6 +195,70 @@ class DbFaultsIT {
         }
         assertEquals(Mqtt5ConnAckReasonCode.SUCCESS, awaitCode("ivan@example.com", Mqtt5ConnAckReasonCode.SUCCESS));
         assertEquals(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD, mqtt.connect5(ALICE, "wrong"));
+    }
+
+    @Test
+    @Order(7)
+    @DisplayName("b/broker restart: a persistent session whose device went while it was offline gets none of its queue")
+    void aSessionRestoredAfterARestartGetsNothingOfARevokedDevice() throws Exception {
+        final String clientId = MqttClients.newId();
+        final Mqtt5BlockingClient jane = mqtt.v5(clientId);
+        assertEquals(Mqtt5ConnAckReasonCode.SUCCESS, jane.connectWith().cleanStart(true).sessionExpiryInterval(3600)
+                .simpleAuth().username("jane@example.com").password(PASSWORD.getBytes(StandardCharsets.UTF_8))
+                .applySimpleAuth().send().getReasonCode());
+        // the extension subscribes the session to cam3's and cam1's events right after the CONNACK
+        AttackFixture.sleep(500);
+        jane.disconnect();
+        final Mqtt5BlockingClient service = world.connected(AttackFixture.SERVICE, AttackFixture.SERVICE_PASSWORD);
+        try {
+            service.publishWith().topic(CAM3_EVENTS).qos(MqttQos.AT_LEAST_ONCE).payload("queued".getBytes()).send();
+        } finally {
+            disconnect(service);
+        }
+        world.db().execute("DELETE FROM pairings WHERE account_id = 63 AND device_id = 3");
+        awaitRefused("jane@example.com", CAM3_EVENTS);
+        world.broker().restart();
+
+        final Mqtt5BlockingClient back = mqtt.v5(clientId);
+        try (AttackFixture.Watcher inbox = world.inboxOf(back)) {
+            assertEquals(Mqtt5ConnAckReasonCode.SUCCESS, awaitResumed(back));
+            inbox.sawOnlyMarker(CAM1_EVENTS, CAM3_EVENTS);
+        }
+    }
+
+    private static Mqtt5ConnAckReasonCode awaitResumed(final Mqtt5BlockingClient client) {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (true) {
+            Mqtt5ConnAckReasonCode code;
+            try {
+                code = client.connectWith().cleanStart(false).sessionExpiryInterval(3600).simpleAuth()
+                        .username("jane@example.com").password(PASSWORD.getBytes(StandardCharsets.UTF_8))
+                        .applySimpleAuth().send().getReasonCode();
+            } catch (final Mqtt5ConnAckException refused) {
+                code = refused.getMqttMessage().getReasonCode();
+            }
+            if (code == Mqtt5ConnAckReasonCode.SUCCESS || System.nanoTime() > deadline) {
+                return code;
+            }
+            AttackFixture.sleep(200);
+        }
+    }
+
+    /** Waits until a fresh connection of {@code username} is refused {@code filter}: the change was applied. */
+    private static void awaitRefused(final String username, final String filter) {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (true) {
+            final Mqtt5BlockingClient probe = world.connected(username, PASSWORD);
+            try {
+                if (AttackFixture.subscribe(probe, filter).equals(List.of(Mqtt5SubAckReasonCode.NOT_AUTHORIZED))) {
+                    return;
+                }
+            } finally {
+                disconnect(probe);
+            }
+            assertTrue(System.nanoTime() < deadline, "the change never took effect");
+            AttackFixture.sleep(200);
+        }
     }
 
     static Mqtt5ConnAckReasonCode awaitCode(final String username, final Mqtt5ConnAckReasonCode expected) {
