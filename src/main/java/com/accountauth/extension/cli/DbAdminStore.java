@@ -24,8 +24,7 @@ final class DbAdminStore implements AdminStore {
         // no pool: a command runs a few statements, and a pool's timeout is too short for a cold JVM's first one
         this.dataSource = DataSourceFactory.unpooled(config.database());
         this.repository = new AccountRepository(dataSource, config.queries(),
-                config.database().queryTimeoutSeconds(), new DbHealth(config.database().outageGraceSeconds(),
-                        System::nanoTime));
+                config.database().queryTimeoutSeconds(), DbHealth.unlogged());
     }
 
     @Override

@@ -19,6 +19,7 @@ public final class DbHealth {
 
     private final long graceNanos;
     private final LongSupplier nanoClock;
+    private final boolean logged;
     private volatile boolean unreachable;
     // guarded by this; valid while unreachable
     private long since;
@@ -28,8 +29,18 @@ public final class DbHealth {
      * @param nanoClock    {@link System#nanoTime} outside tests
      */
     public DbHealth(final long graceSeconds, final LongSupplier nanoClock) {
+        this(graceSeconds, nanoClock, true);
+    }
+
+    private DbHealth(final long graceSeconds, final LongSupplier nanoClock, final boolean logged) {
         this.graceNanos = TimeUnit.SECONDS.toNanos(graceSeconds);
         this.nanoClock = nanoClock;
+        this.logged = logged;
+    }
+
+    /** For a tool that runs a few statements and reports their errors itself (the admin CLI): logs nothing. */
+    public static DbHealth unlogged() {
+        return new DbHealth(0, System::nanoTime, false);
     }
 
     /** A statement could not reach the DB; {@code why} is logged when this begins an outage (no secrets in it). */
@@ -40,6 +51,9 @@ public final class DbHealth {
             }
             since = nanoClock.getAsLong();
             unreachable = true;
+        }
+        if (!logged) {
+            return;
         }
         log.warn("account-auth: DB outage begins: {}; connected clients keep their rights, known clients are " +
                 "admitted from the cache for {} s (<outage-grace-seconds>), then refused with 0x88 until the DB " +
@@ -58,6 +72,9 @@ public final class DbHealth {
             }
             unreachable = false;
             lasted = nanoClock.getAsLong() - since;
+        }
+        if (!logged) {
+            return;
         }
         log.warn("account-auth: DB outage ends: the account DB answers again after {} s{}",
                 TimeUnit.NANOSECONDS.toSeconds(lasted), lasted > graceNanos ?

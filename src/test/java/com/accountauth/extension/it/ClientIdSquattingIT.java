@@ -44,10 +44,12 @@ class ClientIdSquattingIT {
     static BrokerWithDatabase env;
     static MqttClients mqtt;
     static LogLines logs;
+    static LogLines audit;
 
     @BeforeAll
     static void start() {
         logs = LogLines.ofExtension();
+        audit = LogLines.ofAudit();
         env = BrokerWithDatabase.start(ClientIdSquattingIT::seed, config -> config);
         mqtt = new MqttClients(env.broker().port());
     }
@@ -59,6 +61,9 @@ class ClientIdSquattingIT {
         }
         if (logs != null) {
             logs.close();
+        }
+        if (audit != null) {
+            audit.close();
         }
     }
 
@@ -124,7 +129,8 @@ class ClientIdSquattingIT {
     void aClientIdLongerThanTheColumnIsNotValidAndTheLogSaysWhy() {
         assertEquals(Mqtt5ConnAckReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
                 connect("l".repeat(192), "owner@squat.example"));
-        assertFalse(logs.matching("INFO", "is 192 characters long, over <client-ids><max-length> 191").isEmpty());
+        assertFalse(audit.matching("INFO", "is 192 characters long, over <client-ids><max-length> 191").isEmpty(),
+                "the audit line says why");
         assertEquals(Mqtt5ConnAckReasonCode.SUCCESS, connect("k".repeat(191), "owner@squat.example"),
                 "the longest id the column holds");
     }

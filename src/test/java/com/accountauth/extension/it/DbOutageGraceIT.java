@@ -29,10 +29,12 @@ class DbOutageGraceIT {
     static MariaDbServer db;
     static MqttClients mqtt;
     static LogLines logs;
+    static LogLines audit;
 
     @BeforeAll
     static void start() {
         logs = LogLines.ofExtension();
+        audit = LogLines.ofAudit();
         final String hash = BCrypt.hashpw(PASSWORD, BCrypt.gensalt(4));
         env = BrokerWithDatabase.start(server -> {
             for (final String name : new String[]{"gina", "hank", "ivan"}) {
@@ -49,6 +51,9 @@ class DbOutageGraceIT {
     static void stop() {
         if (logs != null) {
             logs.close();
+        }
+        if (audit != null) {
+            audit.close();
         }
         if (env != null) {
             env.close();
@@ -74,7 +79,7 @@ class DbOutageGraceIT {
         sleepMillis(GRACE_SECONDS * 1000L + 1000 - elapsedMillis(began));
         assertEquals(Mqtt5ConnAckReasonCode.SERVER_UNAVAILABLE, gina(),
                 "a known client past the grace");
-        assertFalse(logs.matching("INFO", "past <outage-grace-seconds>").isEmpty());
+        assertFalse(audit.matching("INFO", "past <outage-grace-seconds>").isEmpty(), "the audit line says why");
         assertFalse(connected.disconnected.isDone(), "an outage disconnects nobody");
 
         db.startServerAgain();

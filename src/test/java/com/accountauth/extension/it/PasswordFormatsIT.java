@@ -4,6 +4,7 @@ import com.accountauth.extension.testsupport.BrokerWithDatabase;
 import com.accountauth.extension.testsupport.HashVectors;
 import com.accountauth.extension.testsupport.HashVectors.Vector;
 import com.accountauth.extension.testsupport.LogCapture;
+import com.accountauth.extension.util.AuditLog;
 import com.accountauth.extension.testsupport.MariaDbServer;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
@@ -44,10 +45,13 @@ class PasswordFormatsIT {
     static BrokerWithDatabase env;
     static MqttClients mqtt;
     static LogCapture log;
+    // every CONNECT decision, with its reason
+    static LogCapture audit;
 
     @BeforeAll
     static void start() {
         log = new LogCapture();
+        audit = new LogCapture(AuditLog.LOGGER_NAME);
         env = BrokerWithDatabase.start(PasswordFormatsIT::seed, config -> edited(config
                 .replace("<upgrade-on-login>false</upgrade-on-login>", "<upgrade-on-login>true</upgrade-on-login>")
                 // only the devices' section has fast among its formats
@@ -73,6 +77,9 @@ class PasswordFormatsIT {
     static void stop() {
         if (env != null) {
             env.close();
+        }
+        if (audit != null) {
+            audit.close();
         }
         if (log != null) {
             log.close();
@@ -144,7 +151,7 @@ class PasswordFormatsIT {
     void aUserRowOnTheFastSchemeIsRefusedWithTheReasonLogged() throws InterruptedException {
         assertEquals(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD,
                 mqtt.connect5("fast@example.com", FAST.password()));
-        await("the refusal's reason", () -> log.contains("'fast@example.com' (id 10): the stored hash is fast, " +
+        await("the refusal's reason", () -> audit.contains("'fast@example.com' (id 10): the stored hash is fast, " +
                 "which a user may not use"));
         assertTrue(log.lines().stream().noneMatch(line -> line.contains(FAST.password())), "no password in the log");
     }

@@ -35,6 +35,11 @@ public final class LogLines implements AutoCloseable {
         return new LogLines("com.accountauth");
     }
 
+    /** Records what the audit logger ({@code account-auth.audit}) logs from now on: every CONNECT decision. */
+    public static LogLines ofAudit() {
+        return new LogLines("account-auth.audit");
+    }
+
     /** The lines so far that start with {@code level} and contain {@code text}. */
     public List<String> matching(final String level, final String text) {
         return lines.stream().filter(line -> line.startsWith(level + " ") && line.contains(text)).toList();
