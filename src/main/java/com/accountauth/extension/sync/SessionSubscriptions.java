@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -33,8 +34,11 @@ public final class SessionSubscriptions {
 
     private static final Logger log = LoggerFactory.getLogger(SessionSubscriptions.class);
     private static final int ATTEMPTS = 5;
+    private static final long TURN_TIMEOUT_SECONDS = 10;
 
     private final ConnectedClients clients;
+    // the last change queued per client id: changes of one session run one after the other
+    private final ConcurrentHashMap<String, CompletableFuture<Boolean>> queued = new ConcurrentHashMap<>();
 
     public SessionSubscriptions(final ConnectedClients clients) {
         this.clients = clients;
@@ -49,7 +53,21 @@ public final class SessionSubscriptions {
      * allows.
      */
     public CompletableFuture<Boolean> apply(final String clientId) {
-        return apply(clientId, 1);
+        // One change of a client id's session at a time: a change made for an older connection (its plan read
+        // before the client id reconnected) lands before the next one reads the session, which then removes what
+        // it may not hold. Run side by side, the older one could add its filters after the newer had read.
+        final CompletableFuture<Void> turn = new CompletableFuture<>();
+        final CompletableFuture<Boolean> next = turn.thenCompose(ignored -> apply(clientId, 1));
+        final CompletableFuture<Boolean> before = queued.put(clientId, next);
+        if (before == null) {
+            turn.complete(null);
+        } else {
+            before.whenComplete((ignored, failure) -> turn.complete(null));
+            // a change that never ends (a store call that hangs) must not hold the session's later ones for ever
+            CompletableFuture.delayedExecutor(TURN_TIMEOUT_SECONDS, TimeUnit.SECONDS).execute(() -> turn.complete(null));
+        }
+        next.whenComplete((ignored, failure) -> queued.remove(clientId, next));
+        return next;
     }
 
     private CompletableFuture<Boolean> apply(final String clientId, final int attempt) {
