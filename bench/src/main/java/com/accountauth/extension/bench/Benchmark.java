@@ -37,9 +37,6 @@ import java.util.function.ToLongFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
-import java.util.zip.ZipOutputStream;
 
 /**
  * The account-auth benchmark ({@code bench/run.sh [N]}): a private MariaDB seeded with N devices and N/2 users, the
@@ -1096,27 +1093,8 @@ public final class Benchmark {
 
     /** The built ZIP with conf/config.xml = the shipped one, DB URL and credentials filled in. */
     private Path benchZip(final MariaDbServer server) throws IOException {
-        final Path zip = Path.of(System.getProperty("accountauth.zip", ""));
-        if (!Files.isRegularFile(zip)) {
-            throw new IllegalStateException("extension ZIP not found (" + zip + "): run bench/run.sh");
-        }
-        final String config = EmbeddedBroker.shippedConfigFor(server.jdbcUrl(), server.appUser(),
-                server.appPassword());
-        final Path target = artifacts.resolve("account-auth-bench.zip");
-        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip));
-             ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(target))) {
-            ZipEntry entry;
-            while ((entry = in.getNextEntry()) != null) {
-                out.putNextEntry(new ZipEntry(entry.getName()));
-                if (entry.getName().endsWith("account-auth/conf/config.xml")) {
-                    out.write(config.getBytes(StandardCharsets.UTF_8));
-                } else {
-                    in.transferTo(out);
-                }
-                out.closeEntry();
-            }
-        }
-        return target;
+        return ExtensionZip.withConfig(EmbeddedBroker.shippedConfigFor(server.jdbcUrl(), server.appUser(),
+                server.appPassword()), artifacts.resolve("account-auth-bench.zip"));
     }
 
     /** The test broker's rendered HiveMQ config with every listener on a new free port; returns the TCP port. */

@@ -28,9 +28,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
-import java.util.zip.ZipOutputStream;
 
 /**
  * The soak (issue 15): thousands of clients held with persistent sessions while devices publish QoS 1 to their owners,
@@ -211,26 +208,8 @@ public final class Soak {
 
     /** The ZIP with the shipped config.xml as it is (throttling included), pointed at the private DB. */
     static Path shippedZip(final MariaDbServer db, final Path artifacts) throws IOException {
-        final Path zip = Path.of(System.getProperty("accountauth.zip", ""));
-        if (!Files.isRegularFile(zip)) {
-            throw new IllegalStateException("extension ZIP not found (" + zip + "): run bench/soak.sh or bench/guess-flood.sh");
-        }
-        final String config = EmbeddedBroker.shippedConfig(db.jdbcUrl(), db.appUser(), db.appPassword());
-        final Path target = artifacts.resolve("account-auth-soak.zip");
-        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip));
-             ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(target))) {
-            ZipEntry entry;
-            while ((entry = in.getNextEntry()) != null) {
-                out.putNextEntry(new ZipEntry(entry.getName()));
-                if (entry.getName().endsWith("account-auth/conf/config.xml")) {
-                    out.write(config.getBytes(StandardCharsets.UTF_8));
-                } else {
-                    in.transferTo(out);
-                }
-                out.closeEntry();
-            }
-        }
-        return target;
+        return ExtensionZip.withConfig(EmbeddedBroker.shippedConfig(db.jdbcUrl(), db.appUser(), db.appPassword()),
+                artifacts.resolve("account-auth-soak.zip"));
     }
 
     /** Every device, user and stranger, persistent sessions, reconnecting on their own; 100 CONNECTs in flight. */
