@@ -163,9 +163,11 @@ public final class Soak {
             if (!dbRestarted && elapsed > (end - heldFrom) / 3) {
                 dbRestarted = true;
                 say("killing MariaDB (SIGKILL) for " + settings.dbDownSeconds() + " s");
+                final long killed = System.nanoTime();
                 db.killServer();
                 Thread.sleep(TimeUnit.SECONDS.toMillis(settings.dbDownSeconds()));
                 db.startServerAgain();
+                ledger.outage(killed, System.nanoTime());
                 churn.reconnect(db.rootConnection());
                 say("MariaDB is back");
             } else if (!brokerRestarted && elapsed > 2 * (end - heldFrom) / 3) {

@@ -10,8 +10,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * What the soak promised and what arrived. A message a device published (PUBACK success) to the owner of a pairing
  * that never changes must reach that owner: what is still missing at the end is lost. A message may reach a user only
- * for a device paired to it at some moment within the bound before it arrived: anything else is unauthorised, be it a
- * stranger's delivery, another user's device, or a churned pairing absent throughout the bound.
+ * for a device paired to it at some moment within the bound before it arrived (while the DB is down, and for the
+ * bound after, from the bound before the outage): anything else is unauthorised, be it a stranger's delivery, another
+ * user's device, or a churned pairing absent throughout.
  */
 final class SoakLedger {
 
@@ -28,6 +29,9 @@ final class SoakLedger {
     private final AtomicLong unauthorised = new AtomicLong();
     private final List<String> examples = new ArrayList<>();
     private final long boundNanos;
+    // the DB outage: a change committed in it (or just before) can only take effect once the DB is back
+    private volatile long outageFrom = Long.MAX_VALUE;
+    private volatile long outageTo = Long.MIN_VALUE;
 
     SoakLedger(final long boundMillis) {
         this.boundNanos = TimeUnit.MILLISECONDS.toNanos(boundMillis);
@@ -39,6 +43,16 @@ final class SoakLedger {
 
     private static long message(final int device, final int seq) {
         return ((long) device << 32) | seq;
+    }
+
+    /**
+     * The DB was unreachable from {@code from} to {@code to}: connected clients keep their rights meanwhile (the
+     * extension's promise), so a delivery up to the bound after it is judged against the states from the bound before
+     * the outage on.
+     */
+    void outage(final long from, final long to) {
+        outageFrom = from;
+        outageTo = to;
     }
 
     /** Marks the pairing of user and device as churned, paired from now on. */
@@ -82,7 +96,9 @@ final class SoakLedger {
                         : pending == ARRIVED_FIRST ? pending : null);
                 return;
             }
-            if (pairedWithin(churned.get(pair(user, device)), nanos - boundNanos, nanos)) {
+            final long from = nanos - boundNanos < outageTo ? Math.min(nanos, outageFrom) - boundNanos :
+                    nanos - boundNanos;
+            if (pairedWithin(churned.get(pair(user, device)), from, nanos)) {
                 return;
             }
         }
