@@ -73,11 +73,6 @@ public final class AuthenticationWorkers implements AutoCloseable {
         }
     }
 
-    /** Queues the work in a line of its own address-less kind. */
-    public void submit(final Runnable work) {
-        submit("", work);
-    }
-
     private Runnable next() throws InterruptedException {
         lock.lock();
         try {
