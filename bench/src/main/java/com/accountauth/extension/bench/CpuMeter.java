@@ -50,12 +50,22 @@ final class CpuMeter {
     }
 
     private static long ticksOf(final long pid) {
+        return Math.max(0, ticksOrMinusOne(pid));
+    }
+
+    /** A process's user and system CPU time in seconds (clock ticks of 1/100 s); -1 where it cannot be read. */
+    static double cpuSeconds(final long pid) {
+        final long ticks = ticksOrMinusOne(pid);
+        return ticks < 0 ? -1 : ticks / 100.0;
+    }
+
+    private static long ticksOrMinusOne(final long pid) {
         try {
             final String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
             final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
         } catch (final IOException | RuntimeException e) {
-            return 0;
+            return -1;
         }
     }
 

@@ -64,10 +64,10 @@ public final class GuessCost {
     private static void measure(final BrokerProcess broker, final int port, final Population population)
             throws Exception {
         Thread.sleep(5_000); // let the start-up settle
-        final double idleFrom = Soak.cpuSeconds(broker.pid());
+        final double idleFrom = CpuMeter.cpuSeconds(broker.pid());
         final long idleStart = System.nanoTime();
         Thread.sleep(5_000);
-        final double idlePerSecond = (Soak.cpuSeconds(broker.pid()) - idleFrom) / ((System.nanoTime() - idleStart)
+        final double idlePerSecond = (CpuMeter.cpuSeconds(broker.pid()) - idleFrom) / ((System.nanoTime() - idleStart)
                 / 1e9);
 
         // the same cold login without a flood first: it also warms up the broker's code path (JIT, pool)
@@ -82,7 +82,7 @@ public final class GuessCost {
         final Semaphore slots = new Semaphore(IN_FLIGHT);
         final List<CompletableFuture<?>> all = new ArrayList<>();
         CompletableFuture<Double> coldLogin = null;
-        final double cpuFrom = Soak.cpuSeconds(broker.pid());
+        final double cpuFrom = CpuMeter.cpuSeconds(broker.pid());
         final long start = System.nanoTime();
         for (int i = 0; i < GUESSES; i++) {
             slots.acquire();
@@ -105,7 +105,7 @@ public final class GuessCost {
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).exceptionally(e -> null)
                 .get(5, TimeUnit.MINUTES);
         final double seconds = (System.nanoTime() - start) / 1e9;
-        final double cpu = Soak.cpuSeconds(broker.pid()) - cpuFrom;
+        final double cpu = CpuMeter.cpuSeconds(broker.pid()) - cpuFrom;
         final double coldSeconds = coldLogin == null ? Double.NaN : coldLogin.get(5, TimeUnit.MINUTES);
         System.out.printf("%d wrong guesses from 127.0.0.2 (%d in flight) took %.1f s: %s%n", GUESSES, IN_FLIGHT,
                 seconds, new TreeMap<>(answers));

@@ -325,7 +325,7 @@ public final class Soak {
         } catch (final IllegalStateException e) {
             say("heap not read: " + e.getMessage());
         }
-        final double cpuSeconds = cpuSeconds(broker.pid());
+        final double cpuSeconds = CpuMeter.cpuSeconds(broker.pid());
         final long minute = (System.nanoTime() - T0) / 1_000_000_000L;
         final String line = String.format("| %02d:%02d | %,d | %,d | %.1f | %,d | %,d | %,d | %,d |", minute / 60,
                 minute % 60, connected(), heapMb, cpuSeconds, ledger.published(), ledger.delivered(),
@@ -379,17 +379,6 @@ public final class Soak {
         lines.forEach(System.out::println);
         say("results written to " + project.relativize(settings.results()));
         return ledger.missing() == 0 && ledger.unauthorised() == 0 && deviceHeld;
-    }
-
-    /** The process's user and system CPU time from /proc (clock ticks of 1/100 s); -1 where it cannot be read. */
-    static double cpuSeconds(final long pid) {
-        try {
-            final String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
-        } catch (final IOException | RuntimeException e) {
-            return -1;
-        }
     }
 
     private String commit() {
