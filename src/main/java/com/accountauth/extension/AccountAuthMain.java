@@ -25,6 +25,7 @@ import com.accountauth.extension.password.Rehashes;
 import com.accountauth.extension.sync.AccessRefresher;
 import com.accountauth.extension.sync.ChangeFeed;
 import com.accountauth.extension.sync.ClientIdUpkeep;
+import com.accountauth.extension.sync.HiveMqSessionStore;
 import com.accountauth.extension.sync.PendingWills;
 import com.accountauth.extension.sync.SessionInitializer;
 import com.accountauth.extension.sync.SessionSubscriptions;
@@ -119,7 +120,8 @@ public final class AccountAuthMain implements ExtensionMain {
         // HiveMQ checks inline; an authorizer would cost a task hand-off for every PUBLISH of every client
         Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
 
-        final SessionSubscriptions subscriptions = new SessionSubscriptions(clients);
+        final SessionSubscriptions subscriptions = new SessionSubscriptions(clients, new HiveMqSessionStore(),
+                SessionSubscriptions.STORE_TIMEOUT_MILLIS);
         final PendingWills pendingWills = new PendingWills(rehashes);
         Services.initializerRegistry().setClientInitializer(
                 new SessionInitializer(clients, subscriptions, pendingWills));

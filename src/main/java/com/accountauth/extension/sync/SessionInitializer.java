@@ -53,24 +53,11 @@ public final class SessionInitializer implements ClientInitializer {
             return;
         }
         pendingWills.connected(grant);
-        if (grant.cleanStart()) {
-            // read, not assumed empty: a subscription the previous connection of this client id was still adding
-            // may land in the new session; should one be removed, what it let through is checked from then on
-            subscriptions.apply(clientId).thenAccept(mayHoldRevoked -> {
-                if (mayHoldRevoked) {
-                    grant.guardOutbound();
-                }
-            });
-        } else {
-            // what queued while it was away was matched against its subscriptions, not its permissions: checked
-            // until the subscriptions show that none was ever taken away (the usual case; the check costs a task
-            // per message)
-            grant.guardUntilReleased();
-            subscriptions.apply(clientId).thenAccept(mayHoldRevoked -> {
-                if (!mayHoldRevoked) {
-                    grant.releaseGuard();
-                }
-            });
-        }
+        log.debug("account-auth: client '{}' initialised with grant {} (clean start {})", clientId,
+                System.identityHashCode(grant), grant.cleanStart());
+        // a resumed session's queue was matched against its subscriptions, not its permissions, and a new one may
+        // still get a subscription made for the client id's previous connection: checked until the session shows
+        // neither (the usual case; the check costs a task per message meanwhile)
+        subscriptions.connected(grant);
     }
 }

@@ -1,26 +1,31 @@
 package com.accountauth.extension.sync;
 
 import com.accountauth.extension.acl.TopicFilter;
-import com.accountauth.extension.principal.AccessPlan;
 import com.accountauth.extension.connection.ConnectedClients;
+import com.accountauth.extension.principal.AccessPlan;
 import com.hivemq.extension.sdk.api.packets.general.Qos;
-import com.hivemq.extension.sdk.api.services.Services;
-import com.hivemq.extension.sdk.api.services.builder.Builders;
-import com.hivemq.extension.sdk.api.services.subscription.TopicSubscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * Keeps a session's subscriptions, server-side, in line with its access plan: removes what it may no longer
  * subscribe to and adds its auto-subscriptions (QoS 1). The app never has to know its devices' topics, and a lost
  * pairing stops the messages at once. A session that had a subscription taken away is marked (see
  * {@link #REVOKED_MARK}), so its queue is checked whenever it resumes.
+ * <p>
+ * A store call can take long or never end (seen with HiveMQ's store while the client id reconnects), and one made for
+ * an older connection of the client id lands in the session of the newer one. So every call is waited for at most
+ * a bounded time, a connection stays guarded while any call for its client id is still out, and when a late call
+ * finally lands the session is checked again.
  */
 public final class SessionSubscriptions {
 
@@ -32,16 +37,41 @@ public final class SessionSubscriptions {
      */
     public static final String REVOKED_MARK = "$account-auth/revoked-subscriptions";
 
+    /** How long a store call is waited for in the broker before it counts as failed (and is tried again). */
+    public static final long STORE_TIMEOUT_MILLIS = 2000;
+
     private static final Logger log = LoggerFactory.getLogger(SessionSubscriptions.class);
     private static final int ATTEMPTS = 5;
-    private static final long TURN_TIMEOUT_SECONDS = 10;
 
     private final ConnectedClients clients;
+    private final SessionStore store;
+    private final long storeTimeoutMillis;
     // the last change queued per client id: changes of one session run one after the other
     private final ConcurrentHashMap<String, CompletableFuture<Boolean>> queued = new ConcurrentHashMap<>();
+    // store calls not yet ended per client id, counting those no longer waited for
+    private final ConcurrentHashMap<String, Integer> callsOut = new ConcurrentHashMap<>();
+    // client ids with a call that ended after it was no longer waited for: checked again once none is out
+    private final Set<String> landedLate = ConcurrentHashMap.newKeySet();
 
-    public SessionSubscriptions(final ConnectedClients clients) {
+    public SessionSubscriptions(final ConnectedClients clients, final SessionStore store,
+                                final long storeTimeoutMillis) {
         this.clients = clients;
+        this.store = store;
+        this.storeTimeoutMillis = storeTimeoutMillis;
+    }
+
+    /**
+     * For a connection that has just been initialised: guards what leaves for it until its session is shown to hold
+     * nothing it may not receive. For a resumed session, the queue was filled by its subscriptions, not its
+     * permissions; for a new one, a change made for the client id's previous connection may still land in it.
+     */
+    public void connected(final ConnectedClients.Grant grant) {
+        grant.guardUntilReleased();
+        apply(grant.clientId()).thenAccept(mayHoldRevoked -> {
+            if (!mayHoldRevoked) {
+                grant.releaseGuard();
+            }
+        });
     }
 
     /**
@@ -49,22 +79,24 @@ public final class SessionSubscriptions {
      * The plan is read when the change is made, never earlier, and again once it is made: one that a live change
      * replaced meanwhile is applied again, so a late retry never brings back what a newer plan took away. Completes
      * with true when the session's queue may hold messages the plan does not let it receive (a subscription was
-     * taken away, now or before), false when every message in it was matched by a subscription the plan still
-     * allows.
+     * taken away, now or before, or a store call for it is still out), false when every message in it was matched
+     * by a subscription the plan still allows.
      */
     public CompletableFuture<Boolean> apply(final String clientId) {
         // One change of a client id's session at a time: a change made for an older connection (its plan read
         // before the client id reconnected) lands before the next one reads the session, which then removes what
         // it may not hold. Run side by side, the older one could add its filters after the newer had read.
         final CompletableFuture<Void> turn = new CompletableFuture<>();
-        final CompletableFuture<Boolean> next = turn.thenCompose(ignored -> apply(clientId, 1));
+        final CompletableFuture<Boolean> next = turn.thenCompose(ignored -> apply(clientId, 1))
+                .thenApply(mayHoldRevoked -> mayHoldRevoked || callsOut.containsKey(clientId));
         final CompletableFuture<Boolean> before = queued.put(clientId, next);
         if (before == null) {
             turn.complete(null);
         } else {
             before.whenComplete((ignored, failure) -> turn.complete(null));
-            // a change that never ends (a store call that hangs) must not hold the session's later ones for ever
-            CompletableFuture.delayedExecutor(TURN_TIMEOUT_SECONDS, TimeUnit.SECONDS).execute(() -> turn.complete(null));
+            // a change whose calls are no longer waited for has ended: its late calls are watched on their own
+            CompletableFuture.delayedExecutor(ATTEMPTS * storeTimeoutMillis, TimeUnit.MILLISECONDS)
+                    .execute(() -> turn.complete(null));
         }
         next.whenComplete((ignored, failure) -> queued.remove(clientId, next));
         return next;
@@ -77,13 +109,20 @@ public final class SessionSubscriptions {
             return CompletableFuture.completedFuture(true);
         }
         final AccessPlan plan = grant.plan();
-        return Services.subscriptionStore().getSubscriptions(clientId)
-                .thenCompose(subscriptions -> change(clientId, plan, subscriptions))
+        return call(clientId, () -> store.filters(clientId))
+                .thenCompose(filters -> {
+                    if (log.isDebugEnabled()) {
+                        log.debug("account-auth: session of client '{}' (grant {}, attempt {}) holds {}; plan {}",
+                                clientId, System.identityHashCode(grant), attempt, filters, plan.autoSubscriptions());
+                    }
+                    return change(clientId, plan, filters);
+                })
                 .thenCompose(mayHoldRevoked -> {
                     final ConnectedClients.Grant now = clients.get(clientId);
-                    if (now != null && (now != grant || now.plan() != plan) && attempt < ATTEMPTS) {
+                    if (now != null && (now != grant || now.plan() != plan)) {
                         // overtaken by a live change or a new connection: bring it in line with that
-                        return apply(clientId, attempt + 1).thenApply(again -> again || mayHoldRevoked);
+                        return attempt < ATTEMPTS ? apply(clientId, attempt + 1).thenApply(again -> again || mayHoldRevoked)
+                                : CompletableFuture.completedFuture(true); // not known to be in line: the worst
                     }
                     return CompletableFuture.completedFuture(mayHoldRevoked);
                 })
@@ -93,20 +132,19 @@ public final class SessionSubscriptions {
                                 e.getMessage());
                         return CompletableFuture.completedFuture(true); // unknown: assume the worst
                     }
-                    // the session may not exist yet right after CONNECT: try again shortly
+                    // the session may not exist yet right after CONNECT, or a call was not answered: try again
                     return CompletableFuture.supplyAsync(() -> null,
                                     CompletableFuture.delayedExecutor(100L * attempt, TimeUnit.MILLISECONDS))
                             .thenCompose(ignored -> apply(clientId, attempt + 1));
                 });
     }
 
-    private static CompletableFuture<Boolean> change(final String clientId, final AccessPlan plan,
-                                                     final Set<TopicSubscription> existing) {
+    private CompletableFuture<Boolean> change(final String clientId, final AccessPlan plan,
+                                              final Set<String> existing) {
         final Set<String> present = new HashSet<>();
         final Set<String> disallowed = new HashSet<>();
         boolean marked = false;
-        for (final TopicSubscription subscription : existing) {
-            final String filter = subscription.getTopicFilter();
+        for (final String filter : existing) {
             if (filter.equals(REVOKED_MARK)) {
                 marked = true;
                 continue;
@@ -116,11 +154,10 @@ public final class SessionSubscriptions {
                 disallowed.add(filter);
             }
         }
-        final Set<TopicSubscription> missing = new HashSet<>();
+        final Set<String> missing = new HashSet<>();
         for (final TopicFilter filter : plan.autoSubscriptions()) {
             if (!present.contains(filter.toString())) {
-                missing.add(Builders.topicSubscription().topicFilter(filter.toString()).qos(Qos.AT_LEAST_ONCE)
-                        .build());
+                missing.add(filter.toString());
             }
         }
         CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
@@ -129,16 +166,59 @@ public final class SessionSubscriptions {
                     clientId);
             if (!marked) {
                 // marked first: should the broker stop in between, the session still counts as marked
-                done = Services.subscriptionStore().addSubscription(clientId,
-                        Builders.topicSubscription().topicFilter(REVOKED_MARK).qos(Qos.AT_MOST_ONCE).build());
+                done = call(clientId, () -> store.add(clientId, Set.of(REVOKED_MARK), Qos.AT_MOST_ONCE));
             }
-            done = done.thenCompose(ignored -> Services.subscriptionStore().removeSubscriptions(clientId, disallowed));
+            done = done.thenCompose(ignored -> call(clientId, () -> store.remove(clientId, disallowed)));
         }
         if (!missing.isEmpty()) {
-            log.debug("account-auth: subscribing client '{}' to {}", clientId, missing.size());
-            done = done.thenCompose(ignored -> Services.subscriptionStore().addSubscriptions(clientId, missing));
+            log.debug("account-auth: subscribing client '{}' to {}", clientId, missing);
+            done = done.thenCompose(ignored -> call(clientId, () -> store.add(clientId, missing,
+                    Qos.AT_LEAST_ONCE)));
         }
         final boolean mayHoldRevoked = marked || !disallowed.isEmpty();
         return done.thenApply(ignored -> mayHoldRevoked);
+    }
+
+    /** One store call, waited for at most the store timeout; counted as out until it has really ended. */
+    private <T> CompletableFuture<T> call(final String clientId, final Supplier<CompletableFuture<T>> operation) {
+        callsOut.merge(clientId, 1, Integer::sum);
+        final CompletableFuture<T> call;
+        try {
+            call = operation.get();
+        } catch (final RuntimeException e) {
+            ended(clientId, false);
+            return CompletableFuture.failedFuture(e);
+        }
+        final AtomicBoolean givenUp = new AtomicBoolean();
+        final CompletableFuture<T> waited = call.copy().orTimeout(storeTimeoutMillis, TimeUnit.MILLISECONDS);
+        waited.whenComplete((ignored, failure) -> {
+            if (failure instanceof TimeoutException) {
+                givenUp.set(true);
+            }
+        });
+        call.whenComplete((ignored, failure) -> ended(clientId, givenUp.get()));
+        return waited;
+    }
+
+    private void ended(final String clientId, final boolean late) {
+        if (late) {
+            landedLate.add(clientId);
+        }
+        final Integer left = callsOut.computeIfPresent(clientId, (id, count) -> count == 1 ? null : count - 1);
+        if (left == null && landedLate.remove(clientId)) {
+            log.info("account-auth: a subscription change of client '{}' ended after it was given up; checking the " +
+                    "session again", clientId);
+            apply(clientId).thenAccept(mayHoldRevoked -> {
+                final ConnectedClients.Grant grant = clients.get(clientId);
+                if (grant == null) {
+                    return;
+                }
+                if (mayHoldRevoked) {
+                    grant.guardUntilReleased();
+                } else {
+                    grant.releaseGuard();
+                }
+            });
+        }
     }
 }

@@ -37,6 +37,12 @@ class LiveChangeInvariantIT {
         int round = 0;
         try (BrokerWithDatabase env = BrokerWithDatabase.start(db -> population.seed(db, passwords),
                 config -> fastFeed(config, size.pollMillis()))) {
+            final String debug = System.getProperty("live.debug", "");
+            if (!debug.isBlank()) {
+                // e.g. -Dlive.debug=com.accountauth.extension.sync: the extension's DEBUG lines in the Maven log
+                ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(debug.trim()))
+                        .setLevel(ch.qos.logback.classic.Level.DEBUG);
+            }
             final DbTimeline timeline;
             try (Connection connection = env.db().rootConnection()) {
                 timeline = new DbTimeline(DbState.read(connection));

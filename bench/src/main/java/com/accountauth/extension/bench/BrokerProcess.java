@@ -65,6 +65,15 @@ final class BrokerProcess implements AutoCloseable {
      */
     static BrokerProcess launch(final String name, final long heapMb, final long youngMb, final List<String> extraJvm,
                                 final Path log) throws IOException, InterruptedException {
+        final List<String> jvm = new ArrayList<>(List.of("-Xms" + heapMb + "m", "-Xmx" + heapMb + "m",
+                "-Xmn" + youngMb + "m"));
+        jvm.addAll(extraJvm);
+        return launch(name, jvm, log);
+    }
+
+    /** As above with exactly these JVM options (besides the module access HiveMQ needs). */
+    static BrokerProcess launch(final String name, final List<String> jvmOptions, final Path log)
+            throws IOException, InterruptedException {
         final List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         for (final String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -72,10 +81,7 @@ final class BrokerProcess implements AutoCloseable {
                 command.add(arg);
             }
         }
-        command.add("-Xms" + heapMb + "m");
-        command.add("-Xmx" + heapMb + "m");
-        command.add("-Xmn" + youngMb + "m");
-        command.addAll(extraJvm);
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(brokerClassPath());
         command.add(BenchBroker.class.getName());

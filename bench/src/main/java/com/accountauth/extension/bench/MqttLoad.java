@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -28,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /** Real MQTT 5 clients (HiveMQ MQTT Client, async API, one shared Netty event loop) against one broker port. */
 final class MqttLoad {
@@ -182,12 +184,18 @@ final class MqttLoad {
 
     /** Subscribes every connected client to its auto-subscriptions itself (what account-auth does server-side). */
     void subscribeAll(final List<Client> clients, final int inFlight) throws InterruptedException {
+        subscribeAll(clients, client -> client.login().autoSubscriptions(), inFlight);
+    }
+
+    /** Subscribes every connected client to the filters given for it. */
+    void subscribeAll(final List<Client> clients, final Function<Client, List<String>> filters, final int inFlight)
+            throws InterruptedException {
         final Semaphore slots = new Semaphore(inFlight);
         final AtomicInteger refused = new AtomicInteger();
         final CountDownLatch done = new CountDownLatch(clients.size());
         for (final Client client : clients) {
             slots.acquire();
-            client.mqtt().subscribe(subscribe(client.login().autoSubscriptions())).whenComplete((ack, error) -> {
+            client.mqtt().subscribe(subscribe(filters.apply(client))).whenComplete((ack, error) -> {
                 if (error != null || ack.getReasonCodes().stream()
                         .anyMatch(code -> code != Mqtt5SubAckReasonCode.GRANTED_QOS_1)) {
                     refused.incrementAndGet();
@@ -278,9 +286,21 @@ final class MqttLoad {
      */
     Qos qos(final Population population, final int deviceCount, final boolean selfSubscribe, final int warmup,
             final int messages, final int inFlight, final Hook aroundMeasured) throws Exception {
-        final List<Population.User> users = population.users.subList(0, deviceCount / 2);
+        return qos(population, deviceCount, selfSubscribe ? Population.User::autoSubscriptions : null, warmup,
+                messages, inFlight, aroundMeasured);
+    }
+
+    /**
+     * As above; the users subscribe themselves to {@code selfFilters} (null: they rely on the server-side
+     * subscriptions alone).
+     */
+    Qos qos(final Population population, final int deviceCount,
+            final Function<Population.User, List<String>> selfFilters, final int warmup, final int messages,
+            final int inFlight, final Hook aroundMeasured) throws Exception {
+        final int perUser = population.devicesPerUser;
+        final List<Population.User> users = population.users.subList(0, deviceCount / perUser);
         final List<Population.Device> devices = population.devices.subList(0, deviceCount);
-        final boolean[][] probed = new boolean[users.size()][2];
+        final boolean[][] probed = new boolean[users.size()][perUser];
         final List<Client> receivers = new ArrayList<>();
         for (final Population.User user : users) {
             final Client client = client(Population.login(user));
@@ -292,11 +312,15 @@ final class MqttLoad {
         devices.forEach(device -> senders.add(client(Population.login(device))));
         try {
             connectAll(receivers);
-            if (selfSubscribe) {
-                subscribeAll(receivers, 100);
+            if (selfFilters != null) {
+                final Map<Client, Population.User> userOf = new IdentityHashMap<>();
+                for (int i = 0; i < receivers.size(); i++) {
+                    userOf.put(receivers.get(i), users.get(i));
+                }
+                subscribeAll(receivers, client -> selfFilters.apply(userOf.get(client)), 100);
             }
             connectAll(senders);
-            awaitSubscriptions(devices, senders, probed);
+            awaitSubscriptions(devices, senders, probed, perUser);
             final Qos warm = run(1, devices, senders, warmup, inFlight);
             progress.accept("  QoS 1 warm-up: " + warm.describe());
             aroundMeasured.before();
@@ -322,7 +346,7 @@ final class MqttLoad {
         final byte kind = payload.get();
         if (kind == PROBE) {
             final int device = payload.getInt();
-            probed[userIndex][device % 2] = true;
+            probed[userIndex][device % probed[userIndex].length] = true;
             return;
         }
         final int phaseId = payload.getInt();
@@ -344,12 +368,12 @@ final class MqttLoad {
 
     /** Until every user has received a probe from each of its devices: the subscriptions are in place. */
     private void awaitSubscriptions(final List<Population.Device> devices, final List<Client> senders,
-                                    final boolean[][] probed) throws InterruptedException {
+                                    final boolean[][] probed, final int perUser) throws InterruptedException {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             int missing = 0;
             for (int i = 0; i < devices.size(); i++) {
-                if (!probed[i / 2][i % 2]) {
+                if (!probed[i / perUser][i % perUser]) {
                     missing++;
                     final ByteBuffer payload = ByteBuffer.allocate(PAYLOAD_BYTES).put(PROBE).putInt(i);
                     senders.get(i).mqtt().publishWith().topic(devices.get(i).topic("probe"))

@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The benchmark's principals: N devices and N/2 users, user j owning devices 2j and 2j+1, plus one "crowd" user (a
- * viewer of devices 0 and 1) that stays unconnected until the "100 clients of one account" scenario. Every principal
+ * The benchmark's principals: N devices and N/2 users, user j owning devices 2j and 2j+1 (or N/k users owning k
+ * devices each), plus one "crowd" user (a viewer of devices 0 and 1) that stays unconnected until the "100 clients of
+ * one account" scenario. Every principal
  * has one client id, bound to it in the DB before the broker starts (as after a restart).
  */
 final class Population {
@@ -39,6 +40,11 @@ final class Population {
         List<String> pairedSubscriptions() {
             return List.of(topic("+") + "/#");
         }
+
+        /** What an app written before server-side subscriptions subscribes to itself for this device. */
+        String appSubscription() {
+            return topic("+");
+        }
     }
 
     /** A user: row id = index + 1. */
@@ -53,6 +59,10 @@ final class Population {
             devices.forEach(device -> filters.addAll(device.pairedSubscriptions()));
             return filters;
         }
+
+        List<String> appSubscriptions() {
+            return devices.stream().map(Device::appSubscription).toList();
+        }
     }
 
     /** One MQTT client of the storms: a device or a user. */
@@ -62,31 +72,37 @@ final class Population {
     final List<Device> devices;
     final List<User> users;
     final User crowd;
+    final int devicesPerUser;
 
     Population(final int n) {
+        this(n, 2);
+    }
+
+    Population(final int n, final int devicesPerUser) {
+        this.devicesPerUser = devicesPerUser;
         final List<Device> d = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             final String hex = String.format("%06X", i);
             final String mac = "02:BE:00:" + hex.substring(0, 2) + ":" + hex.substring(2, 4) + ":" + hex.substring(4);
             d.add(new Device(i, mac, String.format("BENCH%015d", i), String.format("dev-%06d", i)));
         }
-        final List<User> u = new ArrayList<>(n / 2);
-        for (int j = 0; j < n / 2; j++) {
+        final List<User> u = new ArrayList<>(n / devicesPerUser);
+        for (int j = 0; j < n / devicesPerUser; j++) {
             u.add(new User(j, String.format("user%06d@bench.example", j), String.format("usr-%06d", j),
-                    List.of(d.get(2 * j), d.get(2 * j + 1))));
+                    List.copyOf(d.subList(devicesPerUser * j, devicesPerUser * (j + 1)))));
         }
         devices = List.copyOf(d);
         users = List.copyOf(u);
         crowd = new User(users.size(), CROWD_EMAIL, "crowd", List.of(d.get(0), d.get(1)));
     }
 
-    /** Every device and user, interleaved as they would reconnect: device 2j, device 2j+1, user j. */
+    /** Every device and user, interleaved as they would reconnect: user j after its devices. */
     List<Login> everyone() {
         final List<Login> logins = new ArrayList<>(devices.size() + users.size());
         for (int i = 0; i < devices.size(); i++) {
             logins.add(login(devices.get(i)));
-            if (i % 2 == 1) {
-                logins.add(login(users.get(i / 2)));
+            if (i % devicesPerUser == devicesPerUser - 1 && i / devicesPerUser < users.size()) {
+                logins.add(login(users.get(i / devicesPerUser)));
             }
         }
         return logins;
