@@ -13,8 +13,9 @@ import java.util.Set;
 
 /**
  * Turns one run's {@link BenchResults} into the table (brokers side by side, ratios, bars) and the results file
- * {@code bench/results-<date>.md}: the machine, the settings, the commit measured, the table, how it was measured,
- * the broker CPU by thread group, the details, the heap by class and the notes.
+ * {@code bench/results-<date>.md}: the machine, the settings, the commit measured, the table, what this run's method
+ * depended on (the method itself is in bench/README.md), the broker CPU by thread group, the details, the heap by
+ * class and the notes.
  */
 final class BenchReport {
 
@@ -210,13 +211,13 @@ final class BenchReport {
                         "quiet"));
         out.append(table).append('\n');
         out.append("## How it was measured\n\n");
-        out.append(String.format("""
-                - One private MariaDB (conf/schema.sql), seeded with batched INSERTs. All devices share one bcrypt hash
-                  (cost %d) and all users another: hashing %,d passwords at that cost would take about %.0f s. It does
-                  not make checks cheaper: the extension verifies and caches each principal's password on its own.
-                  Every storm client id was bound to its principal in `client_ids` beforehand, as after a restart.
-                """, settings.bcryptCost(), clients, clients * r.bcryptMillis() / 1000 / settings.cores()));
-        out.append(METHOD.formatted(settings.qosParts(), settings.warmupStorms(), QosThroughput.LEAD_IN_WARMUPS));
+        // the method is written once, in bench/README.md; here only what this run's figures depend on
+        out.append(String.format("As written in [README.md](README.md#how-it-is-measured). This run: bcrypt cost %d " +
+                        "(hashing %,d passwords at that cost would take about %.0f s, so all devices share one hash " +
+                        "and all users another); %d warm-up storms per broker; QoS 1 in %d measured parts per broker, " +
+                        "after a lead-in part of %d x the warm-up messages.%n",
+                settings.bcryptCost(), clients, clients * r.bcryptMillis() / 1000 / settings.cores(),
+                settings.warmupStorms(), settings.qosParts(), QosThroughput.LEAD_IN_WARMUPS));
         out.append("\n## Broker CPU\n\n");
         final WarmStorms.Result warm = r.warm();
         out.append(cpuTable("warm storms, per connect", warm.accountAuth().cpu(), warm.allowAll().cpu(),
@@ -333,65 +334,4 @@ final class BenchReport {
                 (double) total / Math.max(1, aa.clients())));
         return out.toString();
     }
-
-    /** The method section after its first item; %d: the QoS parts, the warm-up storms, the lead-in warm-ups. */
-    private static final String METHOD = """
-        - account-auth: the test broker (`TestBroker`, external-database mode) with the built ZIP, the shipped
-          `conf/config.xml` (only the DB URL and credentials filled in: a worker per core, 2 s change-feed
-          poll, INFO log to a file). It is restarted once before the cold storm, so every cache is empty.
-        - allow-all: the same HiveMQ (the test broker's rendered `config.xml`, other ports, file persistence)
-          with an embedded extension whose authenticator calls `authenticateSuccessfully()`; no authorizer.
-        - floor (reference): allow-all in a third JVM, plus a client initializer that subscribes each new
-          session server-side to what account-auth subscribes it to and reads a resumed session's
-          subscriptions to add what is missing: the HiveMQ work that server-side subscriptions cost, with
-          none of account-auth's checks, caches and permissions.
-        - Each broker has its own JVM with the same heap. From the first comparison on both are up (the idle
-          one costs next to nothing) and compared measurements alternate A B B A. The clients run in the
-          driver's JVM on the same machine and share its cores (the open-files limit also keeps clients and
-          broker in separate processes).
-        - Storms: every device and user connects (MQTT 5, clean start unless -Dbench.sessionExpiry), at most
-          the stated number of CONNECTs waiting for their CONNACK; connects/s = clients / (last CONNACK -
-          first CONNECT). Between storms all clients disconnect. allow-all's cold figure is its storm after a
-          restart (nothing to verify). The warm figure is the median of the rounds.
-        - bcrypt bound: cores / the median time of one `BCrypt.checkpw` at the hashes' cost in the driver's
-          JVM (one thread, before and after the brokers ran; the faster counts).
-        - DB queries: MariaDB's general query log (log_output=TABLE), only the extension's DB user, each
-          statement classified by its config.xml query; change-feed polls are left out of the per-connect
-          figures. A cold device connect reads its row, a cold user its row and its pairings; the row's
-          statement (device-by-mac, account-by-email) also reads the owner of the connect's client id. The rest
-          are the client-id statements (bind-client-id, client-id-owner): binding a client id never bound
-          before and reading back who won, or reading the owner of a client id whose principal's row another
-          connect had loaded.
-        - 100 clients of one account: 100 distinct client ids, all CONNECTs sent at once, for an account that
-          was never connected; "load" = statements that read that account's row (and its pairings).
-        - QoS 1: devices publish 64-byte messages to `/orbweb/ipcam/motiondetector/<uid>`; each paired user
-          receives (account-auth and the floor: server-side subscriptions; allow-all: the users subscribe to
-          the same filters). A message counts when first delivered; at most the stated number of messages
-          are between publish and delivery. Latency = delivery - publish (one JVM clock). Per broker %d
-          parts, each after a warm-up, in rounds of account-auth, allow-all, floor, floor, allow-all,
-          account-auth; the rate is all messages over the parts' summed time.
-        - Heap: the bytes of all live objects (`GC.class_histogram`, which runs a full GC) in the broker's
-          JVM, before any client and with every client connected (after the first storm; allow-all's clients
-          subscribed to what account-auth subscribes them to). Per client = difference / clients; the
-          extension's share = account-auth's minus allow-all's. The used heap after full GCs is given too:
-          it also counts G1's partly filled regions and moves by about 150 B per client between runs of the
-          same code, the live bytes by about 10 B.
-        - Every measured phase (storm, QoS part) starts after a full GC in the driver and in its broker, on both
-          sides, once the broker has spent under 5%% of a core for 250 ms (at most 30 s of waiting).
-        - Garbage collection: each broker JVM has a small fixed young generation (-Xmn), so a storm's
-          collections follow what it allocates. Left to G1, the young generation's size (0.8 to 1.8 GB, set by
-          each JVM's history) decided whether a storm of 2 s held a collection at all, on one side or the
-          other. The driver's young generation (half its heap) holds a whole phase's garbage, so its own
-          collections (50-330 ms pauses with G1's sizing) fall between phases.
-        - Warm-up, unmeasured: %d storms per broker before the warm storms (plus one of allow-all's clients
-          subscribing themselves), and a lead-in QoS part per broker (%d x the warm-up messages, then a part)
-          before the measured ones.
-        - Broker CPU: CPU time of the broker JVM during the phase (ThreadMXBean per thread, grouped by thread
-          name; "JVM" = GC, JIT and other non-Java threads), divided by connects or delivered messages.
-        - Clients' CPU: CPU time of the driver's JVM (the MQTT clients) during each measured phase, per
-          connect or message (the list at the end). The clients do the same work per connect whatever the
-          broker; their figure rising says the machine ran slower (2 vCPUs whose pace drifted by up to a
-          third within minutes, the brokers' figures rising with it). The reference row "at the machine's
-          usual speed" scales each warm storm's rate by it.
-        """;
 }
