@@ -8,7 +8,8 @@
 #   bench/run.sh [N]     N = 10000 takes about 22 minutes on 2 cores (9 of them the cold storm: 15,000 bcrypt checks)
 #                        and about 13 GB of memory; bench/run.sh 1000 is a quicker check (about 11 minutes:
 #                        the QoS 1 parts do not shrink with N)
-# Its code: bench/src/main/java (Benchmark the driver, BenchBroker the broker JVMs), with the test broker's.
+# Its code: bench/src/main/java (Benchmark the driver, a class per scenario, BenchReport the table and the results
+# file, BenchBroker the broker JVMs), with the test broker's; bench/README.md describes the method.
 # Needs JDK 17, Maven and the mariadb-server package (like the integration tests), and a quiet machine: it reports
 # how much CPU other processes took during each measured phase and warns when it was over 10%.
 # Knobs, as JVM properties in BENCH_JAVA_OPTS (defaults in brackets): -Dbench.warmInFlight [100]
