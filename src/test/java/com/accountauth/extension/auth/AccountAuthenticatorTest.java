@@ -321,7 +321,8 @@ class AccountAuthenticatorTest {
         hold.release();
         feed.join(10_000);
         assertTrue(connect.awaitAnswer().granted());
-        assertEquals(List.of("/orbweb/ipcam/event/CAMUID1/#", CAMERA_COMMANDS), connect.allowedFilters());
+        // the plan read with the old templates ('/+/') was found stale and made again with the new ones
+        assertEquals(Set.of("/orbweb/ipcam/event/CAMUID1/#", CAMERA_COMMANDS), Set.copyOf(connect.allowedFilters()));
     }
 
     @Test
