@@ -78,6 +78,9 @@ public final class ChangeFeed implements AutoCloseable {
 
     private void pollSafely() {
         try {
+            if (health.failing() && !reconnect.ready()) {
+                throw new AccountStoreUnavailableException("the DB does not accept connections", null);
+            }
             final String asked = resyncAsked.getAndSet(null);
             if (asked != null) {
                 try {
@@ -86,9 +89,6 @@ public final class ChangeFeed implements AutoCloseable {
                     resyncAsked.compareAndSet(null, asked);
                     throw e;
                 }
-            }
-            if (health.failing() && !reconnect.ready()) {
-                throw new AccountStoreUnavailableException("the DB does not accept connections", null);
             }
             poll();
             if (health.failing()) {
