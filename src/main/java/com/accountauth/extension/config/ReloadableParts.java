@@ -23,6 +23,9 @@ public final class ReloadableParts {
     private static final Set<String> DERIVED = Set.of("deviceByMacReadsClientIdOwner",
             "accountByEmailReadsClientIdOwner");
 
+    /** Names in nested records of values that are another section's element. */
+    private static final Map<String, String> COPIES = Map.of("bcrypt-cost", "dummy-bcrypt-cost");
+
     private ReloadableParts() {
     }
 
@@ -81,7 +84,7 @@ public final class ReloadableParts {
                     final Object x = first.get(key);
                     final Object y = second.get(key);
                     if (x == null || y == null || !x.getClass().isRecord()) {
-                        add(section, key.toString().toLowerCase(Locale.ROOT), names, leaves);
+                        names.add(section + "/<" + key.toString().toLowerCase(Locale.ROOT) + ">");
                         continue;
                     }
                     for (final RecordComponent part : x.getClass().getRecordComponents()) {
@@ -96,7 +99,7 @@ public final class ReloadableParts {
                                 if (leaf.equals("format")) {
                                     names.add(kind + "/<target>");
                                 } else {
-                                    add(section, leaf, names, leaves);
+                                    addNested(section, leaf, names, leaves);
                                 }
                             });
                         } else {
@@ -106,9 +109,11 @@ public final class ReloadableParts {
                 }
             } else if (a != null && b != null && a.getClass().isRecord()) {
                 // e.g. the cost bounds of <passwords>, each an element of its own
-                leavesThatDiffer(a, b).forEach(leaf -> add(section, leaf, names, leaves));
+                leavesThatDiffer(a, b).forEach(leaf -> addNested(section, leaf, names, leaves));
             } else {
-                add(section, kebab(component.getName()), names, leaves);
+                final String leaf = kebab(component.getName());
+                names.add(section + "/<" + leaf + ">");
+                leaves.add(leaf);
             }
         }
     }
@@ -123,10 +128,13 @@ public final class ReloadableParts {
         return differing;
     }
 
-    /** One name per element: a value two sections share (a bcrypt bound) is named where it is written first. */
-    private static void add(final String section, final String leaf, final Set<String> names,
-                            final Set<String> leaves) {
-        if (leaves.add(leaf)) {
+    /**
+     * A value of a nested record: some are copies of another section's element (the bcrypt bound and cost of
+     * {@code <authentication>}), named there and not again.
+     */
+    private static void addNested(final String section, final String leaf, final Set<String> names,
+                                  final Set<String> leaves) {
+        if (leaves.add(COPIES.getOrDefault(leaf, leaf))) {
             names.add(section + "/<" + leaf + ">");
         }
     }

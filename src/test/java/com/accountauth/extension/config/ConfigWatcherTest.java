@@ -163,5 +163,14 @@ class ConfigWatcherTest {
         assertEquals(List.of("<cache>/<principal-ttl-seconds>", "<passwords>/<pbkdf2-iterations>",
                 "<passwords>/<user>/<formats>", "<passwords>/<service>/<target>", "<reload>/<interval-seconds>"), ReloadableParts.needingRestart(running, other));
         assertFalse(ReloadableParts.differ(running, other));
+
+        // two elements of the same name in two sections are both named; a cost copied into <passwords> only once
+        Files.writeString(file, config(EVENTS, "8", "${ENV:DB_PASSWORD}").replace("</account-auth>",
+                "<live-changes><enabled>false</enabled></live-changes><throttling><enabled>false</enabled>" +
+                        "</throttling><authentication><max-bcrypt-cost>13</max-bcrypt-cost>" +
+                        "<dummy-bcrypt-cost>11</dummy-bcrypt-cost></authentication></account-auth>"));
+        assertEquals(List.of("<authentication>/<max-bcrypt-cost>", "<authentication>/<dummy-bcrypt-cost>",
+                "<live-changes>/<enabled>", "<throttling>/<enabled>"),
+                ReloadableParts.needingRestart(running, loader.load(file)));
     }
 }
