@@ -11,19 +11,25 @@ import com.accountauth.extension.principal.PrincipalLoader;
 import com.accountauth.extension.cache.AccessCaches;
 import com.accountauth.extension.cache.ClientIdUses;
 import com.accountauth.extension.config.AccountAuthConfig;
+import com.accountauth.extension.config.ConfigFile;
 import com.accountauth.extension.config.ConfigLoader;
+import com.accountauth.extension.config.ConfigWatcher;
 import com.accountauth.extension.config.InvalidConfigException;
 import com.accountauth.extension.config.LoggableJdbcUrl;
 import com.accountauth.extension.config.PasswordSettings;
 import com.accountauth.extension.db.AccountRepository;
 import com.accountauth.extension.db.DataSourceFactory;
+import com.accountauth.extension.db.AccountStoreUnavailableException;
+import com.accountauth.extension.db.ChangeSet;
 import com.accountauth.extension.db.DbHealth;
 import com.accountauth.extension.db.RenewablePool;
 import com.accountauth.extension.password.HashSchemes;
 import com.accountauth.extension.password.PasswordVerifier;
 import com.accountauth.extension.password.Rehashes;
 import com.accountauth.extension.sync.AccessRefresher;
+import com.accountauth.extension.sync.ChangeApplier;
 import com.accountauth.extension.sync.ChangeFeed;
+import com.accountauth.extension.sync.ConfigReloader;
 import com.accountauth.extension.sync.ClientIdUpkeep;
 import com.accountauth.extension.sync.HiveMqSessionStore;
 import com.accountauth.extension.sync.PendingWills;
@@ -61,6 +67,8 @@ public final class AccountAuthMain implements ExtensionMain {
     private PasswordUpgrader upgrader;
     private ChangeFeed changeFeed;
     private ScheduledExecutorService upkeep;
+    private ChangeApplier applier;
+    private PrincipalLoader principalLoader;
 
     @Override
     public void extensionStart(final ExtensionStartInput input, final ExtensionStartOutput output) {
@@ -68,8 +76,11 @@ public final class AccountAuthMain implements ExtensionMain {
         warnAboutAllowAll(home.getParent());
         final Path configFile = home.resolve(ConfigLoader.CONFIG_PATH);
         final AccountAuthConfig config;
+        final ConfigLoader configLoader = new ConfigLoader(System::getenv);
+        // the bytes the config is made of: a reload compares the file with these
+        final ConfigFile configRead = ConfigFile.read(configFile);
         try {
-            config = new ConfigLoader(System::getenv).load(configFile);
+            config = configLoader.load(configRead);
         } catch (final InvalidConfigException e) {
             e.problems().forEach(problem -> log.error("account-auth: {}: {}", configFile, problem));
             lock("invalid " + configFile + " (" + e.problems().size() + " problem" +
@@ -84,6 +95,7 @@ public final class AccountAuthMain implements ExtensionMain {
         log.info("account-auth: using {}", config.database());
         try {
             start(config);
+            watchConfig(config, configLoader, configRead);
         } catch (final RuntimeException | LinkageError e) {
             // the message may quote the JDBC URL (e.g. "driver does not accept jdbcUrl, ..."): never verbatim
             final String why = e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage())
@@ -125,14 +137,16 @@ public final class AccountAuthMain implements ExtensionMain {
         final PendingWills pendingWills = new PendingWills(rehashes);
         Services.initializerRegistry().setClientInitializer(
                 new SessionInitializer(clients, subscriptions, pendingWills));
+        final AccessRefresher refresher = new AccessRefresher(clients, loader, subscriptions, pendingWills,
+                rehashes);
+        // the caches first, so that a refresh and every CONNECT after it read the DB afresh
+        applier = changes -> {
+            caches.invalidate(changes);
+            refresher.refresh(changes);
+        };
+        principalLoader = loader;
         if (config.liveChanges().enabled()) {
-            final AccessRefresher refresher = new AccessRefresher(clients, loader, subscriptions, pendingWills,
-                    rehashes);
-            // the caches first, so that a refresh and every CONNECT after it read the DB afresh
-            changeFeed = new ChangeFeed(repository, changes -> {
-                caches.invalidate(changes);
-                refresher.refresh(changes);
-            }, config.liveChanges(), dataSource::renewIfStuck);
+            changeFeed = new ChangeFeed(repository, applier, config.liveChanges(), dataSource::renewIfStuck);
             changeFeed.start();
         }
         upkeep = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -154,6 +168,38 @@ public final class AccountAuthMain implements ExtensionMain {
                     TimeUnit.SECONDS);
         }
         log.info("account-auth: started");
+    }
+
+    /**
+     * Looks at config.xml every {@code <reload>/<interval-seconds>}; a reload counts everything as changed on the
+     * feed's thread, or, with live changes off, on the upkeep thread (which then is the only one applying changes).
+     */
+    private void watchConfig(final AccountAuthConfig config, final ConfigLoader configLoader,
+                             final ConfigFile configRead) {
+        if (!config.reload().enabled()) {
+            return;
+        }
+        final ChangeFeed feed = changeFeed;
+        final ScheduledExecutorService thread = upkeep;
+        final ConfigReloader.Resync resync = feed != null ? feed::requestResync : why -> resyncOn(thread, why);
+        final ConfigWatcher watcher = new ConfigWatcher(configLoader, configRead, config,
+                new ConfigReloader(principalLoader, resync));
+        final long interval = config.reload().intervalSeconds();
+        upkeep.scheduleWithFixedDelay(watcher, interval, interval, TimeUnit.SECONDS);
+    }
+
+    private void resyncOn(final ScheduledExecutorService thread, final String why) {
+        final ChangeApplier apply = applier;
+        thread.execute(() -> {
+            try {
+                apply.apply(ChangeSet.everything());
+                log.warn("account-auth: resync, every cached principal and connected client counts as changed: {}",
+                        why);
+            } catch (final AccountStoreUnavailableException | RuntimeException e) {
+                log.warn("account-auth: resync failed, retrying in {} s: {}", OUTAGE_PROBE_SECONDS, e.getMessage());
+                thread.schedule(() -> resyncOn(thread, why), OUTAGE_PROBE_SECONDS, TimeUnit.SECONDS);
+            }
+        });
     }
 
     /**

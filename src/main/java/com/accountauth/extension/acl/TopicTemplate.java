@@ -97,6 +97,17 @@ public final class TopicTemplate {
         return text;
     }
 
+    /** The same text is the same template: a reloaded config.xml with unchanged templates changes no grant. */
+    @Override
+    public boolean equals(final Object o) {
+        return o instanceof TopicTemplate other && other.text.equals(text);
+    }
+
+    @Override
+    public int hashCode() {
+        return text.hashCode();
+    }
+
     /** The outcome of {@link #parse}: a template or an error message. */
     public record Result(TopicTemplate template, String error) {
         public boolean ok() {

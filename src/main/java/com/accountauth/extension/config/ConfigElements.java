@@ -122,6 +122,9 @@ public final class ConfigElements {
     public static final IntElement USERNAME_FAILURES_PER_MINUTE =
             IntElement.of("throttling", "username-failures-per-minute", 5, 1, 1_000_000);
 
+    // <reload>: how often conf/config.xml is looked at for changes; 0 reads it only at start
+    public static final IntElement RELOAD_INTERVAL_SECONDS = IntElement.of("reload", "interval-seconds", 10, 0, 86_400);
+
     /** Every constant above, in the order of conf/config.xml. */
     public static final List<Element> ALL = List.of(
             POOL_SIZE, CONNECTION_TIMEOUT_MILLIS, QUERY_TIMEOUT_SECONDS, OUTAGE_GRACE_SECONDS,
@@ -132,7 +135,7 @@ public final class ConfigElements {
             LAST_USED_INTERVAL_SECONDS,
             MAX_PRINCIPALS, PRINCIPAL_TTL_SECONDS, UNKNOWN_TTL_SECONDS, MAX_CREDENTIALS, MAX_CLIENT_IDS,
             THROTTLING_ENABLED, ADDRESS_FAILURE_BURST, ADDRESS_FAILURES_PER_MINUTE, ADDRESS_MAX_IN_FLIGHT,
-            USERNAME_FAILURE_BURST, USERNAME_FAILURES_PER_MINUTE);
+            USERNAME_FAILURE_BURST, USERNAME_FAILURES_PER_MINUTE, RELOAD_INTERVAL_SECONDS);
 
     /** The names of {@link #ALL}'s elements in {@code section}: what the loader allows there besides text elements. */
     static List<String> namesIn(final String section) {

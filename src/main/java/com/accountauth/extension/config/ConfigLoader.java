@@ -17,14 +17,15 @@ import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
+import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
 
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -61,14 +62,21 @@ public final class ConfigLoader {
     }
 
     public AccountAuthConfig load(final Path file) throws InvalidConfigException {
-        if (!Files.isRegularFile(file)) {
-            throw new InvalidConfigException(List.of(file + ": file not found"));
+        return load(ConfigFile.read(file));
+    }
+
+    /** The config in {@code file}'s content as it was read (a reload parses exactly the bytes it compared). */
+    public AccountAuthConfig load(final ConfigFile file) throws InvalidConfigException {
+        if (file.content().isEmpty()) {
+            throw new InvalidConfigException(List.of(file.path() + ": " + file.problem()));
         }
         final Document document;
         try {
-            document = newSecureBuilder().parse(file.toFile());
+            final InputSource source = new InputSource(new ByteArrayInputStream(file.content().get()));
+            source.setSystemId(file.path().toUri().toString());
+            document = newSecureBuilder().parse(source);
         } catch (final SAXException | IOException | ParserConfigurationException e) {
-            throw new InvalidConfigException(List.of(file + ": not well-formed XML: " + e.getMessage()));
+            throw new InvalidConfigException(List.of(file.path() + ": not well-formed XML: " + e.getMessage()));
         }
         final List<String> problems = new ArrayList<>();
         final Element root = document.getDocumentElement();
@@ -77,7 +85,8 @@ public final class ConfigLoader {
                     List.of("<" + root.getTagName() + ">: the root element must be <account-auth>"));
         }
         final Section top = new Section("", "", root, problems, Set.of("database", "authentication", "queries",
-                "permissions", "auto-subscribe", "live-changes", "client-ids", "cache", "throttling", "passwords"));
+                "permissions", "auto-subscribe", "live-changes", "client-ids", "cache", "throttling", "passwords",
+                "reload"));
         final DatabaseSettings database = database(top.child("database"), problems);
         final AuthenticationSettings authentication = authentication(top.child("authentication"));
         final QuerySettings queries = queries(top.child("queries"), problems);
@@ -89,11 +98,14 @@ public final class ConfigLoader {
         checkExpiry(clientIds, cache, problems);
         final ThrottleSettings throttling = throttling(top.child("throttling"));
         final PasswordSettings passwords = passwords(top.child("passwords"), authentication, problems);
+        final Section reloadSection = top.child("reload");
+        reloadSection.allow();
+        final ReloadSettings reload = new ReloadSettings(reloadSection.integer(ConfigElements.RELOAD_INTERVAL_SECONDS));
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
         return new AccountAuthConfig(database, authentication, queries, permissions, autoSubscribe, liveChanges,
-                clientIds, cache, throttling, passwords);
+                clientIds, cache, throttling, passwords, reload);
     }
 
     private DatabaseSettings database(final Section section, final List<String> problems) {

@@ -114,6 +114,17 @@ public final class ClientIdPattern {
         return template;
     }
 
+    /** The same template is the same pattern (compared when config.xml is reloaded). */
+    @Override
+    public boolean equals(final Object o) {
+        return o instanceof ClientIdPattern other && other.template.equals(template);
+    }
+
+    @Override
+    public int hashCode() {
+        return template.hashCode();
+    }
+
     /** The outcome of {@link #parse}. */
     public record Result(ClientIdPattern pattern, String error) {
         public Optional<ClientIdPattern> asOptional() {

@@ -21,7 +21,8 @@ import java.util.Optional;
 public final class PrincipalLoader {
 
     private final AccountStore repository;
-    private final PermissionPlanner planner;
+    // swapped by a reload of config.xml; read once per plan, so a plan is all of one config
+    private volatile PermissionPlanner planner;
 
     public PrincipalLoader(final AccountStore repository, final PermissionPlanner planner) {
         this.repository = repository;
@@ -33,6 +34,14 @@ public final class PrincipalLoader {
      * too (see {@code <device-by-mac>} and {@code <account-by-email>}).
      */
     public record Found(PrincipalRecord record, Optional<ClientIdOwner> clientIdOwner) {
+    }
+
+    /**
+     * Plans from now on with these templates (a reload of config.xml). Plans made before stay where they are until
+     * the caller counts everything as changed: their stamps are older than that change.
+     */
+    public void usePlanner(final PermissionPlanner newPlanner) {
+        planner = newPlanner;
     }
 
     /** The principal a login name refers to, if it exists; with the owner of {@code clientId} if its query reads it. */
@@ -56,6 +65,7 @@ public final class PrincipalLoader {
         if (record.roleProblem().isPresent()) {
             return AccessPlan.NONE;
         }
+        final PermissionPlanner planner = this.planner;
         return switch (record.principal().kind()) {
             case DEVICE -> {
                 final Permissions permissions = planner.forDevice(record.device());

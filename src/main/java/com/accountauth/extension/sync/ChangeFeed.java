@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +46,8 @@ public final class ChangeFeed implements AutoCloseable {
     private final FeedHealth health;
     private final ScheduledExecutorService scheduler;
     private boolean toldLacksBounds;
+    // why a resync was asked for from outside (a reload of config.xml), until one succeeded
+    private final AtomicReference<String> resyncAsked = new AtomicReference<>();
 
     public ChangeFeed(final AccountRepository repository, final ChangeApplier applier,
                       final LiveChangeSettings settings, final Reconnect reconnect) {
@@ -65,10 +68,27 @@ public final class ChangeFeed implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(this::pollSafely, 0, intervalMillis, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Asks for a resync on the feed's thread at its next poll (retried at each poll until one succeeds): there, it
+     * never runs alongside the applying of a change.
+     */
+    public void requestResync(final String why) {
+        resyncAsked.set(why);
+    }
+
     private void pollSafely() {
         try {
             if (health.failing() && !reconnect.ready()) {
                 throw new AccountStoreUnavailableException("the DB does not accept connections", null);
+            }
+            final String asked = resyncAsked.getAndSet(null);
+            if (asked != null) {
+                try {
+                    resync(asked);
+                } catch (final AccountStoreUnavailableException | RuntimeException e) {
+                    resyncAsked.compareAndSet(null, asked);
+                    throw e;
+                }
             }
             poll();
             if (health.failing()) {

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mindrot.jbcrypt.BCrypt;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -66,6 +67,7 @@ class AccountAuthenticatorTest {
     AtomicLong nanos;
     DbHealth health;
     ClientIdUses uses;
+    PrincipalLoader loader;
 
     @BeforeAll
     static void loadConfig() throws Exception {
@@ -87,7 +89,7 @@ class AccountAuthenticatorTest {
         store.device(12, "00:1B:FE:0D:44:23", "CAMUID3", HashVectors.first("hmac-fast-hmac-sha256").hash(), true);
         store.account(5, "fast@example.com", HashVectors.first("hmac-fast-hmac-sha256").hash(), "user", true);
         store.pair(1, 10, "owner");
-        final PrincipalLoader loader = new PrincipalLoader(store,
+        loader = new PrincipalLoader(store,
                 new PermissionPlanner(config.permissions(), config.autoSubscribe()));
         caches = new AccessCaches(new CacheSettings(1000, 3600, 30, 1000, 1000), Duration.ofSeconds(30));
         nanos = new AtomicLong();
@@ -289,6 +291,38 @@ class AccountAuthenticatorTest {
         liveChange(ChangeSet.everything());
         hold.release();
         assertEquals(refusedWith(ConnackReasonCode.NOT_AUTHORIZED), connect.awaitAnswer());
+    }
+
+    @Test
+    void aConnectThatPlannedWithTheOldTemplatesWhileConfigXmlWasReloadedGetsTheNewOnes() throws Exception {
+        final String shipped = Files.readString(Path.of("conf/config.xml"));
+        // users may watch only the event topics of their devices, no longer any '+'
+        final int from = shipped.indexOf("<paired-device>");
+        final int to = shipped.indexOf("</paired-device>");
+        assertTrue(from > 0 && to > from && shipped.substring(from, to).contains("/+/"));
+        final Path edited = Files.createTempFile("config", ".xml");
+        Files.writeString(edited, shipped.substring(0, from) + shipped.substring(from, to).replace("/+/", "/event/") +
+                shipped.substring(to));
+        final AccountAuthConfig reloaded = new ConfigLoader(name -> name.contains("URL") ?
+                "jdbc:mysql://127.0.0.1:3306/accounts" : "test").load(edited);
+        Files.delete(edited);
+
+        final FakeAccountStore.Hold hold = store.hold("pairings");
+        final FakeConnect connect = connect("alice-phone", "alice@example.com", PASSWORD);
+        hold.awaitReached(); // planning with the templates of before
+        // as ConfigReloader and the feed's resync do it: the swap, then everything counts as changed
+        loader.usePlanner(new PermissionPlanner(reloaded.permissions(), reloaded.autoSubscribe()));
+        final long before = caches.now();
+        final Thread feed = new Thread(() -> liveChange(ChangeSet.everything()));
+        feed.start();
+        while (caches.now() == before) {
+            Thread.onSpinWait();
+        }
+        hold.release();
+        feed.join(10_000);
+        assertTrue(connect.awaitAnswer().granted());
+        // the plan read with the old templates ('/+/') was found stale and made again with the new ones
+        assertEquals(Set.of("/orbweb/ipcam/event/CAMUID1/#", CAMERA_COMMANDS), Set.copyOf(connect.allowedFilters()));
     }
 
     @Test

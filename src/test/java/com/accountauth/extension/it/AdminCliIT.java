@@ -43,11 +43,12 @@ class AdminCliIT {
     private static final String UID2 = "ZAVIO2Z76KFMWXPDWQ22";
     private static final String UID3 = "ORBWEB3ZZKFMWXPDWQ33";
     private static final String CAM1 = "00:1B:FE:0D:44:21";
+    private static final String CAM2 = "00:1B:FE:0D:44:22";
     private static final String CAM4_DISABLED = "00:1B:FE:0D:44:24";
     private static final Map<String, String> PASSWORDS = Map.of(
             "alice@example.com", "alice-pass", "bob@example.com", "bob-pass", "carol@example.com", "carol-pass",
-            "backend@example.com", "backend-pass", CAM1, "device-pass", CAM4_DISABLED, "device-pass",
-            "nobody@example.com", "x");
+            "backend@example.com", "backend-pass", "erin@example.com", "erin-pass", CAM1, "device-pass",
+            CAM2, "device-pass", CAM4_DISABLED, "device-pass", "nobody@example.com", "x");
 
     private static BrokerWithDatabase env;
     private static MqttClients mqtt;
@@ -80,10 +81,10 @@ class AdminCliIT {
     private static void seed(final MariaDbServer db) {
         final String hash = BCrypt.hashpw("device-pass", BCrypt.gensalt(4));
         db.execute("INSERT INTO devices (id, mac, uid, vendor, model, password_hash, enabled) VALUES " +
-                        "(1,?,?,'orbweb','ipcam',?,TRUE), (2,'00:1B:FE:0D:44:22',?,'zavio','ipcam',?,TRUE), " +
+                        "(1,?,?,'orbweb','ipcam',?,TRUE), (2,?,?,'zavio','ipcam',?,TRUE), " +
                         "(3,'00:1B:FE:0D:44:23',?,'orbweb','ipcam',?,TRUE), (4,?,'DISABLEDCAM000000004','orbweb'," +
                         "'ipcam',?,FALSE)",
-                CAM1, UID1, hash, UID2, hash, UID3, hash, CAM4_DISABLED, hash);
+                CAM1, UID1, hash, CAM2, UID2, hash, UID3, hash, CAM4_DISABLED, hash);
         long id = 1;
         for (final String email : List.of("alice@example.com", "bob@example.com", "carol@example.com",
                 "backend@example.com")) {
@@ -93,6 +94,9 @@ class AdminCliIT {
         }
         db.execute("INSERT INTO pairings (account_id, device_id, role) VALUES (1,1,'owner'), (1,2,'viewer'), " +
                 "(2,3,'owner'), (3,1,'owner')");
+        // erin has no pairing at all (dave, id 5, is made by a test)
+        db.execute("INSERT INTO accounts (id, email, password_hash, role, enabled) VALUES (6,?,?,'user',TRUE)",
+                "erin@example.com", BCrypt.hashpw(PASSWORDS.get("erin@example.com"), BCrypt.gensalt(4)));
     }
 
     /** One question: a principal's PUBLISH or SUBSCRIBE, and the client id it connects with (random if null). */
@@ -140,7 +144,52 @@ class AdminCliIT {
                 Case.of(CAM1, "subscribe", "/orbweb/ipcam/command/" + UID1 + "/#"),
                 Case.of(CAM1, "subscribe", "#"),
                 Case.of(CAM4_DISABLED, "subscribe", "/orbweb/ipcam/command/DISABLEDCAM000000004"),
-                Case.of("nobody@example.com", "subscribe", "/x"));
+                Case.of("nobody@example.com", "subscribe", "/x"),
+                // the topic rules of the README, case by case
+                Case.of("alice@example.com", "subscribe", "/orbweb/ipcam/motion/" + UID1),          // paired: watch
+                Case.of("alice@example.com", "subscribe", "/orbweb/ipcam/command/" + UID1 + "/#"),
+                Case.of("alice@example.com", "subscribe", "/zavio/ipcam/motion/" + UID2),           // viewer watches
+                Case.of("alice@example.com", "publish", "/zavio/ipcam/command/" + UID2 + "/zoom"),  // not commands
+                Case.of("alice@example.com", "publish", "/orbweb/ipcam/command/" + UID3),           // another's
+                Case.of("alice@example.com", "subscribe", "/orbweb/ipcam/+/+"),
+                Case.of("alice@example.com", "subscribe", "#"),
+                Case.of("alice@example.com", "subscribe", "/#"),
+                Case.of("alice@example.com", "subscribe", "+/#"),
+                Case.of("bob@example.com", "publish", "/orbweb/ipcam/command/" + UID3 + "/reboot"),
+                Case.of("bob@example.com", "subscribe", "/orbweb/ipcam/+/" + UID1),                 // alice's camera
+                Case.of("carol@example.com", "publish", "/orbweb/ipcam/command/" + UID1),           // disabled
+                Case.of("erin@example.com", "subscribe", "/orbweb/ipcam/+/" + UID1),                // unpaired
+                Case.of("erin@example.com", "publish", "/orbweb/ipcam/command/" + UID1),
+                // the adversarial cases of docs/SECURITY-CASES.md
+                Case.of("alice@example.com", "subscribe", "$SYS/#"),                                // $SYS
+                Case.of("alice@example.com", "subscribe", "$SYS/broker/clients/connected"),
+                Case.of("backend@example.com", "subscribe", "$SYS/#"),                              // not under '/#'
+                Case.of("backend@example.com", "subscribe", "#"),                                   // '#' is not '/#'
+                Case.of("backend@example.com", "publish", "orbweb/ipcam/command/" + UID1),          // no leading '/'
+                Case.of("alice@example.com", "subscribe", "/ORBWEB/ipcam/motion/" + UID1),          // case
+                Case.of("alice@example.com", "subscribe", "/orbweb/ipcam/motion/" + UID1.toLowerCase()),
+                Case.of("alice@example.com", "subscribe", "orbweb/ipcam/motion/" + UID1),           // leading '/'
+                Case.of("alice@example.com", "subscribe", "//orbweb/ipcam/motion/" + UID1),         // empty levels
+                Case.of("alice@example.com", "subscribe", "/orbweb//motion/" + UID1),
+                Case.of("alice@example.com", "subscribe", "/orbweb/ipcam/motion/" + UID1 + "/"),    // under its /#
+                Case.of("alice@example.com", "publish", "/orbweb/ipcam/command/" + UID1 + "/zoom/"),
+                Case.of("alice@example.com", "publish", "/orbweb/ipcam/command/" + UID1 + "/zoom/\u00fc\u00df"),
+                Case.of("alice@example.com", "subscribe", "/orbweb/ipcam/bewegung-\u00e4/" + UID1),   // UTF-8
+                Case.of("alice@example.com", "subscribe", "/orbweb/ipcam/\u00e4/" + UID1 + "\u00e4"),
+                Case.of("alice@example.com", "subscribe", "$share/g//orbweb/ipcam/+/" + UID1 + "/#"),
+                Case.of("backend@example.com", "subscribe", "$share/g//zavio/ipcam/+/" + UID2),
+                new Case("backend@example.com", "publish", "/orbweb/ipcam/command/" + UID1, null, true),
+                Case.of(CAM1, "publish", "/orbweb/ipcam/event/" + UID1 + "/snapshot"),
+                Case.of(CAM1, "subscribe", "/orbweb/ipcam/+/" + UID1),
+                Case.of(CAM1, "publish", "/zavio/ipcam/event/" + UID1),                             // other vendor
+                Case.of(CAM1, "subscribe", "/zavio/ipcam/+/" + UID2),                               // other device
+                Case.of(CAM1, "subscribe", "$share/g//orbweb/ipcam/command/" + UID1),              // no sharing
+                new Case(CAM1, "publish", "/orbweb/ipcam/event/" + UID1, null, true),              // no retain
+                new Case(CAM1, "subscribe", "/orbweb/ipcam/+/" + UID1, "bobs-phone", false),        // bob's id
+                Case.of(CAM2, "publish", "/zavio/ipcam/event/" + UID2),
+                Case.of(CAM2, "publish", "/orbweb/ipcam/event/" + UID2),                            // its vendor
+                new Case(CAM2, "subscribe", "/zavio/ipcam/+/" + UID2, CAM1, false),                 // CAM1's MAC
+                new Case("alice@example.com", "subscribe", "/orbweb/ipcam/+/" + UID1, UID1, false)); // a uid
         final List<String> disagreements = new ArrayList<>();
         int allowed = 0;
         for (final Case c : cases) {
@@ -271,6 +320,8 @@ class AdminCliIT {
         }
         final ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("ACCOUNT_AUTH_"));
+        // the UTF-8 topics must reach the CLI as they are, whatever the machine's locale
+        builder.environment().put("LC_ALL", "C.UTF-8");
         final Path out = Files.createTempFile(work, "out", ".txt");
         final Path err = Files.createTempFile(work, "err", ".txt");
         builder.redirectOutput(out.toFile()).redirectError(err.toFile());
