@@ -4,6 +4,9 @@ import com.accountauth.extension.acl.PermissionPlanner;
 import com.accountauth.extension.auth.AccountAuthenticator;
 import com.accountauth.extension.auth.AuthenticationWorkers;
 import com.accountauth.extension.connection.ConnectedClients;
+import com.accountauth.extension.connection.ConnectedKinds;
+import com.accountauth.extension.metrics.ExtensionMetrics;
+import com.accountauth.extension.util.AuditLog;
 import com.accountauth.extension.auth.CredentialChecker;
 import com.accountauth.extension.auth.LockedAuthenticator;
 import com.accountauth.extension.auth.PasswordUpgrader;
@@ -60,6 +63,7 @@ public final class AccountAuthMain implements ExtensionMain {
     private PasswordUpgrader upgrader;
     private ChangeFeed changeFeed;
     private ScheduledExecutorService upkeep;
+    private ExtensionMetrics metrics;
 
     @Override
     public void extensionStart(final ExtensionStartInput input, final ExtensionStartOutput output) {
@@ -94,35 +98,45 @@ public final class AccountAuthMain implements ExtensionMain {
     }
 
     private void start(final AccountAuthConfig config) {
+        AuditLog.useFormat(config.audit().jsonLines() ? AuditLog.Format.JSON : AuditLog.Format.TEXT);
+        metrics = new ExtensionMetrics(Services.metricRegistry());
         dataSource = DataSourceFactory.create(config.database());
+        final RenewablePool poolGauges = dataSource;
+        metrics.gauge("pool.active", poolGauges::activeConnections);
+        metrics.gauge("pool.idle", poolGauges::idleConnections);
+        metrics.gauge("pool.waiting", poolGauges::waitingThreads);
         final DbHealth health = new DbHealth(config.database().outageGraceSeconds(), System::nanoTime);
+        metrics.gauge("outage.active", () -> health.unreachable() ? 1 : 0);
+        metrics.gauge("outage.seconds", health::outageSeconds);
         final AccountRepository repository = new AccountRepository(dataSource, config.queries(),
-                config.database().queryTimeoutSeconds(), health);
+                config.database().queryTimeoutSeconds(), health, metrics);
         final PrincipalLoader loader = new PrincipalLoader(repository,
                 new PermissionPlanner(config.permissions(), config.autoSubscribe()));
         final PasswordSettings passwords = config.passwords();
         final PasswordVerifier verifier = new PasswordVerifier(new HashSchemes(passwords.pepper()),
-                passwords.limits(), passwords.kinds());
+                passwords.limits(), passwords.kinds(), metrics);
         final Rehashes rehashes = new Rehashes();
         final AccessCaches caches = new AccessCaches(config.cache(), changeHorizon(config));
         final ClientIdUses clientIdUses = new ClientIdUses();
         final CredentialChecker checker = new CredentialChecker(loader, repository, verifier, caches,
-                config.clientIds(), health, clientIdUses, passwords.upgradeOnLogin());
-        workers = new AuthenticationWorkers(config.authentication());
+                config.clientIds(), health, clientIdUses, passwords.upgradeOnLogin(), metrics);
+        workers = new AuthenticationWorkers(config.authentication(), metrics);
         final ConnectedClients clients = new ConnectedClients();
 
         upgrader = new PasswordUpgrader(verifier, repository, rehashes);
         final AccountAuthenticator authenticator = new AccountAuthenticator(checker,
                 new ConnectThrottle(config.throttling()), workers, clients,
-                Duration.ofMillis(config.authentication().timeoutMillis()), upgrader::submit);
+                Duration.ofMillis(config.authentication().timeoutMillis()), upgrader::submit, metrics);
         // no authorizer: the authenticator gives each connection its permissions as default permissions, which
         // HiveMQ checks inline; an authorizer would cost a task hand-off for every PUBLISH of every client
         Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
 
         final SessionSubscriptions subscriptions = new SessionSubscriptions(clients);
         final PendingWills pendingWills = new PendingWills(rehashes);
+        final ConnectedKinds kinds = new ConnectedKinds(metrics);
+        Services.eventRegistry().setClientLifecycleEventListener(listenerInput -> kinds);
         Services.initializerRegistry().setClientInitializer(
-                new SessionInitializer(clients, subscriptions, pendingWills));
+                new SessionInitializer(clients, subscriptions, pendingWills, kinds));
         if (config.liveChanges().enabled()) {
             final AccessRefresher refresher = new AccessRefresher(clients, loader, subscriptions, pendingWills,
                     rehashes);
@@ -130,7 +144,7 @@ public final class AccountAuthMain implements ExtensionMain {
             changeFeed = new ChangeFeed(repository, changes -> {
                 caches.invalidate(changes);
                 refresher.refresh(changes);
-            }, config.liveChanges(), dataSource::renewIfStuck);
+            }, config.liveChanges(), dataSource::renewIfStuck, metrics);
             changeFeed.start();
         }
         upkeep = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -209,6 +223,10 @@ public final class AccountAuthMain implements ExtensionMain {
         if (dataSource != null) {
             dataSource.close();
             dataSource = null;
+        }
+        if (metrics != null) {
+            metrics.close();
+            metrics = null;
         }
     }
 }

@@ -5,6 +5,8 @@ import com.accountauth.extension.db.AccountChange;
 import com.accountauth.extension.db.AccountRepository;
 import com.accountauth.extension.db.AccountStoreUnavailableException;
 import com.accountauth.extension.db.ChangeSet;
+import com.accountauth.extension.metrics.ExtensionMetrics;
+import com.codahale.metrics.Counter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,10 +46,22 @@ public final class ChangeFeed implements AutoCloseable {
     private final FeedCursor cursor;
     private final FeedHealth health;
     private final ScheduledExecutorService scheduler;
+    private final Counter applied;
+    private final Counter resyncs;
+    // when a poll last read the feed to its end (System.nanoTime in ms): every change committed before it is applied
+    private volatile long caughtUpAt = now();
     private boolean toldLacksBounds;
 
+    /**
+     * @param metrics gets {@code feed.changes.applied} (rows of the feed applied), {@code feed.resyncs}, and
+     *                {@code feed.lag}: seconds since a poll last read the feed to its end (the feed's rows carry
+     *                no time the statement reads, so this is the bound on how old an unapplied change can be)
+     */
     public ChangeFeed(final AccountRepository repository, final ChangeApplier applier,
-                      final LiveChangeSettings settings, final Reconnect reconnect) {
+                      final LiveChangeSettings settings, final Reconnect reconnect, final ExtensionMetrics metrics) {
+        this.applied = metrics.counter("feed.changes.applied");
+        this.resyncs = metrics.counter("feed.resyncs");
+        metrics.gauge("feed.lag", () -> (now() - caughtUpAt) / 1000.0);
         this.repository = repository;
         this.applier = applier;
         this.intervalMillis = settings.pollIntervalMillis();
@@ -97,6 +111,7 @@ public final class ChangeFeed implements AutoCloseable {
                 resync("the change feed could not be read at start");
             }
             cursor.restartAt(latest);
+            caughtUpAt = now();
             log.info("account-auth: following the change feed from seq {}", latest);
             return;
         }
@@ -114,6 +129,7 @@ public final class ChangeFeed implements AutoCloseable {
             if (verdict instanceof FeedCursor.WentBack back) {
                 resync("the change feed went backwards (" + back.why() + "; a TRUNCATE, a restore or a failover?)");
                 cursor.restartAt(back.newest());
+                caughtUpAt = now();
                 return;
             }
             final FeedCursor.Taken taken = (FeedCursor.Taken) verdict;
@@ -121,6 +137,7 @@ public final class ChangeFeed implements AutoCloseable {
                 resync("the change feed jumped (" + taken.jump().get() + ")");
             } else if (!taken.fresh().isEmpty()) {
                 applier.apply(ChangeSet.of(taken.fresh()));
+                applied.inc(taken.fresh().size());
             }
             cursor.commit(taken, now()); // only after they were applied: a failure hands them over again
             if (taken.untracked() > 0) {
@@ -129,6 +146,7 @@ public final class ChangeFeed implements AutoCloseable {
             }
             tellIfStatementLacksBounds();
             if (!taken.more()) {
+                caughtUpAt = now();
                 return;
             }
             after = taken.next();
@@ -138,6 +156,7 @@ public final class ChangeFeed implements AutoCloseable {
     /** Everything counts as changed: every cached principal and every connected client's grant. */
     private void resync(final String why) throws AccountStoreUnavailableException {
         applier.apply(ChangeSet.everything());
+        resyncs.inc();
         log.warn("account-auth: resync, every cached principal and connected client counts as changed: {}", why);
     }
 
