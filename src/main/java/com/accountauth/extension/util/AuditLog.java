@@ -36,8 +36,8 @@ public final class AuditLog {
     public static void connectAllowed(final String clientId, final String principal, final String source,
                                       final String listener, final int publish, final int subscribe) {
         if (format == Format.JSON) {
-            audit.info(new JsonLine().field("event", "connect_allowed").field("client_id", clientId)
-                    .field("principal", principal).field("address", source).field("listener", listener)
+            audit.info(new JsonLine().field("event", "connect_allowed").clientField("client_id", clientId)
+                    .field("principal", principal).field("address", source).clientField("listener", listener)
                     .field("publish_permissions", publish).field("subscribe_permissions", subscribe).toString());
             return;
         }
@@ -50,8 +50,8 @@ public final class AuditLog {
     public static void connectRefused(final String clientId, final String source, final String listener,
                                       final String code, final String why) {
         if (format == Format.JSON) {
-            audit.info(new JsonLine().field("event", "connect_refused").field("client_id", clientId)
-                    .field("address", source).field("listener", listener).field("reason_code", code)
+            audit.info(new JsonLine().field("event", "connect_refused").clientField("client_id", clientId)
+                    .field("address", source).clientField("listener", listener).field("reason_code", code)
                     .field("why", why).toString());
             return;
         }
@@ -76,7 +76,7 @@ public final class AuditLog {
     public static void clientDisconnected(final String clientId, final String principal, final String code,
                                           final String why) {
         if (format == Format.JSON) {
-            audit.info(new JsonLine().field("event", "change_disconnect").field("client_id", clientId)
+            audit.info(new JsonLine().field("event", "change_disconnect").clientField("client_id", clientId)
                     .field("principal", principal).field("reason_code", code).field("why", why).toString());
             return;
         }

@@ -4,8 +4,9 @@ import java.util.List;
 
 /**
  * One JSON object on one line, for log shippers: every string escaped so that no client-supplied text (quotes,
- * backslashes, control characters, line separators, broken UTF-16) can end the line or the string early, and capped
- * like {@link LogSafe} so that a 64 KB client id does not make a 64 KB line.
+ * backslashes, control characters, line separators, broken UTF-16) can end the line or the string early. Text the
+ * client chose ({@link #clientField}, arrays) is capped like {@link LogSafe}, so that a 64 KB client id does not make
+ * a 64 KB line.
  */
 public final class JsonLine {
 
@@ -14,13 +15,22 @@ public final class JsonLine {
 
     private final StringBuilder out = new StringBuilder(160).append('{');
 
-    /** A string field; null gives JSON null. */
+    /** A string field of the extension's own making (an explanation, a principal); null gives JSON null. */
     public JsonLine field(final String name, final String value) {
+        return string(name, value, Integer.MAX_VALUE);
+    }
+
+    /** A string field the client chose (a client id), capped at 80 code points and {@code ...}. */
+    public JsonLine clientField(final String name, final String value) {
+        return string(name, value, MAX);
+    }
+
+    private JsonLine string(final String name, final String value, final int max) {
         key(name);
         if (value == null) {
             out.append("null");
         } else {
-            quote(value);
+            quote(value, max);
         }
         return this;
     }
@@ -31,7 +41,7 @@ public final class JsonLine {
         return this;
     }
 
-    /** An array of strings. */
+    /** An array of strings the client chose, each capped. */
     public JsonLine field(final String name, final List<String> values) {
         key(name);
         out.append('[');
@@ -39,7 +49,7 @@ public final class JsonLine {
             if (i > 0) {
                 out.append(',');
             }
-            quote(values.get(i));
+            quote(values.get(i), MAX);
         }
         out.append(']');
         return this;
@@ -54,15 +64,15 @@ public final class JsonLine {
         if (out.length() > 1) {
             out.append(',');
         }
-        quote(name);
+        quote(name, MAX);
         out.append(':');
     }
 
-    private void quote(final String value) {
+    private void quote(final String value, final int max) {
         out.append('"');
         int codePoints = 0;
         for (int i = 0; i < value.length(); i++) {
-            if (codePoints++ == MAX) {
+            if (codePoints++ == max) {
                 out.append("...");
                 break;
             }

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class JsonLineTest {
 
     private static Map<String, Object> roundTrip(final String value) {
-        final String line = new JsonLine().field("event", "x").field("client_id", value).toString();
+        final String line = new JsonLine().field("event", "x").clientField("client_id", value).toString();
         assertFalse(line.contains("\n") || line.contains("\r") || line.contains("\u2028"), line);
         return JsonObjects.parse(line);
     }
@@ -41,6 +41,12 @@ class JsonLineTest {
     void aLongValueIsCapped() {
         final String value = (String) roundTrip("\ud83d\ude00".repeat(1000)).get("client_id");
         assertEquals("\ud83d\ude00".repeat(80) + "...", value);
+    }
+
+    @Test
+    void theExtensionsOwnTextIsNotCapped() {
+        final String why = "throttled, too many failed logins for its username from new addresses, now from 127.0.0.1";
+        assertEquals(why, JsonObjects.parse(new JsonLine().field("why", why).toString()).get("why"));
     }
 
     @Test
