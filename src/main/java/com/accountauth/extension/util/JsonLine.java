@@ -77,7 +77,9 @@ public final class JsonLine {
                 break;
             }
             final char c = value.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+            final boolean pair = Character.isHighSurrogate(c) && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1));
+            if (pair) {
                 out.append(c).append(value.charAt(++i)); // a whole code point beyond the BMP, as it is
             } else if (Character.isSurrogate(c)) {
                 out.append("\\ufffd"); // half a pair is no character: strict parsers refuse it
