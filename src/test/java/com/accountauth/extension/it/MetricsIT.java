@@ -4,7 +4,6 @@ import com.accountauth.extension.testsupport.BrokerWithDatabase;
 import com.accountauth.extension.testsupport.JsonObjects;
 import com.accountauth.extension.testsupport.LogCapture;
 import com.accountauth.extension.testsupport.MariaDbServer;
-import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
@@ -70,6 +69,7 @@ class MetricsIT {
     @Test
     void aScriptedSequenceIsCountedAndAuditedAsJson() throws Exception {
         final MetricRegistry registry = env.broker().metricRegistry();
+        final RegisteredMetrics metrics = new RegisteredMetrics(registry);
         try (LogCapture audit = new LogCapture("account-auth.audit")) {
             final Mqtt5BlockingClient alice = mqtt.connected5("alice-phone", "alice@example.com", ALICE_PASSWORD);
             final Mqtt5BlockingClient camera = mqtt.connected5("camera-1", CAMERA, CAMERA_PASSWORD);
@@ -87,46 +87,46 @@ class MetricsIT {
                     .count();
             assertTrue(throttled >= 1, guesses.toString());
 
-            assertEquals(2, count(registry, "connect.allowed"));
-            assertEquals(2 + 4 - throttled, count(registry, "connect.refused.bad-credentials"));
-            assertEquals(throttled, count(registry, "connect.refused.throttled"));
-            assertEquals(throttled, count(registry, "throttled.username"));
-            assertEquals(0, count(registry, "throttled.address"));
-            assertEquals(0, count(registry, "connect.refused.unavailable"));
+            assertEquals(2, metrics.count("connect.allowed"));
+            assertEquals(2 + 4 - throttled, metrics.count("connect.refused.bad-credentials"));
+            assertEquals(throttled, metrics.count("connect.refused.throttled"));
+            assertEquals(throttled, metrics.count("throttled.username"));
+            assertEquals(0, metrics.count("throttled.address"));
+            assertEquals(0, metrics.count("connect.refused.unavailable"));
             // bcrypt for the two logins, alice's wrong password and the guesses that got through; dummies for
             // the unknown account
-            assertEquals(2 + 1 + (4 - throttled), timerCount(registry, "password.checks.bcrypt"));
-            assertEquals(1, timerCount(registry, "password.checks.dummy"));
+            assertEquals(2 + 1 + (4 - throttled), metrics.timerCount("password.checks.bcrypt"));
+            assertEquals(1, metrics.timerCount("password.checks.dummy"));
             // every CONNECT that was not throttled waited for a worker (none was cached: first logins)
-            assertEquals(2 + 1 + 1 + (4 - throttled), timerCount(registry, "connect.queue.wait"));
-            assertEquals(0, gauge(registry, "connect.queue.depth").intValue());
-            assertTrue(timerCount(registry, "db.account-by-email.time") >= 2);
-            assertTrue(timerCount(registry, "db.device-by-mac.time") >= 2);
-            assertEquals(0, count(registry, "db.account-by-email.errors"));
+            assertEquals(2 + 1 + 1 + (4 - throttled), metrics.timerCount("connect.queue.wait"));
+            assertEquals(0, metrics.gauge("connect.queue.depth").intValue());
+            assertTrue(metrics.timerCount("db.account-by-email.time") >= 2);
+            assertTrue(metrics.timerCount("db.device-by-mac.time") >= 2);
+            assertEquals(0, metrics.count("db.account-by-email.errors"));
             // known rows: alice's for her wrong password, the device's for each guess after the first that got through
-            assertEquals(1 + (4 - throttled - 1), count(registry, "cache.principals.hits"));
+            assertEquals(1 + (4 - throttled - 1), metrics.count("cache.principals.hits"));
             // alice, the camera, the unknown account and the guessed device, each loaded once
-            assertEquals(4, count(registry, "cache.principals.misses"));
-            assertEquals(0, gauge(registry, "outage.active").intValue());
-            assertTrue(gauge(registry, "pool.idle").intValue() + gauge(registry, "pool.active").intValue() >= 1);
-            assertEquals(0, gauge(registry, "pool.waiting").intValue());
-            awaitTrue(() -> gauge(registry, "clients.connected.user").intValue() == 1 &&
-                    gauge(registry, "clients.connected.device").intValue() == 1, "one user and one device connected");
-            assertEquals(0, gauge(registry, "clients.connected.service").intValue());
+            assertEquals(4, metrics.count("cache.principals.misses"));
+            assertEquals(0, metrics.gauge("outage.active").intValue());
+            assertTrue(metrics.gauge("pool.idle").intValue() + metrics.gauge("pool.active").intValue() >= 1);
+            assertEquals(0, metrics.gauge("pool.waiting").intValue());
+            awaitTrue(() -> metrics.gauge("clients.connected.user").intValue() == 1 &&
+                    metrics.gauge("clients.connected.device").intValue() == 1, "one user and one device connected");
+            assertEquals(0, metrics.gauge("clients.connected.service").intValue());
 
             // a reconnect from the caches: hits, no worker
             alice.disconnect();
-            awaitTrue(() -> gauge(registry, "clients.connected.user").intValue() == 0, "alice gone");
+            awaitTrue(() -> metrics.gauge("clients.connected.user").intValue() == 0, "alice gone");
             final Mqtt5BlockingClient again = mqtt.connected5("alice-phone", "alice@example.com", ALICE_PASSWORD);
-            assertEquals(3, count(registry, "connect.allowed"));
-            assertEquals(1, count(registry, "cache.credentials.hits"));
-            assertEquals(1, count(registry, "cache.plans.hits"));
+            assertEquals(3, metrics.count("connect.allowed"));
+            assertEquals(1, metrics.count("cache.credentials.hits"));
+            assertEquals(1, metrics.count("cache.plans.hits"));
 
             // a live change
-            final long applied = count(registry, "feed.changes.applied");
+            final long applied = metrics.count("feed.changes.applied");
             env.db().execute("UPDATE pairings SET role = 'viewer' WHERE account_id = 1");
-            awaitTrue(() -> count(registry, "feed.changes.applied") > applied, "the change applied");
-            assertTrue(gauge(registry, "feed.lag").doubleValue() < 30, "lag " + gauge(registry, "feed.lag"));
+            awaitTrue(() -> metrics.count("feed.changes.applied") > applied, "the change applied");
+            assertTrue(metrics.gauge("feed.lag").doubleValue() < 30, "lag " + metrics.gauge("feed.lag"));
             awaitTrue(() -> audit.lines().stream().anyMatch(line -> line.contains("change_applied")),
                     "the change audited");
             again.disconnect();
@@ -172,25 +172,6 @@ class MetricsIT {
         assertEquals(0L, change.get("publish_permissions"));
         assertTrue(lines.stream().noneMatch(line -> line.contains(ALICE_PASSWORD) || line.contains("wrong-pass") ||
                 line.contains("guess-")));
-    }
-
-    /** The count of a counter that must exist (asking the registry for a missing one would make it, at 0). */
-    private static long count(final MetricRegistry registry, final String name) {
-        final var counter = registry.getCounters().get("com.accountauth." + name);
-        assertNotNull(counter, "no counter " + name + " in " + registry.getNames());
-        return counter.getCount();
-    }
-
-    private static long timerCount(final MetricRegistry registry, final String name) {
-        final var timer = registry.getTimers().get("com.accountauth." + name);
-        assertNotNull(timer, "no timer " + name + " in " + registry.getNames());
-        return timer.getCount();
-    }
-
-    private static Number gauge(final MetricRegistry registry, final String name) {
-        final Gauge<?> gauge = registry.getGauges().get("com.accountauth." + name);
-        assertNotNull(gauge, "no gauge " + name + " in " + registry.getNames());
-        return (Number) gauge.getValue();
     }
 
     private static void awaitTrue(final BooleanSupplier condition, final String what) throws InterruptedException {
