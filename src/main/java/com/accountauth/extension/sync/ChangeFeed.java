@@ -48,13 +48,14 @@ public final class ChangeFeed implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Counter applied;
     private final Counter resyncs;
-    // when a poll last read the feed to its end (System.nanoTime in ms): every change committed before it is applied
+    // when the last poll that read the feed to its end began (System.nanoTime in ms): every change committed before
+    // then is applied
     private volatile long caughtUpAt = now();
     private boolean toldLacksBounds;
 
     /**
      * @param metrics gets {@code feed.changes.applied} (rows of the feed applied), {@code feed.resyncs}, and
-     *                {@code feed.lag}: seconds since a poll last read the feed to its end (the feed's rows carry
+     *                {@code feed.lag}: seconds since the last poll that read the feed to its end began (the rows carry
      *                no time the statement reads, so this is the bound on how old an unapplied change can be)
      */
     public ChangeFeed(final AccountRepository repository, final ChangeApplier applier,
@@ -104,6 +105,7 @@ public final class ChangeFeed implements AutoCloseable {
     }
 
     private void poll() throws AccountStoreUnavailableException {
+        final long startedAt = now();
         if (!cursor.started()) {
             final long latest = repository.latestChange();
             if (health.failing()) {
@@ -111,7 +113,7 @@ public final class ChangeFeed implements AutoCloseable {
                 resync("the change feed could not be read at start");
             }
             cursor.restartAt(latest);
-            caughtUpAt = now();
+            caughtUpAt = startedAt;
             log.info("account-auth: following the change feed from seq {}", latest);
             return;
         }
@@ -129,7 +131,7 @@ public final class ChangeFeed implements AutoCloseable {
             if (verdict instanceof FeedCursor.WentBack back) {
                 resync("the change feed went backwards (" + back.why() + "; a TRUNCATE, a restore or a failover?)");
                 cursor.restartAt(back.newest());
-                caughtUpAt = now();
+                caughtUpAt = startedAt;
                 return;
             }
             final FeedCursor.Taken taken = (FeedCursor.Taken) verdict;
@@ -146,7 +148,7 @@ public final class ChangeFeed implements AutoCloseable {
             }
             tellIfStatementLacksBounds();
             if (!taken.more()) {
-                caughtUpAt = now();
+                caughtUpAt = startedAt;
                 return;
             }
             after = taken.next();
