@@ -4,6 +4,9 @@ import com.accountauth.extension.acl.PermissionPlanner;
 import com.accountauth.extension.auth.AccountAuthenticator;
 import com.accountauth.extension.auth.AuthenticationWorkers;
 import com.accountauth.extension.connection.ConnectedClients;
+import com.accountauth.extension.connection.ConnectedKinds;
+import com.accountauth.extension.metrics.ExtensionMetrics;
+import com.accountauth.extension.util.AuditLog;
 import com.accountauth.extension.auth.CredentialChecker;
 import com.accountauth.extension.auth.LockedAuthenticator;
 import com.accountauth.extension.auth.PasswordUpgrader;
@@ -69,6 +72,7 @@ public final class AccountAuthMain implements ExtensionMain {
     private ScheduledExecutorService upkeep;
     private ChangeApplier applier;
     private PrincipalLoader principalLoader;
+    private ExtensionMetrics metrics;
 
     @Override
     public void extensionStart(final ExtensionStartInput input, final ExtensionStartOutput output) {
@@ -107,27 +111,35 @@ public final class AccountAuthMain implements ExtensionMain {
     }
 
     private void start(final AccountAuthConfig config) {
+        AuditLog.useFormat(config.audit().jsonLines() ? AuditLog.Format.JSON : AuditLog.Format.TEXT);
+        metrics = new ExtensionMetrics(Services.metricRegistry());
         dataSource = DataSourceFactory.create(config.database());
+        final RenewablePool poolGauges = dataSource;
+        metrics.gauge("pool.active", poolGauges::activeConnections);
+        metrics.gauge("pool.idle", poolGauges::idleConnections);
+        metrics.gauge("pool.waiting", poolGauges::waitingThreads);
         final DbHealth health = new DbHealth(config.database().outageGraceSeconds(), System::nanoTime);
+        metrics.gauge("outage.active", () -> health.unreachable() ? 1 : 0);
+        metrics.gauge("outage.seconds", health::outageSeconds);
         final AccountRepository repository = new AccountRepository(dataSource, config.queries(),
-                config.database().queryTimeoutSeconds(), health);
+                config.database().queryTimeoutSeconds(), health, metrics);
         final PrincipalLoader loader = new PrincipalLoader(repository,
                 new PermissionPlanner(config.permissions(), config.autoSubscribe()));
         final PasswordSettings passwords = config.passwords();
         final PasswordVerifier verifier = new PasswordVerifier(new HashSchemes(passwords.pepper()),
-                passwords.limits(), passwords.kinds());
+                passwords.limits(), passwords.kinds(), metrics);
         final Rehashes rehashes = new Rehashes();
         final AccessCaches caches = new AccessCaches(config.cache(), changeHorizon(config));
         final ClientIdUses clientIdUses = new ClientIdUses();
         final CredentialChecker checker = new CredentialChecker(loader, repository, verifier, caches,
-                config.clientIds(), health, clientIdUses, passwords.upgradeOnLogin());
-        workers = new AuthenticationWorkers(config.authentication());
+                config.clientIds(), health, clientIdUses, passwords.upgradeOnLogin(), metrics);
+        workers = new AuthenticationWorkers(config.authentication(), metrics);
         final ConnectedClients clients = new ConnectedClients();
 
         upgrader = new PasswordUpgrader(verifier, repository, rehashes);
         final AccountAuthenticator authenticator = new AccountAuthenticator(checker,
                 new ConnectThrottle(config.throttling()), workers, clients,
-                Duration.ofMillis(config.authentication().timeoutMillis()), upgrader::submit);
+                Duration.ofMillis(config.authentication().timeoutMillis()), upgrader::submit, metrics);
         // no authorizer: the authenticator gives each connection its permissions as default permissions, which
         // HiveMQ checks inline; an authorizer would cost a task hand-off for every PUBLISH of every client
         Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
@@ -135,8 +147,10 @@ public final class AccountAuthMain implements ExtensionMain {
         final SessionSubscriptions subscriptions = new SessionSubscriptions(clients, new HiveMqSessionStore(),
                 SessionSubscriptions.STORE_TIMEOUT_MILLIS);
         final PendingWills pendingWills = new PendingWills(rehashes);
+        final ConnectedKinds kinds = new ConnectedKinds(metrics);
+        Services.eventRegistry().setClientLifecycleEventListener(listenerInput -> kinds);
         Services.initializerRegistry().setClientInitializer(
-                new SessionInitializer(clients, subscriptions, pendingWills));
+                new SessionInitializer(clients, subscriptions, pendingWills, kinds));
         final AccessRefresher refresher = new AccessRefresher(clients, loader, subscriptions, pendingWills,
                 rehashes);
         // the caches first, so that a refresh and every CONNECT after it read the DB afresh
@@ -146,7 +160,7 @@ public final class AccountAuthMain implements ExtensionMain {
         };
         principalLoader = loader;
         if (config.liveChanges().enabled()) {
-            changeFeed = new ChangeFeed(repository, applier, config.liveChanges(), dataSource::renewIfStuck);
+            changeFeed = new ChangeFeed(repository, applier, config.liveChanges(), dataSource::renewIfStuck, metrics);
             changeFeed.start();
         }
         upkeep = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -257,6 +271,10 @@ public final class AccountAuthMain implements ExtensionMain {
         if (dataSource != null) {
             dataSource.close();
             dataSource = null;
+        }
+        if (metrics != null) {
+            metrics.close();
+            metrics = null;
         }
     }
 }

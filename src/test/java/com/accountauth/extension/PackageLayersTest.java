@@ -19,8 +19,8 @@ class PackageLayersTest {
 
     /** Lowest first; docs/ARCHITECTURE.md describes each. */
     private static final List<String> LAYERS = List.of(
-            "util", "identity", "password", "acl", "config", "db", "principal", "cache", "connection", "throttle",
-            "auth", "sync", "cli");
+            "util", "metrics", "identity", "password", "acl", "config", "db", "principal", "cache", "connection",
+            "throttle", "auth", "sync", "cli");
 
     private static final Path MAIN = Path.of("src/main/java/com/accountauth/extension");
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?com\\.accountauth\\.extension\\.([a-z]+)\\.",

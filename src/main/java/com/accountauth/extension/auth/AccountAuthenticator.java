@@ -1,5 +1,6 @@
 package com.accountauth.extension.auth;
 
+import com.accountauth.extension.metrics.ExtensionMetrics;
 import com.accountauth.extension.principal.BrokerPermissions;
 import com.accountauth.extension.util.AuditLog;
 import com.accountauth.extension.util.RateLimitedLog;
@@ -51,6 +52,7 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
     private final ConnectedClients clients;
     private final Duration timeout;
     private final Consumer<PasswordUpgrade> upgrades;
+    private final ConnectCounters counters;
     // a flood of throttled CONNECTs must not flood the audit trail (or slow the broker threads that refuse them)
     private final RateLimitedLog throttledAudit = new RateLimitedLog(TimeUnit.SECONDS.toNanos(1), System::nanoTime);
 
@@ -58,6 +60,15 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
     public AccountAuthenticator(final CredentialChecker checker, final ConnectThrottle throttle,
                                 final AuthenticationWorkers workers, final ConnectedClients clients,
                                 final Duration timeout, final Consumer<PasswordUpgrade> upgrades) {
+        this(checker, throttle, workers, clients, timeout, upgrades, ExtensionMetrics.unread());
+    }
+
+    /** @param metrics where the outcome of each CONNECT is counted */
+    public AccountAuthenticator(final CredentialChecker checker, final ConnectThrottle throttle,
+                                final AuthenticationWorkers workers, final ConnectedClients clients,
+                                final Duration timeout, final Consumer<PasswordUpgrade> upgrades,
+                                final ExtensionMetrics metrics) {
+        this.counters = new ConnectCounters(metrics);
         this.checker = checker;
         this.throttle = throttle;
         this.workers = workers;
@@ -96,6 +107,7 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
                     if (System.nanoTime() - deadline > 0) {
                         log.warn("account-auth: client '{}' refused: authentication timed out waiting for a worker",
                                 clientId);
+                        counters.timeout.inc();
                         audit(input, clientId, ConnackReasonCode.SERVER_UNAVAILABLE,
                                 "authentication timed out waiting for a worker");
                         return; // the timeout fallback has already refused it
@@ -109,6 +121,7 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
                 } catch (final RuntimeException e) {
                     log.error("account-auth: client '{}' refused: unexpected error during authentication", clientId,
                             e);
+                    counters.error.inc();
                     audit(input, clientId, ConnackReasonCode.SERVER_UNAVAILABLE, "unexpected error: " + e);
                     failQuietly(output, ConnackReasonCode.SERVER_UNAVAILABLE);
                 } finally {
@@ -121,6 +134,7 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
             });
         } catch (final RejectedExecutionException e) {
             log.warn("account-auth: client '{}' refused with 0x88: authentication queue is full", clientId);
+            counters.queueFull.inc();
             audit(input, clientId, ConnackReasonCode.SERVER_UNAVAILABLE, "authentication queue is full");
             throttle.finished(admission, ConnectThrottle.Outcome.OTHER);
             failQuietly(output, ConnackReasonCode.SERVER_UNAVAILABLE);
@@ -164,6 +178,7 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
         final boolean mqtt5 = input.getConnectionInformation().getMqttVersion() == MqttVersion.V_5;
         final ConnackReasonCode code = mqtt5 ?
                 ConnackReasonCode.CONNECTION_RATE_EXCEEDED : ConnackReasonCode.SERVER_UNAVAILABLE;
+        counters.throttled(verdict);
         final String why = "throttled, too many failed logins " +
                 (verdict == ConnectThrottle.Verdict.USERNAME_THROTTLED ?
                         "for its username from new addresses, now from " : "or logins waiting from ") + addressKey;
@@ -214,6 +229,7 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
         // handed on (not run) once the grant is registered: the UPDATE's live change finds the grant, and Rehashes
         // tells the refresher the password stayed the same
         granted.upgrade().ifPresent(upgrades);
+        counters.allowed.inc(); // before the answer: whoever hears it finds it counted
         try {
             output.authenticateSuccessfully();
             AuditLog.connectAllowed(clientId, granted.record().principal().toString(), source(input),
@@ -221,6 +237,8 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
                     granted.plan().permissions().subscribe().size());
         } catch (final RuntimeException e) {
             // the timeout already answered: the client got 0x88 and its grant must not outlive it
+            counters.allowed.dec();
+            counters.timeout.inc();
             clients.withdraw(grant);
         }
         return true;
@@ -239,8 +257,9 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
         return input.getConnectionInformation().getListener().map(Listener::getName).orElse(null);
     }
 
-    private static void refuse(final SimpleAuthInput input, final SimpleAuthOutput output, final String clientId,
-                               final Verdict.Refused refused) {
+    private void refuse(final SimpleAuthInput input, final SimpleAuthOutput output, final String clientId,
+                        final Verdict.Refused refused) {
+        counters.refused(refused.reason());
         final ConnackReasonCode code = switch (refused.reason()) {
             case BAD_CREDENTIALS -> ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD;
             case NOT_AUTHORIZED -> ConnackReasonCode.NOT_AUTHORIZED;

@@ -1,6 +1,8 @@
 package com.accountauth.extension.auth;
 
 import com.accountauth.extension.config.AuthenticationSettings;
+import com.accountauth.extension.metrics.ExtensionMetrics;
+import com.codahale.metrics.Timer;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -8,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -30,15 +33,23 @@ public final class AuthenticationWorkers implements AutoCloseable {
     private final int capacity;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition workArrived = lock.newCondition();
-    private final Map<String, ArrayDeque<Runnable>> lines = new HashMap<>();
+    private final Map<String, ArrayDeque<Queued>> lines = new HashMap<>();
     // the addresses with work waiting, in the order they are served
     private final ArrayDeque<String> turns = new ArrayDeque<>();
     private final List<Thread> threads = new ArrayList<>();
+    private final Timer waits;
     private int queued;
     private boolean closed;
 
     public AuthenticationWorkers(final AuthenticationSettings settings) {
+        this(settings, ExtensionMetrics.unread());
+    }
+
+    /** @param metrics gets {@code connect.queue.depth} (CONNECTs waiting) and {@code connect.queue.wait} */
+    public AuthenticationWorkers(final AuthenticationSettings settings, final ExtensionMetrics metrics) {
         this.capacity = settings.queueSize();
+        this.waits = metrics.timer("connect.queue.wait");
+        metrics.gauge("connect.queue.depth", this::depth);
         for (int i = 1; i <= settings.workerThreads(); i++) {
             final Thread thread = new Thread(this::work, "account-auth-worker-" + i);
             thread.setDaemon(true);
@@ -61,11 +72,11 @@ public final class AuthenticationWorkers implements AutoCloseable {
             if (queued >= capacity) {
                 throw new RejectedExecutionException("account-auth CONNECT queue full (" + capacity + ")");
             }
-            final ArrayDeque<Runnable> line = lines.computeIfAbsent(addressKey, key -> new ArrayDeque<>());
+            final ArrayDeque<Queued> line = lines.computeIfAbsent(addressKey, key -> new ArrayDeque<>());
             if (line.isEmpty()) {
                 turns.addLast(addressKey);
             }
-            line.addLast(work);
+            line.addLast(new Queued(work, System.nanoTime()));
             queued++;
             workArrived.signal();
         } finally {
@@ -73,7 +84,21 @@ public final class AuthenticationWorkers implements AutoCloseable {
         }
     }
 
-    private Runnable next() throws InterruptedException {
+    /** CONNECTs waiting for a worker now. */
+    public int depth() {
+        lock.lock();
+        try {
+            return queued;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A CONNECT's work and when it was queued. */
+    private record Queued(Runnable work, long queuedAt) {
+    }
+
+    private Queued next() throws InterruptedException {
         lock.lock();
         try {
             while (turns.isEmpty()) {
@@ -83,8 +108,8 @@ public final class AuthenticationWorkers implements AutoCloseable {
                 workArrived.await();
             }
             final String address = turns.pollFirst();
-            final ArrayDeque<Runnable> line = lines.get(address);
-            final Runnable work = line.pollFirst();
+            final ArrayDeque<Queued> line = lines.get(address);
+            final Queued work = line.pollFirst();
             if (line.isEmpty()) {
                 lines.remove(address);
             } else {
@@ -99,7 +124,7 @@ public final class AuthenticationWorkers implements AutoCloseable {
 
     private void work() {
         while (true) {
-            final Runnable work;
+            final Queued work;
             try {
                 work = next();
             } catch (final InterruptedException e) {
@@ -108,8 +133,9 @@ public final class AuthenticationWorkers implements AutoCloseable {
             if (work == null) {
                 return;
             }
+            waits.update(System.nanoTime() - work.queuedAt(), TimeUnit.NANOSECONDS);
             try {
-                work.run();
+                work.work().run();
             } catch (final RuntimeException | Error e) {
                 // the work answers its client itself (its async output times out as the last resort); go on
                 log.warn("account-auth: a CONNECT check failed on a worker: {}", e.toString());

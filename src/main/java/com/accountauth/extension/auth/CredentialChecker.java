@@ -14,6 +14,8 @@ import com.accountauth.extension.identity.ClientIdPattern;
 import com.accountauth.extension.identity.LoginName;
 import com.accountauth.extension.identity.Principal;
 import com.accountauth.extension.identity.UsernameParser;
+import com.accountauth.extension.metrics.ExtensionMetrics;
+import com.accountauth.extension.metrics.HitCounter;
 import com.accountauth.extension.password.PasswordUpgrade;
 import com.accountauth.extension.password.PasswordVerifier;
 import com.accountauth.extension.util.LogSafe;
@@ -45,12 +47,31 @@ public final class CredentialChecker {
     private final DbHealth health;
     private final ClientIdUses uses;
     private final boolean upgradeOnLogin;
+    // per fact a decision asked for: a hit when the caches knew it, a miss when this CONNECT loaded or checked it
+    private final HitCounter principalHits;
+    private final HitCounter credentialHits;
+    private final HitCounter planHits;
+    private final HitCounter ownerHits;
+    private final HitCounter reservationHits;
 
     /** @param upgradeOnLogin {@code <passwords><upgrade-on-login>}: grants carry the upgrades of weak hashes */
     public CredentialChecker(final PrincipalLoader loader, final AccountStore repository,
                              final PasswordVerifier verifier, final AccessCaches caches,
                              final ClientIdSettings clientIds, final DbHealth health, final ClientIdUses uses,
                              final boolean upgradeOnLogin) {
+        this(loader, repository, verifier, caches, clientIds, health, uses, upgradeOnLogin, ExtensionMetrics.unread());
+    }
+
+    /** @param metrics gets {@code cache.<name>.hits} and {@code .misses} for each fact a decision asks for */
+    public CredentialChecker(final PrincipalLoader loader, final AccountStore repository,
+                             final PasswordVerifier verifier, final AccessCaches caches,
+                             final ClientIdSettings clientIds, final DbHealth health, final ClientIdUses uses,
+                             final boolean upgradeOnLogin, final ExtensionMetrics metrics) {
+        this.principalHits = metrics.hitCounter("principals");
+        this.credentialHits = metrics.hitCounter("credentials");
+        this.planHits = metrics.hitCounter("plans");
+        this.ownerHits = metrics.hitCounter("client-id-owners");
+        this.reservationHits = metrics.hitCounter("reservations");
         this.loader = loader;
         this.repository = repository;
         this.verifier = verifier;
@@ -253,26 +274,31 @@ public final class CredentialChecker {
         return Optional.of(new Facts() {
             @Override
             public Optional<CachedPrincipal> principal(final LoginName name) {
+                principalHits.count(true);
                 return entry;
             }
 
             @Override
             public boolean passwordMatches(final CachedPrincipal principal, final String presented) {
+                credentialHits.count(true);
                 return true;
             }
 
             @Override
             public Optional<String> clientIdOwner(final CachedPrincipal principal) {
+                ownerHits.count(true);
                 return owner;
             }
 
             @Override
             public Optional<String> reservation(final String presented) {
+                reservationHits.count(true);
                 return reservation.get();
             }
 
             @Override
             public AccessPlan plan(final CachedPrincipal principal) {
+                planHits.count(true);
                 return plan.get();
             }
         });
@@ -291,19 +317,26 @@ public final class CredentialChecker {
         @Override
         public Optional<CachedPrincipal> principal(final LoginName login) throws AccountStoreUnavailableException {
             // single-flight per login: only the CONNECT that loads the row learns its client id's owner from it
-            return caches.principal(login, readAt -> loader.find(login, clientId).map(found -> caches.entry(
-                    found.record(), clientIds.bindToPrincipal() ? found.clientIdOwner() : Optional.empty(),
-                    readAt)));
+            final boolean[] loaded = {false};
+            final Optional<CachedPrincipal> found = caches.principal(login, readAt -> {
+                loaded[0] = true;
+                return loader.find(login, clientId).map(row -> caches.entry(row.record(),
+                        clientIds.bindToPrincipal() ? row.clientIdOwner() : Optional.empty(), readAt));
+            });
+            principalHits.count(!loaded[0]);
+            return found;
         }
 
         @Override
         public boolean passwordMatches(final CachedPrincipal entry, final String password)
                 throws AccountStoreUnavailableException {
             final PrincipalRecord record = entry.record();
-            return caches.verified(entry, password, () -> {
+            final boolean matches = caches.verified(entry, password, () -> {
                 checked = true; // this CONNECT ran the check (not one it waited for): only it may upgrade
                 return verifier.verify(record.principal().kind(), password, record.passwordHash());
             });
+            credentialHits.count(!checked);
+            return matches;
         }
 
         @Override
@@ -319,18 +352,36 @@ public final class CredentialChecker {
         @Override
         public Optional<String> clientIdOwner(final CachedPrincipal entry) throws AccountStoreUnavailableException {
             final Principal principal = entry.record().principal();
-            return caches.clientIdOwner(entry, clientId, knownUnbound -> repository.bindClientId(clientId,
-                    principal.kind() == Principal.Kind.DEVICE, principal.id(), knownUnbound));
+            final boolean[] loaded = {false};
+            final Optional<String> owner = caches.clientIdOwner(entry, clientId, knownUnbound -> {
+                loaded[0] = true;
+                return repository.bindClientId(clientId, principal.kind() == Principal.Kind.DEVICE, principal.id(),
+                        knownUnbound);
+            });
+            ownerHits.count(!loaded[0]);
+            return owner;
         }
 
         @Override
         public Optional<String> reservation(final String presented) throws AccountStoreUnavailableException {
-            return caches.reservation(presented, () -> repository.deviceReservingClientId(presented));
+            final boolean[] loaded = {false};
+            final Optional<String> device = caches.reservation(presented, () -> {
+                loaded[0] = true;
+                return repository.deviceReservingClientId(presented);
+            });
+            reservationHits.count(!loaded[0]);
+            return device;
         }
 
         @Override
         public AccessPlan plan(final CachedPrincipal entry) throws AccountStoreUnavailableException {
-            return caches.plan(entry, () -> loader.plan(entry.record()));
+            final boolean[] loaded = {false};
+            final AccessPlan plan = caches.plan(entry, () -> {
+                loaded[0] = true;
+                return loader.plan(entry.record());
+            });
+            planHits.count(!loaded[0]);
+            return plan;
         }
     }
 

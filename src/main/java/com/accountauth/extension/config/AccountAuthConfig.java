@@ -8,5 +8,6 @@ public record AccountAuthConfig(DatabaseSettings database, AuthenticationSetting
                                 QuerySettings queries, PermissionTemplates permissions,
                                 AutoSubscribeTemplates autoSubscribe, LiveChangeSettings liveChanges,
                                 ClientIdSettings clientIds, CacheSettings cache,
-                                ThrottleSettings throttling, PasswordSettings passwords, ReloadSettings reload) {
+                                ThrottleSettings throttling, PasswordSettings passwords, ReloadSettings reload,
+                                AuditSettings audit) {
 }

@@ -41,8 +41,18 @@ public final class ConfigElements {
         }
     }
 
+    /** One word out of a fixed few. */
+    public record ChoiceElement(String section, String name, List<String> choices, String defaultValue)
+            implements Element {
+
+        @Override
+        public String documentedDefault() {
+            return defaultValue;
+        }
+    }
+
     /** What every element has. */
-    public sealed interface Element permits IntElement, BoolElement {
+    public sealed interface Element permits IntElement, BoolElement, ChoiceElement {
 
         /** The path of its parent from the root, e.g. {@code database} or {@code permissions/retain}. */
         String section();
@@ -124,6 +134,8 @@ public final class ConfigElements {
 
     // <reload>: how often conf/config.xml is looked at for changes; 0 reads it only at start
     public static final IntElement RELOAD_INTERVAL_SECONDS = IntElement.of("reload", "interval-seconds", 10, 0, 86_400);
+    public static final ChoiceElement AUDIT_FORMAT =
+            new ChoiceElement("audit", "format", List.of("text", "json"), "text");
 
     /** Every constant above, in the order of conf/config.xml. */
     public static final List<Element> ALL = List.of(
@@ -135,7 +147,7 @@ public final class ConfigElements {
             LAST_USED_INTERVAL_SECONDS,
             MAX_PRINCIPALS, PRINCIPAL_TTL_SECONDS, UNKNOWN_TTL_SECONDS, MAX_CREDENTIALS, MAX_CLIENT_IDS,
             THROTTLING_ENABLED, ADDRESS_FAILURE_BURST, ADDRESS_FAILURES_PER_MINUTE, ADDRESS_MAX_IN_FLIGHT,
-            USERNAME_FAILURE_BURST, USERNAME_FAILURES_PER_MINUTE, RELOAD_INTERVAL_SECONDS);
+            USERNAME_FAILURE_BURST, USERNAME_FAILURES_PER_MINUTE, RELOAD_INTERVAL_SECONDS, AUDIT_FORMAT);
 
     /** The names of {@link #ALL}'s elements in {@code section}: what the loader allows there besides text elements. */
     static List<String> namesIn(final String section) {

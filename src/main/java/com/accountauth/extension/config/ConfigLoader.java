@@ -86,7 +86,7 @@ public final class ConfigLoader {
         }
         final Section top = new Section("", "", root, problems, Set.of("database", "authentication", "queries",
                 "permissions", "auto-subscribe", "live-changes", "client-ids", "cache", "throttling", "passwords",
-                "reload"));
+                "reload", "audit"));
         final DatabaseSettings database = database(top.child("database"), problems);
         final AuthenticationSettings authentication = authentication(top.child("authentication"));
         final QuerySettings queries = queries(top.child("queries"), problems);
@@ -101,11 +101,12 @@ public final class ConfigLoader {
         final Section reloadSection = top.child("reload");
         reloadSection.allow();
         final ReloadSettings reload = new ReloadSettings(reloadSection.integer(ConfigElements.RELOAD_INTERVAL_SECONDS));
+        final AuditSettings audit = audit(top.child("audit"));
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
         return new AccountAuthConfig(database, authentication, queries, permissions, autoSubscribe, liveChanges,
-                clientIds, cache, throttling, passwords, reload);
+                clientIds, cache, throttling, passwords, reload, audit);
     }
 
     private DatabaseSettings database(final Section section, final List<String> problems) {
@@ -302,6 +303,11 @@ public final class ConfigLoader {
                 section.integer(ConfigElements.ADDRESS_MAX_IN_FLIGHT),
                 section.integer(ConfigElements.USERNAME_FAILURE_BURST),
                 section.integer(ConfigElements.USERNAME_FAILURES_PER_MINUTE));
+    }
+
+    private static AuditSettings audit(final Section section) {
+        section.allow();
+        return new AuditSettings(section.choice(ConfigElements.AUDIT_FORMAT).equals("json"));
     }
 
     private static CacheSettings cache(final Section section) {
@@ -539,6 +545,19 @@ public final class ConfigLoader {
 
         int integer(final ConfigElements.IntElement element) {
             return integer(element.name(), element.defaultValue(), element.min(), element.max());
+        }
+
+        String choice(final ConfigElements.ChoiceElement element) {
+            final Optional<String> value = text(element.name());
+            if (value.isEmpty()) {
+                return element.defaultValue();
+            }
+            if (!element.choices().contains(value.get())) {
+                problems.add(path(element.name()) + ": '" + value.get() + "' is not one of " +
+                        String.join(", ", element.choices()));
+                return element.defaultValue();
+            }
+            return value.get();
         }
 
         boolean bool(final String name, final boolean fallback) {

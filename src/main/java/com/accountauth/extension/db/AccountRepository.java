@@ -5,6 +5,9 @@ import com.accountauth.extension.acl.PairedDevice;
 import com.accountauth.extension.config.QuerySettings;
 import com.accountauth.extension.identity.LoginName;
 import com.accountauth.extension.identity.UsernameParser;
+import com.accountauth.extension.metrics.ExtensionMetrics;
+import com.codahale.metrics.Counter;
+import com.codahale.metrics.Timer;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -18,6 +21,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Reads devices, accounts and pairings with the statements from config.xml. Every value reaches the DB as a bound
@@ -29,9 +34,21 @@ public final class AccountRepository implements AccountStore {
     private final QuerySettings queries;
     private final int queryTimeoutSeconds;
     private final DbHealth health;
+    private final ExtensionMetrics metrics;
+    private final ConcurrentHashMap<String, StatementMetrics> statements = new ConcurrentHashMap<>();
 
     public AccountRepository(final DataSource dataSource, final QuerySettings queries,
                              final int queryTimeoutSeconds, final DbHealth health) {
+        this(dataSource, queries, queryTimeoutSeconds, health, ExtensionMetrics.unread());
+    }
+
+    /**
+     * @param metrics gets {@code db.<statement>.time} (a Timer, from asking the pool for a connection to the last
+     *                row read) and {@code db.<statement>.errors}, per statement of {@code <queries>}
+     */
+    public AccountRepository(final DataSource dataSource, final QuerySettings queries,
+                             final int queryTimeoutSeconds, final DbHealth health, final ExtensionMetrics metrics) {
+        this.metrics = metrics;
         this.dataSource = dataSource;
         this.queries = queries;
         this.queryTimeoutSeconds = queryTimeoutSeconds;
@@ -118,6 +135,7 @@ public final class AccountRepository implements AccountStore {
         if (clientIds.isEmpty()) {
             return;
         }
+        final long start = System.nanoTime();
         final Connection connection = connection("touch-client-id");
         try (connection; PreparedStatement statement = connection.prepareStatement(queries.touchClientId())) {
             statement.setQueryTimeout(queryTimeoutSeconds);
@@ -129,6 +147,8 @@ public final class AccountRepository implements AccountStore {
             health.reached();
         } catch (final SQLException | RuntimeException e) {
             throw failed("touch-client-id", e);
+        } finally {
+            timed("touch-client-id", start);
         }
     }
 
@@ -257,6 +277,7 @@ public final class AccountRepository implements AccountStore {
 
     private <T> T query(final String name, final String sql, final RowReader<T> reader, final Object... parameters)
             throws AccountStoreUnavailableException {
+        final long start = System.nanoTime();
         final Connection connection = connection(name);
         try (connection; PreparedStatement statement = prepare(connection, sql, parameters);
              ResultSet rs = statement.executeQuery()) {
@@ -265,11 +286,14 @@ public final class AccountRepository implements AccountStore {
             return result;
         } catch (final SQLException | RuntimeException e) {
             throw failed(name, e);
+        } finally {
+            timed(name, start);
         }
     }
 
     private int update(final String name, final String sql, final Object... parameters)
             throws AccountStoreUnavailableException {
+        final long start = System.nanoTime();
         final Connection connection = connection(name);
         try (connection; PreparedStatement statement = prepare(connection, sql, parameters)) {
             final int rows = statement.executeUpdate();
@@ -277,7 +301,23 @@ public final class AccountRepository implements AccountStore {
             return rows;
         } catch (final SQLException | RuntimeException e) {
             throw failed(name, e);
+        } finally {
+            timed(name, start);
         }
+    }
+
+    /** The time and error count of one statement, made on its first run. */
+    private record StatementMetrics(Timer time, Counter errors) {
+    }
+
+    private StatementMetrics statement(final String name) {
+        return statements.computeIfAbsent(name, key ->
+                new StatementMetrics(metrics.timer("db." + key + ".time"), metrics.counter("db." + key + ".errors")));
+    }
+
+    /** Every run counts, a failed one too: a statement that waits for its timeout shows in its time. */
+    private void timed(final String name, final long start) {
+        statement(name).time().update(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
 
     /** A connection from the pool; none means the DB cannot be reached. */
@@ -285,6 +325,7 @@ public final class AccountRepository implements AccountStore {
         try {
             return dataSource.getConnection();
         } catch (final SQLException | RuntimeException e) {
+            statement(name).errors().inc();
             health.unreachable("no connection for <" + name + ">: " + e.getClass().getSimpleName());
             throw new AccountStoreUnavailableException("statement <" + name + ">: no DB connection: " +
                     e.getMessage(), e);
@@ -293,6 +334,7 @@ public final class AccountRepository implements AccountStore {
 
     /** A failed statement; a lost connection (SQLSTATE class 08) counts as the DB unreachable. */
     private AccountStoreUnavailableException failed(final String name, final Exception e) {
+        statement(name).errors().inc();
         if (e instanceof SQLTransientConnectionException || e instanceof SQLNonTransientConnectionException ||
                 e instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
             health.unreachable("<" + name + "> lost its connection: " + e.getClass().getSimpleName());

@@ -71,6 +71,24 @@ public final class RenewablePool implements DataSource, AutoCloseable {
         return true;
     }
 
+    /** Connections in use now, for the {@code pool.active} gauge (0 before the pool has started). */
+    public int activeConnections() {
+        final HikariPoolMXBean state = current.getHikariPoolMXBean();
+        return state == null ? 0 : state.getActiveConnections();
+    }
+
+    /** Open connections not in use now. */
+    public int idleConnections() {
+        final HikariPoolMXBean state = current.getHikariPoolMXBean();
+        return state == null ? 0 : state.getIdleConnections();
+    }
+
+    /** Threads waiting for a connection now. */
+    public int waitingThreads() {
+        final HikariPoolMXBean state = current.getHikariPoolMXBean();
+        return state == null ? 0 : state.getThreadsAwaitingConnection();
+    }
+
     @Override
     public Connection getConnection() throws SQLException {
         return current.getConnection();

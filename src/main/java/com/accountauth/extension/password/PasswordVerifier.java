@@ -1,7 +1,9 @@
 package com.accountauth.extension.password;
 
 import com.accountauth.extension.identity.Principal;
+import com.accountauth.extension.metrics.ExtensionMetrics;
 import com.accountauth.extension.util.RateLimitedLog;
+import com.codahale.metrics.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +30,8 @@ public final class PasswordVerifier {
     private final CostLimits limits;
     private final Map<Principal.Kind, KindPolicy> kinds;
     private final Map<Principal.Kind, StoredHash> dummies = new EnumMap<>(Principal.Kind.class);
+    private final Map<PasswordFormat, Timer> checks = new EnumMap<>(PasswordFormat.class);
+    private final Timer dummyChecks;
     private final RateLimitedLog warnings = new RateLimitedLog(TimeUnit.SECONDS.toNanos(10), System::nanoTime);
 
     /**
@@ -35,6 +39,19 @@ public final class PasswordVerifier {
      */
     public PasswordVerifier(final HashSchemes schemes, final CostLimits limits,
                             final Map<Principal.Kind, KindPolicy> kinds) {
+        this(schemes, limits, kinds, ExtensionMetrics.unread());
+    }
+
+    /**
+     * @param metrics gets {@code password.checks.<format>} (a Timer per stored format, e.g. {@code bcrypt}) and
+     *                {@code password.checks.dummy} (the checks spent on unknown usernames and unusable hashes)
+     */
+    public PasswordVerifier(final HashSchemes schemes, final CostLimits limits,
+                            final Map<Principal.Kind, KindPolicy> kinds, final ExtensionMetrics metrics) {
+        for (final PasswordFormat format : PasswordFormat.values()) {
+            checks.put(format, metrics.timer("password.checks." + format.configName()));
+        }
+        this.dummyChecks = metrics.timer("password.checks.dummy");
         this.schemes = schemes;
         this.limits = limits;
         this.kinds = new EnumMap<>(kinds);
@@ -80,10 +97,14 @@ public final class PasswordVerifier {
             burnDummyCheck(kind, password);
             return false;
         }
+        final StoredHash hash = usable.hash().get();
+        final long start = System.nanoTime();
         try {
-            return usable.hash().get().matches(password);
+            return hash.matches(password);
         } catch (final RuntimeException e) {
             return false;
+        } finally {
+            checks.get(hash.format()).update(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -116,7 +137,9 @@ public final class PasswordVerifier {
 
     /** Spends one check of the kind's target on nothing, for unknown usernames and refused input. */
     public void burnDummyCheck(final Principal.Kind kind, final String password) {
+        final long start = System.nanoTime();
         dummies.get(kind).matches(password == null ? "" : password);
+        dummyChecks.update(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
 
     private Usable usable(final Principal.Kind kind, final String storedHash) {

@@ -5,6 +5,8 @@ import com.accountauth.extension.db.AccountChange;
 import com.accountauth.extension.db.AccountRepository;
 import com.accountauth.extension.db.AccountStoreUnavailableException;
 import com.accountauth.extension.db.ChangeSet;
+import com.accountauth.extension.metrics.ExtensionMetrics;
+import com.codahale.metrics.Counter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,12 +47,25 @@ public final class ChangeFeed implements AutoCloseable {
     private final FeedCursor cursor;
     private final FeedHealth health;
     private final ScheduledExecutorService scheduler;
+    private final Counter applied;
+    private final Counter resyncs;
+    // when the last poll that read the feed to its end began (System.nanoTime in ms): every change committed before
+    // then is applied
+    private volatile long caughtUpAt = now();
     private boolean toldLacksBounds;
     // why a resync was asked for from outside (a reload of config.xml), until one succeeded
     private final AtomicReference<String> resyncAsked = new AtomicReference<>();
 
+    /**
+     * @param metrics gets {@code feed.changes.applied} (rows of the feed applied), {@code feed.resyncs}, and
+     *                {@code feed.lag}: seconds since the last poll that read the feed to its end began (the rows carry
+     *                no time the statement reads, so this is the bound on how old an unapplied change can be)
+     */
     public ChangeFeed(final AccountRepository repository, final ChangeApplier applier,
-                      final LiveChangeSettings settings, final Reconnect reconnect) {
+                      final LiveChangeSettings settings, final Reconnect reconnect, final ExtensionMetrics metrics) {
+        this.applied = metrics.counter("feed.changes.applied");
+        this.resyncs = metrics.counter("feed.resyncs");
+        metrics.gauge("feed.lag", () -> (now() - caughtUpAt) / 1000.0);
         this.repository = repository;
         this.applier = applier;
         this.intervalMillis = settings.pollIntervalMillis();
@@ -110,6 +125,7 @@ public final class ChangeFeed implements AutoCloseable {
     }
 
     private void poll() throws AccountStoreUnavailableException {
+        final long startedAt = now();
         if (!cursor.started()) {
             final long latest = repository.latestChange();
             if (health.failing()) {
@@ -117,6 +133,7 @@ public final class ChangeFeed implements AutoCloseable {
                 resync("the change feed could not be read at start");
             }
             cursor.restartAt(latest);
+            caughtUpAt = startedAt;
             log.info("account-auth: following the change feed from seq {}", latest);
             return;
         }
@@ -134,6 +151,7 @@ public final class ChangeFeed implements AutoCloseable {
             if (verdict instanceof FeedCursor.WentBack back) {
                 resync("the change feed went backwards (" + back.why() + "; a TRUNCATE, a restore or a failover?)");
                 cursor.restartAt(back.newest());
+                caughtUpAt = startedAt;
                 return;
             }
             final FeedCursor.Taken taken = (FeedCursor.Taken) verdict;
@@ -141,6 +159,7 @@ public final class ChangeFeed implements AutoCloseable {
                 resync("the change feed jumped (" + taken.jump().get() + ")");
             } else if (!taken.fresh().isEmpty()) {
                 applier.apply(ChangeSet.of(taken.fresh()));
+                applied.inc(taken.fresh().size());
             }
             cursor.commit(taken, now()); // only after they were applied: a failure hands them over again
             if (taken.untracked() > 0) {
@@ -149,6 +168,7 @@ public final class ChangeFeed implements AutoCloseable {
             }
             tellIfStatementLacksBounds();
             if (!taken.more()) {
+                caughtUpAt = startedAt;
                 return;
             }
             after = taken.next();
@@ -158,6 +178,7 @@ public final class ChangeFeed implements AutoCloseable {
     /** Everything counts as changed: every cached principal and every connected client's grant. */
     private void resync(final String why) throws AccountStoreUnavailableException {
         applier.apply(ChangeSet.everything());
+        resyncs.inc();
         log.warn("account-auth: resync, every cached principal and connected client counts as changed: {}", why);
     }
 

@@ -1,6 +1,7 @@
 package com.accountauth.extension.sync;
 
 import com.accountauth.extension.connection.ConnectedClients;
+import com.accountauth.extension.connection.ConnectedKinds;
 import com.hivemq.extension.sdk.api.client.ClientContext;
 import com.hivemq.extension.sdk.api.client.parameter.InitializerInput;
 import com.hivemq.extension.sdk.api.packets.disconnect.DisconnectReasonCode;
@@ -25,9 +26,12 @@ public final class SessionInitializer implements ClientInitializer {
     private final ConnectedClients clients;
     private final SessionSubscriptions subscriptions;
     private final PendingWills pendingWills;
+    private final ConnectedKinds kinds;
 
+    /** @param kinds counts the connected clients by kind (their disconnects it learns of itself) */
     public SessionInitializer(final ConnectedClients clients, final SessionSubscriptions subscriptions,
-                              final PendingWills pendingWills) {
+                              final PendingWills pendingWills, final ConnectedKinds kinds) {
+        this.kinds = kinds;
         this.clients = clients;
         this.subscriptions = subscriptions;
         this.pendingWills = pendingWills;
@@ -52,6 +56,7 @@ public final class SessionInitializer implements ClientInitializer {
             Services.clientService().disconnectClient(clientId, true, revoked.get(), null);
             return;
         }
+        kinds.connected(clientId, grant.principal().kind());
         pendingWills.connected(grant);
         log.debug("account-auth: client '{}' initialised with grant {} (clean start {})", clientId,
                 System.identityHashCode(grant), grant.cleanStart());

@@ -17,6 +17,8 @@ import com.accountauth.extension.testsupport.HashVectors;
 import com.accountauth.extension.testsupport.LogCapture;
 import com.accountauth.extension.testsupport.TestPasswords;
 import com.accountauth.extension.identity.Principal;
+import com.accountauth.extension.metrics.ExtensionMetrics;
+import com.codahale.metrics.MetricRegistry;
 import com.accountauth.extension.testsupport.LogCapture;
 import com.accountauth.extension.throttle.ConnectThrottle;
 import com.accountauth.extension.util.AuditLog;
@@ -68,6 +70,7 @@ class AccountAuthenticatorTest {
     DbHealth health;
     ClientIdUses uses;
     PrincipalLoader loader;
+    MetricRegistry registry;
 
     @BeforeAll
     static void loadConfig() throws Exception {
@@ -96,12 +99,14 @@ class AccountAuthenticatorTest {
         health = new DbHealth(GRACE_SECONDS, nanos::get);
         uses = new ClientIdUses();
         // upgrade on login is on: rows at the target (bcrypt cost 4, as HASH) are never upgraded
+        registry = new MetricRegistry();
+        final ExtensionMetrics metrics = new ExtensionMetrics(registry);
         final CredentialChecker checker = new CredentialChecker(loader, store, TestPasswords.verifier(), caches,
-                config.clientIds(), health, uses, true);
-        workers = new AuthenticationWorkers(new AuthenticationSettings(5000, 2, 100, 14, 4));
+                config.clientIds(), health, uses, true, metrics);
+        workers = new AuthenticationWorkers(new AuthenticationSettings(5000, 2, 100, 14, 4), metrics);
         clients = new ConnectedClients();
         authenticator = new AccountAuthenticator(checker, new ConnectThrottle(ThrottleSettings.defaults()), workers,
-                clients, Duration.ofSeconds(5), upgrades::add);
+                clients, Duration.ofSeconds(5), upgrades::add, metrics);
     }
 
     @AfterEach
@@ -132,6 +137,35 @@ class AccountAuthenticatorTest {
 
     private static FakeConnect.Answer refusedWith(final ConnackReasonCode code) {
         return new FakeConnect.Answer(false, code);
+    }
+
+    private long count(final String name) {
+        return registry.counter(ExtensionMetrics.PREFIX + name).getCount();
+    }
+
+    @Test
+    void outcomesAndCacheLookupsAreCounted() throws Exception {
+        assertTrue(answer("alice-phone", "alice@example.com", PASSWORD).granted());
+        // a reconnect: every fact from the caches, decided on the calling thread
+        assertTrue(answer("alice-phone", "alice@example.com", PASSWORD).granted());
+        answer("c1", "alice@example.com", "wrong-pass");
+        answer("c2", "nobody@example.com", PASSWORD);
+        answer("c3", "bob@example.com", PASSWORD);
+
+        assertEquals(2, count("connect.allowed"));
+        assertEquals(2, count("connect.refused.bad-credentials"));
+        assertEquals(1, count("connect.refused.not-authorized"));
+        assertEquals(0, count("connect.refused.unavailable"));
+        // alice twice, alice once more (wrong password), bob once; the unknown one is a miss every time
+        assertEquals(2, count("cache.principals.hits"));
+        assertEquals(3, count("cache.principals.misses"));
+        // alice's password checked once, then known; the wrong one and bob's checked
+        assertEquals(1, count("cache.credentials.hits"));
+        assertEquals(3, count("cache.credentials.misses"));
+        assertEquals(1, count("cache.plans.hits"));
+        assertEquals(1, count("cache.plans.misses"));
+        // four CONNECTs went to a worker, each through the queue
+        assertEquals(4, registry.timer(ExtensionMetrics.PREFIX + "connect.queue.wait").getCount());
     }
 
     @Test

@@ -1,6 +1,9 @@
 package com.accountauth.extension.auth;
 
 import com.accountauth.extension.config.AuthenticationSettings;
+import com.accountauth.extension.metrics.ExtensionMetrics;
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.Timer;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -76,6 +79,36 @@ class AuthenticationWorkersTest {
             });
             workers.submit("a", ran::countDown);
             assertTrue(ran.await(5, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void theQueueDepthAndEachWaitAreMeasured() throws Exception {
+        final MetricRegistry registry = new MetricRegistry();
+        try (AuthenticationWorkers workers = new AuthenticationWorkers(
+                new AuthenticationSettings(5000, 1, 10, 14, 4), new ExtensionMetrics(registry))) {
+            final Object depth = registry.getGauges().get("com.accountauth.connect.queue.depth");
+            final CountDownLatch busy = new CountDownLatch(1);
+            final CountDownLatch release = new CountDownLatch(1);
+            final CountDownLatch done = new CountDownLatch(3);
+            workers.submit("a", () -> {
+                busy.countDown();
+                await(release);
+                done.countDown();
+            });
+            assertTrue(busy.await(5, TimeUnit.SECONDS));
+            workers.submit("a", done::countDown);
+            workers.submit("b", done::countDown);
+            assertEquals(2, ((com.codahale.metrics.Gauge<?>) depth).getValue());
+            Thread.sleep(50);
+            release.countDown();
+            assertTrue(done.await(5, TimeUnit.SECONDS));
+            assertEquals(0, ((com.codahale.metrics.Gauge<?>) depth).getValue());
+            final Timer waits = registry.timer("com.accountauth.connect.queue.wait");
+            assertEquals(3, waits.getCount());
+            // the two behind the held one waited at least the 50 ms it was held
+            assertTrue(waits.getSnapshot().getMax() >= TimeUnit.MILLISECONDS.toNanos(50),
+                    "longest wait " + waits.getSnapshot().getMax() + " ns");
         }
     }
 

@@ -126,6 +126,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theAuditFormatIsTextUnlessJsonIsChosen() throws Exception {
+        assertFalse(load(minimal("")).audit().jsonLines());
+        assertFalse(load(minimal("<audit><format>text</format></audit>")).audit().jsonLines());
+        assertTrue(load(minimal("<audit><format>json</format></audit>")).audit().jsonLines());
+        final InvalidConfigException e = fails(minimal(
+                "<audit><format>JSON-lines</format><colour>red</colour></audit>"));
+        final String all = String.join("\n", e.problems());
+        assertTrue(all.contains("<audit>/<format>: 'JSON-lines' is not one of text, json"), all);
+        assertTrue(all.contains("<audit>/<colour>: unknown element"), all);
+        assertEquals(2, e.problems().size(), all);
+    }
+
+    @Test
     void aSubscribePermissionEndingInPlusIsRefusedAtStart() throws Exception {
         final InvalidConfigException e = fails(minimal("<permissions><paired-device>" +
                 "<subscribe>/${{vendor}}/${{uid}}/+</subscribe><subscribe>/${{vendor}}/+/${{uid}}</subscribe>" +

@@ -12,6 +12,7 @@ import org.mindrot.jbcrypt.BCrypt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -71,6 +72,12 @@ class DbOutageIT {
                 () -> !logs.matching("ERROR", "no poll of the change feed succeeded").isEmpty());
         System.out.printf("[db-outage] ERROR logged %d ms after the DB stopped (error-after-seconds %d)%n",
                 errorMillis, ERROR_AFTER_SECONDS);
+        final RegisteredMetrics metrics = new RegisteredMetrics(env.broker().metricRegistry());
+        assertEquals(1, metrics.gauge("outage.active").intValue());
+        assertTrue(metrics.count("db.changes-since.errors") >= 1);
+        // no poll read the feed since before the DB stopped
+        assertTrue(metrics.gauge("feed.lag").doubleValue() >= ERROR_AFTER_SECONDS - 1, "lag " +
+                metrics.gauge("feed.lag"));
         // HikariCP's back-off between attempts doubles from 10 ms to its 5 s ceiling within about 10 s
         Thread.sleep(Math.max(0, 15_000 - (System.nanoTime() - stopped) / 1_000_000));
         assertFalse(erinsApp.disconnected.isDone(), "an outage alone must not disconnect anyone");
@@ -89,6 +96,13 @@ class DbOutageIT {
                 "client after %d ms, a cold CONNECT first succeeded after %d ms (bound %d ms, poll interval %d ms)%n",
                 changeMillis, connectMillis, BOUND_MILLIS, POLL_INTERVAL_MILLIS);
         assertTrue(changeMillis <= BOUND_MILLIS, changeMillis + " ms");
-        assertFalse(logs.matching("WARN", "could not be read for").isEmpty(), "no resync logged after the outage");
+        // the resync logs once it has applied everything, which may be just after erin's disconnect
+        LiveClient.millisUntil("the resync logged after the outage", BOUND_MILLIS,
+                () -> !logs.matching("WARN", "could not be read for").isEmpty());
+        assertEquals(0, metrics.gauge("outage.active").intValue());
+        assertTrue(metrics.count("feed.resyncs") >= 1);
+        // the resync that disconnected erin runs inside the poll that then reads the feed to its end
+        LiveClient.millisUntil("the feed's lag back below a poll interval", BOUND_MILLIS,
+                () -> metrics.gauge("feed.lag").doubleValue() < POLL_INTERVAL_MILLIS / 1000.0);
     }
 }

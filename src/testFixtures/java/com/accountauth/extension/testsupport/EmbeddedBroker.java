@@ -1,5 +1,7 @@
 package com.accountauth.extension.testsupport;
 
+import com.codahale.metrics.MetricRegistry;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -80,6 +82,11 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The running broker's metric registry, where the extension registers its metrics. */
+    public MetricRegistry metricRegistry() {
+        return hivemq.metricRegistry();
     }
 
     public Path home() {

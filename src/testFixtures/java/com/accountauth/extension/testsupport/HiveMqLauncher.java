@@ -1,5 +1,6 @@
 package com.accountauth.extension.testsupport;
 
+import com.codahale.metrics.MetricRegistry;
 import com.hivemq.configuration.service.InternalConfigurations;
 import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.embedded.EmbeddedHiveMQ;
@@ -62,6 +63,11 @@ public final class HiveMqLauncher implements AutoCloseable {
             throw new IllegalStateException("HiveMQ did not start: " + e.getMessage(), e);
         }
         return new HiveMqLauncher(embedded);
+    }
+
+    /** The broker's metric registry, the one extensions get as {@code Services.metricRegistry()}. */
+    public MetricRegistry metricRegistry() {
+        return hivemq.getMetricRegistry();
     }
 
     /** Stops HiveMQ (what it keeps in the data folder stays); does nothing when already stopped. */
