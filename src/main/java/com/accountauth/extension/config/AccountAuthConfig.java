@@ -8,5 +8,6 @@ public record AccountAuthConfig(DatabaseSettings database, AuthenticationSetting
                                 QuerySettings queries, PermissionTemplates permissions,
                                 AutoSubscribeTemplates autoSubscribe, LiveChangeSettings liveChanges,
                                 ClientIdSettings clientIds, CacheSettings cache,
-                                ThrottleSettings throttling, PasswordSettings passwords) {
+                                ThrottleSettings throttling, PasswordSettings passwords,
+                                CertificateLoginSettings certificateLogins) {
 }

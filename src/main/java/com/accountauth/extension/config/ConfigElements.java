@@ -1,5 +1,9 @@
 package com.accountauth.extension.config;
 
+import com.accountauth.extension.identity.CertificateField;
+import com.accountauth.extension.identity.LoginMode;
+
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntSupplier;
 
@@ -38,6 +42,17 @@ public final class ConfigElements {
         @Override
         public String documentedDefault() {
             return Boolean.toString(defaultValue);
+        }
+    }
+
+    /**
+     * A word out of a fixed set. Not in {@link #ALL}: these sit in repeated elements (one per listener), which the
+     * shipped file shows only as a commented-out example.
+     */
+    public record ChoiceElement(String section, String name, String defaultValue, List<String> choices) {
+
+        public String path() {
+            return section + "/" + name;
         }
     }
 
@@ -121,6 +136,14 @@ public final class ConfigElements {
             IntElement.of("throttling", "username-failure-burst", 5, 1, 1_000_000);
     public static final IntElement USERNAME_FAILURES_PER_MINUTE =
             IntElement.of("throttling", "username-failures-per-minute", 5, 1, 1_000_000);
+
+    // <certificate-logins><listener>: <name> (required, a HiveMQ listener's name), <mode> (required), <identity>
+    public static final String CERTIFICATE_LISTENER = "certificate-logins/listener";
+    public static final ChoiceElement CERTIFICATE_LOGIN_MODE = new ChoiceElement(CERTIFICATE_LISTENER, "mode", null,
+            Arrays.stream(LoginMode.values()).map(LoginMode::configName).toList());
+    public static final ChoiceElement CERTIFICATE_IDENTITY = new ChoiceElement(CERTIFICATE_LISTENER, "identity",
+            CertificateField.SUBJECT_CN.configName(),
+            Arrays.stream(CertificateField.values()).map(CertificateField::configName).toList());
 
     /** Every constant above, in the order of conf/config.xml. */
     public static final List<Element> ALL = List.of(
