@@ -23,17 +23,21 @@ public final class AuditLog {
 
     /** A CONNECT let in. */
     public static void connectAllowed(final String clientId, final String principal, final String source,
-                                      final String listener, final int publish, final int subscribe) {
-        audit.info("CONNECT allowed client={} principal={} source={} listener={} publish-permissions={} " +
-                "subscribe-permissions={}", LogSafe.of(clientId), principal, source, LogSafe.of(listener), publish,
-                subscribe);
+                                      final String listener, final String method, final int publish,
+                                      final int subscribe) {
+        audit.info("CONNECT allowed client={} principal={} source={} listener={} method={} publish-permissions={} " +
+                "subscribe-permissions={}", LogSafe.of(clientId), principal, source, LogSafe.of(listener), method,
+                publish, subscribe);
     }
 
-    /** A CONNECT refused: the CONNACK code and why (without secrets: the checker's explanation). */
+    /**
+     * A CONNECT refused: the CONNACK code and why (without secrets: the checker's explanation). {@code method} is
+     * the listener's login mode: password, certificate or certificate-and-password.
+     */
     public static void connectRefused(final String clientId, final String source, final String listener,
-                                      final String code, final String why) {
-        audit.info("CONNECT refused client={} source={} listener={} code={} why={}", LogSafe.of(clientId), source,
-                LogSafe.of(listener), code, why);
+                                      final String method, final String code, final String why) {
+        audit.info("CONNECT refused client={} source={} listener={} method={} code={} why={}", LogSafe.of(clientId),
+                source, LogSafe.of(listener), method, code, why);
     }
 
     /** A live change that updated the permissions of a principal's connected clients. */
