@@ -234,7 +234,8 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
         BrokerPermissions.show(permissions, granted.plan());
         final ConnectedClients.Grant grant = clients.register(clientId, granted.record(), granted.plan(),
                 input.getConnectPacket().getCleanStart(),
-                input.getConnectPacket().getWillPublish().map(WillPublishPacket::getTopic), permissions);
+                input.getConnectPacket().getWillPublish().map(WillPublishPacket::getTopic), permissions,
+                mode.needsPassword());
         if (!checker.stillCurrent(granted)) {
             // a change landed between reading the facts and registering: the refresher may have missed this grant
             clients.withdraw(grant);

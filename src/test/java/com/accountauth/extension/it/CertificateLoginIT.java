@@ -59,6 +59,7 @@ class CertificateLoginIT {
         pki.writeTruststore(folder.resolve("truststore.p12"), TLS_PASSWORD);
         pki.writeCaPem(folder.resolve("ca.pem"));
         pki.client("CN=00:1B:FE:0D:44:21").writePem(folder, "cam1");
+        pki.client("CN=00:1B:FE:0D:44:22").writePem(folder, "cam2");
         pki.client("CN=00:1B:FE:0D:44:99").writePem(folder, "unknown");
         pki.client("CN=00:1B:FE:0D:44:23").writePem(folder, "disabled");
         pki.client("CN=alice@example.com").writePem(folder, "alice");
@@ -69,7 +70,8 @@ class CertificateLoginIT {
         passwordPort = HiveMqLauncher.freePort();
         final String listeners = tlsListener("devices-tls", certificatePort) + tlsListener("devices-tls-pw", bothPort) +
                 tlsListener("mqtt-tls", passwordPort);
-        env = BrokerWithDatabase.start(CertificateLoginIT::seed, xml -> xml.replace("</account-auth>", """
+        env = BrokerWithDatabase.start(CertificateLoginIT::seed, xml -> xml.replace(
+                "<poll-interval-millis>2000<", "<poll-interval-millis>200<").replace("</account-auth>", """
                 <certificate-logins>
                     <listener><name>devices-tls</name><mode>certificate</mode></listener>
                     <listener><name>devices-tls-pw</name><mode>certificate-and-password</mode></listener>
@@ -145,6 +147,33 @@ class CertificateLoginIT {
     }
 
     @Test
+    void aPasswordChangeEndsACertificateAndPasswordLoginButNotACertificateOne() throws Exception {
+        final String byCertificate = MqttClients.newId();
+        final String withPassword = MqttClients.newId();
+        try (LogCapture audit = new LogCapture("account-auth.audit")) {
+            final Process certificateOnly = mosquittoSub(certificatePort, "cam2", byCertificate, null, null);
+            final Process both = mosquittoSub(bothPort, "cam2", withPassword, "00:1B:FE:0D:44:22", CAM_PASSWORD);
+            try {
+                awaitLine(audit, "INFO CONNECT allowed client='" + byCertificate + "'");
+                awaitLine(audit, "INFO CONNECT allowed client='" + withPassword + "'");
+                env.db().execute("UPDATE devices SET password_hash = ? WHERE id = 2",
+                        BCrypt.hashpw("cam2-new-pass", BCrypt.gensalt(4)));
+                assertTrue(both.waitFor(15, TimeUnit.SECONDS), "the certificate-and-password client stayed");
+                awaitLine(audit, "INFO CHANGE disconnect client='" + withPassword + "' principal=device " +
+                        "'00:1B:FE:0D:44:22' (id 2) code=ADMINISTRATIVE_ACTION");
+                // one more poll or two: the certificate-only client is still there
+                Thread.sleep(1000);
+                assertTrue(certificateOnly.isAlive(), "the certificate-only client was disconnected");
+                assertTrue(audit.lines().stream().noneMatch(line -> line.contains("CHANGE disconnect client='" +
+                        byCertificate + "'")), audit.lines().toString());
+            } finally {
+                certificateOnly.destroy();
+                both.destroy();
+            }
+        }
+    }
+
+    @Test
     void aCertificateOfAnUnknownMacIsRefused() {
         assertConnack(134, mosquittoPub(certificatePort, "unknown", MqttClients.newId(), null, null, CAM_TOPIC, "x"));
     }
@@ -197,6 +226,31 @@ class CertificateLoginIT {
         final Run run = mosquittoPub(certificatePort, "foreign", MqttClients.newId(), null, null, CAM_TOPIC, "x");
         assertEquals(Optional.empty(), run.connack(), run::describe);
         assertNotEquals(0, run.exit(), run::describe);
+    }
+
+    private static void awaitLine(final LogCapture audit, final String prefix) throws InterruptedException {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (audit.lines().stream().noneMatch(line -> line.startsWith(prefix))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no audit line " + prefix + " in " + audit.lines());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** A mosquitto_sub that stays connected (up to 60 s) on the device's own command topic. */
+    private static Process mosquittoSub(final int port, final String certificate, final String clientId,
+                                        final String username, final String password) throws IOException {
+        final List<String> command = new ArrayList<>(List.of("mosquitto_sub", "-V", "5", "-h", "localhost",
+                "-p", Integer.toString(port), "--cafile", folder.resolve("ca.pem").toString(), "-i", clientId,
+                "--cert", folder.resolve(certificate + ".pem").toString(),
+                "--key", folder.resolve(certificate + ".key").toString(),
+                "-t", "/orbweb/ipcam/command/CAMUID2", "-W", "60"));
+        if (username != null) {
+            command.addAll(List.of("-u", username, "-P", password));
+        }
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     }
 
     private static void assertConnack(final int code, final Run run) {
