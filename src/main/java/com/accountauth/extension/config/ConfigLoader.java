@@ -106,9 +106,7 @@ public final class ConfigLoader {
     private static CertificateLoginSettings certificateLogins(final Section section, final List<String> problems) {
         section.allow("listener");
         final Map<String, ListenerLogin> listeners = new LinkedHashMap<>();
-        final List<Section> entries = section.children("listener");
-        for (int i = 0; i < entries.size(); i++) {
-            final Section listener = entries.get(i);
+        for (final Section listener : section.children("listener")) {
             listener.allow("name", ConfigElements.CERTIFICATE_LOGIN_MODE.name(),
                     ConfigElements.CERTIFICATE_IDENTITY.name());
             final String name = listener.required("name");

@@ -87,7 +87,9 @@ class CertificateLoginIT {
                     <bind-address>127.0.0.1</bind-address>
                     <name>%s</name>
                     <tls>
-                        <keystore><path>%s</path><password>%s</password><private-key-password>%s</private-key-password></keystore>
+                        <keystore>
+                            <path>%s</path><password>%s</password><private-key-password>%s</private-key-password>
+                        </keystore>
                         <truststore><path>%s</path><password>%s</password></truststore>
                         <client-authentication-mode>OPTIONAL</client-authentication-mode>
                     </tls>

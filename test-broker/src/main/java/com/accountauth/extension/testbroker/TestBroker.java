@@ -577,7 +577,8 @@ public final class TestBroker implements AutoCloseable {
         if (seed && external.isEmpty()) {
             System.out.println("--seed: the embedded DB is always seeded when it is created; nothing to do");
         }
-        return settings.withPorts(mqtt, tlsPort, ws).withDeviceTlsPort(deviceTls).withBindAddress(bind).withDataDir(data.toAbsolutePath())
+        return settings.withPorts(mqtt, tlsPort, ws).withDeviceTlsPort(deviceTls).withBindAddress(bind)
+                .withDataDir(data.toAbsolutePath())
                 .withFresh(fresh).withExternalDatabase(external, seed && external.isPresent());
     }
 
