@@ -139,7 +139,8 @@ public final class AccountAuthMain implements ExtensionMain {
         upgrader = new PasswordUpgrader(verifier, repository, rehashes);
         final AccountAuthenticator authenticator = new AccountAuthenticator(checker,
                 new ConnectThrottle(config.throttling()), workers, clients,
-                Duration.ofMillis(config.authentication().timeoutMillis()), upgrader::submit, metrics);
+                Duration.ofMillis(config.authentication().timeoutMillis()), upgrader::submit, metrics,
+                config.certificateLogins());
         // no authorizer: the authenticator gives each connection its permissions as default permissions, which
         // HiveMQ checks inline; an authorizer would cost a task hand-off for every PUBLISH of every client
         Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);

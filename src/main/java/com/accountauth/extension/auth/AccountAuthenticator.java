@@ -5,6 +5,9 @@ import com.accountauth.extension.principal.BrokerPermissions;
 import com.accountauth.extension.util.AuditLog;
 import com.accountauth.extension.util.RateLimitedLog;
 import com.accountauth.extension.connection.ConnectedClients;
+import com.accountauth.extension.config.CertificateLoginSettings;
+import com.accountauth.extension.identity.ListenerLogin;
+import com.accountauth.extension.identity.LoginMode;
 import com.accountauth.extension.identity.LoginName;
 import com.accountauth.extension.identity.UsernameParser;
 import com.accountauth.extension.password.PasswordUpgrade;
@@ -15,6 +18,7 @@ import com.hivemq.extension.sdk.api.async.TimeoutFallback;
 import com.hivemq.extension.sdk.api.auth.SimpleAuthenticator;
 import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthInput;
 import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthOutput;
+import com.hivemq.extension.sdk.api.client.parameter.ClientTlsInformation;
 import com.hivemq.extension.sdk.api.client.parameter.ConnectionInformation;
 import com.hivemq.extension.sdk.api.client.parameter.Listener;
 import com.hivemq.extension.sdk.api.client.parameter.ProxyInformation;
@@ -27,6 +31,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
@@ -53,21 +58,26 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
     private final Duration timeout;
     private final Consumer<PasswordUpgrade> upgrades;
     private final ConnectCounters counters;
+    private final CertificateLoginSettings certificateLogins;
     // a flood of throttled CONNECTs must not flood the audit trail (or slow the broker threads that refuse them)
     private final RateLimitedLog throttledAudit = new RateLimitedLog(TimeUnit.SECONDS.toNanos(1), System::nanoTime);
 
-    /** @param upgrades takes the upgrade of a weak stored hash once its client is answered; must not block */
+    /**
+     * @param upgrades          takes the upgrade of a weak stored hash once its client is answered; must not block
+     * @param certificateLogins the listeners whose clients log in by certificate
+     */
     public AccountAuthenticator(final CredentialChecker checker, final ConnectThrottle throttle,
                                 final AuthenticationWorkers workers, final ConnectedClients clients,
-                                final Duration timeout, final Consumer<PasswordUpgrade> upgrades) {
-        this(checker, throttle, workers, clients, timeout, upgrades, ExtensionMetrics.unread());
+                                final Duration timeout, final Consumer<PasswordUpgrade> upgrades,
+                                final CertificateLoginSettings certificateLogins) {
+        this(checker, throttle, workers, clients, timeout, upgrades, ExtensionMetrics.unread(), certificateLogins);
     }
 
     /** @param metrics where the outcome of each CONNECT is counted */
     public AccountAuthenticator(final CredentialChecker checker, final ConnectThrottle throttle,
                                 final AuthenticationWorkers workers, final ConnectedClients clients,
                                 final Duration timeout, final Consumer<PasswordUpgrade> upgrades,
-                                final ExtensionMetrics metrics) {
+                                final ExtensionMetrics metrics, final CertificateLoginSettings certificateLogins) {
         this.counters = new ConnectCounters(metrics);
         this.checker = checker;
         this.throttle = throttle;
@@ -75,27 +85,51 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
         this.clients = clients;
         this.timeout = timeout;
         this.upgrades = upgrades;
+        this.certificateLogins = certificateLogins;
     }
 
     @Override
     public void onConnect(final SimpleAuthInput input, final SimpleAuthOutput output) {
         final String clientId = input.getClientInformation().getClientId();
         final Optional<String> username = input.getConnectPacket().getUserName();
-        final byte[] password = copyPassword(input.getConnectPacket().getPassword());
+        final ListenerLogin listenerLogin = certificateLogins.forListener(listenerName(input));
+        final LoginMode mode = listenerLogin.mode();
+        // certificate mode: the certificate is the proof, and a password, if sent, is not even copied
+        final byte[] password = mode.needsPassword() ? copyPassword(input.getConnectPacket().getPassword()) : null;
         // the broker checks every PUBLISH, Will and SUBSCRIBE against these: what is not listed is denied
         BrokerPermissions.denyAll(output.getDefaultPermissions());
 
+        final Optional<LoginName> certificateDevice;
+        if (mode.needsCertificate()) {
+            final CertificateLogin.Result named = CertificateLogin.device(listenerLogin, clientCertificate(input),
+                    username);
+            if (named.refused() != null) {
+                // decided from the certificate alone, which the client holds anyway: no secret to time, no DB
+                refuse(input, output, clientId, mode, named.refused());
+                if (password != null) {
+                    Arrays.fill(password, (byte) 0);
+                }
+                return;
+            }
+            certificateDevice = named.device();
+        } else {
+            certificateDevice = Optional.empty();
+        }
+        final Login login = new Login(mode, username, certificateDevice, password);
+
         // a reconnect whose every fact is cached is decided here, without a thread hop: nothing here blocks
-        final Optional<Verdict> cached = checker.checkWithoutBlocking(username, password, clientId);
-        if (cached.isPresent() && answerUnlessOvertaken(input, output, clientId, cached.get())) {
-            Arrays.fill(password, (byte) 0); // not null: a cached decision needs a password
+        final Optional<Verdict> cached = login.checkWithoutBlocking(checker, clientId);
+        if (cached.isPresent() && answerUnlessOvertaken(input, output, clientId, mode, cached.get())) {
+            if (password != null) {
+                Arrays.fill(password, (byte) 0);
+            }
             return;
         }
         // what needs a worker may cost bcrypt: a guesser is stopped here, before the queue
         final ConnectThrottle.Admission admission = throttle.admit(sourceAddress(input),
-                UsernameParser.parse(username.orElse(null)).map(LoginName::lookupKey));
+                login.lookupKey());
         if (!admission.admitted()) {
-            refuseThrottled(input, output, clientId, admission.verdict(), admission.addressKey());
+            refuseThrottled(input, output, clientId, mode, admission.verdict(), admission.addressKey());
             return;
         }
         final Async<SimpleAuthOutput> async =
@@ -108,21 +142,21 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
                         log.warn("account-auth: client '{}' refused: authentication timed out waiting for a worker",
                                 clientId);
                         counters.timeout.inc();
-                        audit(input, clientId, ConnackReasonCode.SERVER_UNAVAILABLE,
+                        audit(input, clientId, mode, ConnackReasonCode.SERVER_UNAVAILABLE,
                                 "authentication timed out waiting for a worker");
                         return; // the timeout fallback has already refused it
                     }
                     final ConnectThrottle.Verdict again = throttle.recheck(admission);
                     if (again != ConnectThrottle.Verdict.ADMITTED) {
-                        refuseThrottled(input, output, clientId, again, admission.addressKey());
+                        refuseThrottled(input, output, clientId, mode, again, admission.addressKey());
                         return;
                     }
-                    decideOnWorker(input, output, clientId, username, password, admission);
+                    decideOnWorker(input, output, clientId, login, admission);
                 } catch (final RuntimeException e) {
                     log.error("account-auth: client '{}' refused: unexpected error during authentication", clientId,
                             e);
                     counters.error.inc();
-                    audit(input, clientId, ConnackReasonCode.SERVER_UNAVAILABLE, "unexpected error: " + e);
+                    audit(input, clientId, mode, ConnackReasonCode.SERVER_UNAVAILABLE, "unexpected error: " + e);
                     failQuietly(output, ConnackReasonCode.SERVER_UNAVAILABLE);
                 } finally {
                     throttle.finished(admission, ConnectThrottle.Outcome.OTHER); // unless it was ended with its verdict
@@ -135,7 +169,7 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
         } catch (final RejectedExecutionException e) {
             log.warn("account-auth: client '{}' refused with 0x88: authentication queue is full", clientId);
             counters.queueFull.inc();
-            audit(input, clientId, ConnackReasonCode.SERVER_UNAVAILABLE, "authentication queue is full");
+            audit(input, clientId, mode, ConnackReasonCode.SERVER_UNAVAILABLE, "authentication queue is full");
             throttle.finished(admission, ConnectThrottle.Outcome.OTHER);
             failQuietly(output, ConnackReasonCode.SERVER_UNAVAILABLE);
             async.resume();
@@ -147,23 +181,23 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
      * counts a refusal before the client hears it, so a guesser's next attempt meets it already.
      */
     private void decideOnWorker(final SimpleAuthInput input, final SimpleAuthOutput output, final String clientId,
-                                   final Optional<String> username, final byte[] password,
-                                   final ConnectThrottle.Admission admission) {
+                                final Login login, final ConnectThrottle.Admission admission) {
+        final LoginMode mode = login.mode();
         for (int attempt = 1; attempt <= DECISION_ATTEMPTS; attempt++) {
-            final Verdict verdict = checker.check(username, password, clientId);
+            final Verdict verdict = login.check(checker, clientId);
             if (verdict instanceof Verdict.Refused refused) {
                 throttle.finished(admission, refused.reason() == Refusal.BAD_CREDENTIALS ?
                         ConnectThrottle.Outcome.BAD_CREDENTIALS : ConnectThrottle.Outcome.OTHER);
-                refuse(input, output, clientId, refused);
+                refuse(input, output, clientId, mode, refused);
                 return;
             }
-            if (answerUnlessOvertaken(input, output, clientId, verdict)) {
+            if (answerUnlessOvertaken(input, output, clientId, mode, verdict)) {
                 throttle.finished(admission, ConnectThrottle.Outcome.SUCCEEDED);
                 return;
             }
         }
         throttle.finished(admission, ConnectThrottle.Outcome.OTHER);
-        refuse(input, output, clientId, new Verdict.Refused(Refusal.UNAVAILABLE,
+        refuse(input, output, clientId, mode, new Verdict.Refused(Refusal.UNAVAILABLE,
                 "its account changed while it was checked, " + DECISION_ATTEMPTS + " times in a row"));
     }
 
@@ -173,7 +207,7 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
      * unavailable): try again later.
      */
     private void refuseThrottled(final SimpleAuthInput input, final SimpleAuthOutput output,
-                                 final String clientId, final ConnectThrottle.Verdict verdict,
+                                 final String clientId, final LoginMode mode, final ConnectThrottle.Verdict verdict,
                                  final String addressKey) {
         final boolean mqtt5 = input.getConnectionInformation().getMqttVersion() == MqttVersion.V_5;
         final ConnackReasonCode code = mqtt5 ?
@@ -186,7 +220,7 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
         log.debug("account-auth: client '{}' refused with {}: {}", clientId, code, why);
         final long heldBack = throttledAudit.tryAcquire();
         if (heldBack >= 0) {
-            audit(input, clientId, code, why + (heldBack == 0 ? "" : " (and " + heldBack +
+            audit(input, clientId, mode, code, why + (heldBack == 0 ? "" : " (and " + heldBack +
                     " more throttled CONNECTs since the last such line, not audited one by one)"));
         }
         failQuietly(output, code);
@@ -204,9 +238,9 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
      * landed since its facts were read: otherwise false, and nothing is answered yet.
      */
     private boolean answerUnlessOvertaken(final SimpleAuthInput input, final SimpleAuthOutput output,
-                                          final String clientId, final Verdict verdict) {
+                                          final String clientId, final LoginMode mode, final Verdict verdict) {
         if (verdict instanceof Verdict.Refused refused) {
-            refuse(input, output, clientId, refused);
+            refuse(input, output, clientId, mode, refused);
             return true;
         }
         final Verdict.Granted granted = (Verdict.Granted) verdict;
@@ -215,7 +249,8 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
         BrokerPermissions.show(permissions, granted.plan());
         final ConnectedClients.Grant grant = clients.register(clientId, granted.record(), granted.plan(),
                 input.getConnectPacket().getCleanStart(),
-                input.getConnectPacket().getWillPublish().map(WillPublishPacket::getTopic), permissions);
+                input.getConnectPacket().getWillPublish().map(WillPublishPacket::getTopic), permissions,
+                mode.needsPassword());
         if (!checker.stillCurrent(granted)) {
             // a change landed between reading the facts and registering: the refresher may have missed this grant
             clients.withdraw(grant);
@@ -233,7 +268,7 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
         try {
             output.authenticateSuccessfully();
             AuditLog.connectAllowed(clientId, granted.record().principal().toString(), source(input),
-                    listener(input), granted.plan().permissions().publish().size(),
+                    listener(input), mode.configName(), granted.plan().permissions().publish().size(),
                     granted.plan().permissions().subscribe().size());
         } catch (final RuntimeException e) {
             // the timeout already answered: the client got 0x88 and its grant must not outlive it
@@ -244,9 +279,9 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
         return true;
     }
 
-    private static void audit(final SimpleAuthInput input, final String clientId, final ConnackReasonCode code,
-                              final String why) {
-        AuditLog.connectRefused(clientId, source(input), listener(input), code.name(), why);
+    private static void audit(final SimpleAuthInput input, final String clientId, final LoginMode mode,
+                              final ConnackReasonCode code, final String why) {
+        AuditLog.connectRefused(clientId, source(input), listener(input), mode.configName(), code.name(), why);
     }
 
     private static String source(final SimpleAuthInput input) {
@@ -254,11 +289,21 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
     }
 
     private static String listener(final SimpleAuthInput input) {
-        return input.getConnectionInformation().getListener().map(Listener::getName).orElse(null);
+        return listenerName(input).orElse(null);
+    }
+
+    private static Optional<String> listenerName(final SimpleAuthInput input) {
+        return input.getConnectionInformation().getListener().map(Listener::getName);
+    }
+
+    /** The certificate HiveMQ checked against the listener's truststore; none on a listener without TLS. */
+    private static Optional<X509Certificate> clientCertificate(final SimpleAuthInput input) {
+        return input.getConnectionInformation().getClientTlsInformation()
+                .flatMap(ClientTlsInformation::getClientCertificate);
     }
 
     private void refuse(final SimpleAuthInput input, final SimpleAuthOutput output, final String clientId,
-                        final Verdict.Refused refused) {
+                        final LoginMode mode, final Verdict.Refused refused) {
         counters.refused(refused.reason());
         final ConnackReasonCode code = switch (refused.reason()) {
             case BAD_CREDENTIALS -> ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD;
@@ -268,8 +313,34 @@ public final class AccountAuthenticator implements SimpleAuthenticator {
         };
         // LogSafe: a refused client id may be 64 KB long or hold control characters; the audit line says it at INFO
         log.debug("account-auth: client {} refused with {}: {}", LogSafe.of(clientId), code, refused.explanation());
-        audit(input, clientId, code, refused.explanation());
+        audit(input, clientId, mode, code, refused.explanation());
         failQuietly(output, code);
+    }
+
+    /**
+     * What one CONNECT presented: a username and password, or the device its certificate names (with a password in
+     * certificate-and-password mode).
+     */
+    private record Login(LoginMode mode, Optional<String> username, Optional<LoginName> certificateDevice,
+                         byte[] password) {
+
+        Optional<Verdict> checkWithoutBlocking(final CredentialChecker checker, final String clientId) {
+            return certificateDevice.isPresent() ?
+                    checker.checkCertificateWithoutBlocking(certificateDevice.get(), mode, password, clientId) :
+                    checker.checkWithoutBlocking(username, password, clientId);
+        }
+
+        Verdict check(final CredentialChecker checker, final String clientId) {
+            return certificateDevice.isPresent() ?
+                    checker.checkCertificate(certificateDevice.get(), mode, password, clientId) :
+                    checker.check(username, password, clientId);
+        }
+
+        /** The throttle's username key: the certificate's device, or the username's. */
+        Optional<String> lookupKey() {
+            return certificateDevice.or(() -> UsernameParser.parse(username.orElse(null)))
+                    .map(LoginName::lookupKey);
+        }
     }
 
     private static void failQuietly(final SimpleAuthOutput output, final ConnackReasonCode code) {

@@ -11,6 +11,7 @@ import com.accountauth.extension.db.AccountStore;
 import com.accountauth.extension.db.AccountStoreUnavailableException;
 import com.accountauth.extension.db.DbHealth;
 import com.accountauth.extension.identity.ClientIdPattern;
+import com.accountauth.extension.identity.LoginMode;
 import com.accountauth.extension.identity.LoginName;
 import com.accountauth.extension.identity.Principal;
 import com.accountauth.extension.identity.UsernameParser;
@@ -99,9 +100,31 @@ public final class CredentialChecker {
         if (login.isEmpty() || password.isEmpty()) {
             return Optional.empty();
         }
+        return fromCache(login.get(), password.get(), LoginMode.PASSWORD, clientId);
+    }
+
+    /**
+     * {@link #checkWithoutBlocking} for a certificate login: the device its certificate names (already matched
+     * with the username, {@code CertificateLogin}), and in certificate-and-password mode the password. Never blocks.
+     */
+    public Optional<Verdict> checkCertificateWithoutBlocking(final LoginName device, final LoginMode mode,
+                                                             final byte[] rawPassword, final String clientId) {
+        final Optional<Verdict> tooLong = tooLong(clientId);
+        if (tooLong.isPresent()) {
+            return tooLong;
+        }
+        final Optional<String> password = PasswordVerifier.acceptablePassword(rawPassword);
+        if (mode.needsPassword() && password.isEmpty()) {
+            return Optional.empty();
+        }
+        return fromCache(device, mode.needsPassword() ? password.get() : null, mode, clientId);
+    }
+
+    private Optional<Verdict> fromCache(final LoginName login, final String password, final LoginMode mode,
+                                        final String clientId) {
         final long readAt = caches.now();
-        return cachedFacts(login.get(), password.get(), clientId)
-                .map(facts -> decideOrUnavailable(login.get(), password.get(), clientId, facts, readAt));
+        return cachedFacts(login, password, mode, clientId)
+                .map(facts -> decideOrUnavailable(login, password, mode, clientId, facts, readAt));
     }
 
     /**
@@ -130,7 +153,31 @@ public final class CredentialChecker {
                     " bytes, holds NUL or is not UTF-8");
         }
         final long readAt = caches.now();
-        return decideOrUnavailable(login.get(), password.get(), clientId, new LoadingFacts(clientId), readAt);
+        return decideOrUnavailable(login.get(), password.get(), LoginMode.PASSWORD, clientId,
+                new LoadingFacts(clientId), readAt);
+    }
+
+    /**
+     * {@link #check} for a certificate login: the device its certificate names and, in certificate-and-password
+     * mode, the password. In certificate mode no password is checked, for a known device or an unknown one alike
+     * (one look-up each); blocks, so only on the workers.
+     */
+    public Verdict checkCertificate(final LoginName device, final LoginMode mode, final byte[] rawPassword,
+                                    final String clientId) {
+        final Optional<Verdict> tooLong = tooLong(clientId);
+        if (tooLong.isPresent()) {
+            return tooLong.get();
+        }
+        final Optional<String> password = PasswordVerifier.acceptablePassword(rawPassword);
+        if (mode.needsPassword() && password.isEmpty()) {
+            verifier.burnDummyCheck(Principal.Kind.DEVICE, "");
+            return refused(Refusal.BAD_CREDENTIALS, "password of " + LogSafe.of(device.lookupKey()) +
+                    " is missing, empty, over " + PasswordVerifier.MAX_PASSWORD_BYTES +
+                    " bytes, holds NUL or is not UTF-8");
+        }
+        final long readAt = caches.now();
+        return decideOrUnavailable(device, mode.needsPassword() ? password.get() : null, mode, clientId,
+                new LoadingFacts(clientId), readAt);
     }
 
     /**
@@ -154,27 +201,38 @@ public final class CredentialChecker {
         return caches.stillCurrent(granted.record().principal().key(), granted.plan(), granted.readAt());
     }
 
-    private Verdict decideOrUnavailable(final LoginName login, final String password, final String clientId,
-                                        final Facts facts, final long readAt) {
+    private Verdict decideOrUnavailable(final LoginName login, final String password, final LoginMode mode,
+                                        final String clientId, final Facts facts, final long readAt) {
         try {
-            return decide(login, password, clientId, facts, readAt);
+            return decide(login, password, mode, clientId, facts, readAt);
         } catch (final AccountStoreUnavailableException e) {
             return refused(Refusal.UNAVAILABLE, "account DB unavailable: " + e.getMessage());
         }
     }
 
-    /** The decision, once per CONNECT: guard clauses in the order the client learns of them. */
-    private Verdict decide(final LoginName login, final String password, final String clientId, final Facts facts,
-                           final long readAt) throws AccountStoreUnavailableException {
+    /**
+     * The decision, once per CONNECT: guard clauses in the order the client learns of them. {@code password} is null
+     * in certificate mode, where the certificate (checked by the broker, matched by {@code CertificateLogin}) is
+     * the proof.
+     */
+    private Verdict decide(final LoginName login, final String password, final LoginMode mode, final String clientId,
+                           final Facts facts, final long readAt) throws AccountStoreUnavailableException {
         final Optional<CachedPrincipal> found = facts.principal(login);
         if (found.isEmpty()) {
-            verifier.burnDummyCheck(dummyKind(login), password);
+            if (mode.needsPassword()) {
+                verifier.burnDummyCheck(dummyKind(login), password);
+            }
             return refused(Refusal.BAD_CREDENTIALS, "unknown " +
                     (login.kind() == LoginName.Kind.DEVICE ? "device " : "account ") + LogSafe.of(login.lookupKey()));
         }
         final CachedPrincipal entry = found.get();
         final PrincipalRecord record = entry.record();
-        if (!facts.passwordMatches(entry, password)) {
+        if (mode.needsCertificate() && !record.isDevice()) {
+            // a certificate's login is always a MAC, so this is a device row; kept so that no change elsewhere
+            // ever lets an account in by certificate
+            return refused(Refusal.BAD_CREDENTIALS, record + ": only devices log in by certificate");
+        }
+        if (mode.needsPassword() && !facts.passwordMatches(entry, password)) {
             return refused(Refusal.BAD_CREDENTIALS,
                     record + ": " + verifier.unusableHashReason(record.principal().kind(), record.passwordHash())
                             .orElse("wrong password"));
@@ -257,9 +315,10 @@ public final class CredentialChecker {
     }
 
     /** The facts of a reconnect, all found in the caches; empty when any is missing. */
-    private Optional<Facts> cachedFacts(final LoginName login, final String password, final String clientId) {
+    private Optional<Facts> cachedFacts(final LoginName login, final String password, final LoginMode mode,
+                                        final String clientId) {
         final Optional<CachedPrincipal> entry = caches.principalIfCached(login);
-        if (entry.isEmpty() || !caches.verifiedIfCached(entry.get(), password)) {
+        if (entry.isEmpty() || mode.needsPassword() && !caches.verifiedIfCached(entry.get(), password)) {
             return Optional.empty();
         }
         final boolean ownDeviceId = clientIds.reserveDeviceIds() && isOwnDeviceId(entry.get().record(), clientId);

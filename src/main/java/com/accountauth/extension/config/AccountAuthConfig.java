@@ -9,5 +9,6 @@ public record AccountAuthConfig(DatabaseSettings database, AuthenticationSetting
                                 AutoSubscribeTemplates autoSubscribe, LiveChangeSettings liveChanges,
                                 ClientIdSettings clientIds, CacheSettings cache,
                                 ThrottleSettings throttling, PasswordSettings passwords, ReloadSettings reload,
-                                AuditSettings audit) {
+                                AuditSettings audit,
+                                CertificateLoginSettings certificateLogins) {
 }

@@ -1,5 +1,9 @@
 package com.accountauth.extension.config;
 
+import com.accountauth.extension.identity.CertificateField;
+import com.accountauth.extension.identity.LoginMode;
+
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntSupplier;
 
@@ -47,7 +51,7 @@ public final class ConfigElements {
 
         @Override
         public String documentedDefault() {
-            return defaultValue;
+            return defaultValue == null ? "required" : defaultValue;
         }
     }
 
@@ -136,6 +140,13 @@ public final class ConfigElements {
     public static final IntElement RELOAD_INTERVAL_SECONDS = IntElement.of("reload", "interval-seconds", 10, 0, 86_400);
     public static final ChoiceElement AUDIT_FORMAT =
             new ChoiceElement("audit", "format", List.of("text", "json"), "text");
+    // <certificate-logins><listener>: <name> (required, a HiveMQ listener's name), <mode> (required), <identity>
+    public static final String CERTIFICATE_LISTENER = "certificate-logins/listener";
+    public static final ChoiceElement CERTIFICATE_LOGIN_MODE = new ChoiceElement(CERTIFICATE_LISTENER, "mode",
+            Arrays.stream(LoginMode.values()).map(LoginMode::configName).toList(), null);
+    public static final ChoiceElement CERTIFICATE_IDENTITY = new ChoiceElement(CERTIFICATE_LISTENER, "identity",
+            Arrays.stream(CertificateField.values()).map(CertificateField::configName).toList(),
+            CertificateField.SUBJECT_CN.configName());
 
     /** Every constant above, in the order of conf/config.xml. */
     public static final List<Element> ALL = List.of(

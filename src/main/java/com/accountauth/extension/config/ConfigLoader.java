@@ -6,7 +6,10 @@ import com.accountauth.extension.acl.PermissionTemplates;
 import com.accountauth.extension.acl.RightsByKind;
 import com.accountauth.extension.acl.TemplateSet;
 import com.accountauth.extension.acl.TopicTemplate;
+import com.accountauth.extension.identity.CertificateField;
 import com.accountauth.extension.identity.ClientIdPattern;
+import com.accountauth.extension.identity.ListenerLogin;
+import com.accountauth.extension.identity.LoginMode;
 import com.accountauth.extension.identity.Principal;
 import com.accountauth.extension.password.CostLimits;
 import com.accountauth.extension.password.HashTarget;
@@ -86,7 +89,7 @@ public final class ConfigLoader {
         }
         final Section top = new Section("", "", root, problems, Set.of("database", "authentication", "queries",
                 "permissions", "auto-subscribe", "live-changes", "client-ids", "cache", "throttling", "passwords",
-                "reload", "audit"));
+                "reload", "audit", "certificate-logins"));
         final DatabaseSettings database = database(top.child("database"), problems);
         final AuthenticationSettings authentication = authentication(top.child("authentication"));
         final QuerySettings queries = queries(top.child("queries"), problems);
@@ -102,11 +105,50 @@ public final class ConfigLoader {
         reloadSection.allow();
         final ReloadSettings reload = new ReloadSettings(reloadSection.integer(ConfigElements.RELOAD_INTERVAL_SECONDS));
         final AuditSettings audit = audit(top.child("audit"));
+        final CertificateLoginSettings certificateLogins = certificateLogins(top.child("certificate-logins"),
+                problems);
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
         return new AccountAuthConfig(database, authentication, queries, permissions, autoSubscribe, liveChanges,
-                clientIds, cache, throttling, passwords, reload, audit);
+                clientIds, cache, throttling, passwords, reload, audit, certificateLogins);
+    }
+
+    /** {@code <certificate-logins>}: one {@code <listener>} per HiveMQ listener that takes certificates. */
+    private static CertificateLoginSettings certificateLogins(final Section section, final List<String> problems) {
+        section.allow("listener");
+        final Map<String, ListenerLogin> listeners = new LinkedHashMap<>();
+        for (final Section listener : section.children("listener")) {
+            listener.allow("name", ConfigElements.CERTIFICATE_LOGIN_MODE.name(),
+                    ConfigElements.CERTIFICATE_IDENTITY.name());
+            final String name = listener.required("name");
+            final Optional<LoginMode> mode = choice(listener, ConfigElements.CERTIFICATE_LOGIN_MODE, problems)
+                    .flatMap(LoginMode::byConfigName);
+            final Optional<CertificateField> identity = choice(listener, ConfigElements.CERTIFICATE_IDENTITY,
+                    problems).flatMap(CertificateField::byConfigName);
+            if (name == null || mode.isEmpty() || identity.isEmpty()) {
+                continue;
+            }
+            if (listeners.putIfAbsent(name, new ListenerLogin(mode.get(), identity.get())) != null) {
+                problems.add(listener.path("name") + ": listener '" + name + "' is given twice");
+            }
+        }
+        return new CertificateLoginSettings(listeners);
+    }
+
+    /** One of the element's words; its default when left out (a required one is reported). */
+    private static Optional<String> choice(final Section section, final ConfigElements.ChoiceElement element,
+                                           final List<String> problems) {
+        final Optional<String> value = element.defaultValue() == null ?
+                Optional.ofNullable(section.required(element.name())) :
+                Optional.of(section.text(element.name()).orElse(element.defaultValue()));
+        if (value.isPresent() && !element.choices().contains(value.get())) {
+            final String why = value.get().equals("san-ip") ? " (an IP address cannot hold a MAC)" : "";
+            problems.add(section.path(element.name()) + ": '" + value.get() + "' is not one of " +
+                    String.join(", ", element.choices()) + why);
+            return Optional.empty();
+        }
+        return value;
     }
 
     private DatabaseSettings database(final Section section, final List<String> problems) {
@@ -498,6 +540,17 @@ public final class ConfigLoader {
 
         String path(final String child) {
             return path + "<" + child + ">";
+        }
+
+        /** Every {@code <name>} child, for elements that may repeat, each with its position in its path. */
+        List<Section> children(final String name) {
+            final List<Element> found = this.children.getOrDefault(name, List.of());
+            final List<Section> sections = new ArrayList<>();
+            for (int i = 0; i < found.size(); i++) {
+                sections.add(new Section(path(name) + (found.size() > 1 ? "[" + (i + 1) + "]" : "") + "/",
+                        key.isEmpty() ? name : key + "/" + name, found.get(i), problems, null));
+            }
+            return sections;
         }
 
         Section child(final String name) {

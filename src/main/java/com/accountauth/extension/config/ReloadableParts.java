@@ -39,7 +39,8 @@ public final class ReloadableParts {
     public static AccountAuthConfig adopt(final AccountAuthConfig running, final AccountAuthConfig loaded) {
         return new AccountAuthConfig(running.database(), running.authentication(), running.queries(),
                 loaded.permissions(), loaded.autoSubscribe(), running.liveChanges(), running.clientIds(),
-                running.cache(), running.throttling(), running.passwords(), running.reload(), running.audit());
+                running.cache(), running.throttling(), running.passwords(), running.reload(), running.audit(),
+                running.certificateLogins());
     }
 
     /**

@@ -57,8 +57,18 @@ public final class ConnectedClients {
     public Grant register(final String clientId, final PrincipalRecord record, final AccessPlan plan,
                           final boolean cleanStart, final Optional<String> willTopic,
                           final ModifiableDefaultPermissions connectionPermissions) {
-        final Grant grant = new Grant(clientId, record.principal(), record.passwordHash(), plan, cleanStart,
-                willTopic.orElse(null), connectionPermissions);
+        return register(clientId, record, plan, cleanStart, willTopic, connectionPermissions, true);
+    }
+
+    /**
+     * {@link #register}, saying whether the client proved itself with its password: a connection that logged in by
+     * certificate alone is not ended by a change of the password it never used.
+     */
+    public Grant register(final String clientId, final PrincipalRecord record, final AccessPlan plan,
+                          final boolean cleanStart, final Optional<String> willTopic,
+                          final ModifiableDefaultPermissions connectionPermissions, final boolean byPassword) {
+        final Grant grant = new Grant(clientId, record.principal(), record.passwordHash(), byPassword, plan,
+                cleanStart, willTopic.orElse(null), connectionPermissions);
         final long now = System.nanoTime();
         pending.put(connectionPermissions, new Pending(grant, now));
         sweepNowAndThen(now);
@@ -173,6 +183,7 @@ public final class ConnectedClients {
         private final String clientId;
         private final Principal principal;
         private final String passwordHash;
+        private final boolean byPassword;
         private final boolean cleanStart;
         private final String willTopic;
         private final ModifiableDefaultPermissions connectionPermissions;
@@ -187,13 +198,14 @@ public final class ConnectedClients {
         // set when a live change took the grant away (the account went, or its password changed)
         private DisconnectReasonCode revokedWith;
 
-        Grant(final String clientId, final Principal principal, final String passwordHash,
+        Grant(final String clientId, final Principal principal, final String passwordHash, final boolean byPassword,
               final AccessPlan plan, final boolean cleanStart, final String willTopic,
               final ModifiableDefaultPermissions connectionPermissions) {
             this.clientId = clientId;
             this.willTopic = willTopic;
             this.principal = principal;
             this.passwordHash = passwordHash;
+            this.byPassword = byPassword;
             this.plan = plan;
             this.cleanStart = cleanStart;
             this.connectionPermissions = connectionPermissions;
@@ -234,6 +246,11 @@ public final class ConnectedClients {
         /** The hash the client logged in against (null: none): a different one in the DB means a new password. */
         public String passwordHash() {
             return passwordHash;
+        }
+
+        /** True when the client proved itself with its password (false: by certificate alone). */
+        public boolean byPassword() {
+            return byPassword;
         }
 
         @Override

@@ -82,7 +82,9 @@ public final class AccessRefresher {
         final AccessPlan plan = loader.plan(record);
         final List<String> updated = new ArrayList<>(grants.size());
         for (final ConnectedClients.Grant grant : grants) {
-            if (!rehashes.sameSecret(principal.key(), grant.passwordHash(), record.passwordHash())) {
+            // a client in by certificate alone never used the password: a new one does not end its connection
+            if (grant.byPassword() && !rehashes.sameSecret(principal.key(), grant.passwordHash(),
+                    record.passwordHash())) {
                 disconnect(List.of(grant), DisconnectReasonCode.ADMINISTRATIVE_ACTION,
                         principal + " changed its password");
                 continue;

@@ -42,7 +42,7 @@ public final class PendingWills {
     }
 
     /** The latest connection of a client id that had a Will: who sent it, to which topic, under which plan. */
-    record Entry(Principal principal, String passwordHash, String willTopic, AccessPlan plan) {
+    record Entry(Principal principal, String passwordHash, boolean byPassword, String willTopic, AccessPlan plan) {
     }
 
     /**
@@ -67,7 +67,8 @@ public final class PendingWills {
     }
 
     private static Entry entryOf(final ConnectedClients.Grant grant) {
-        return new Entry(grant.principal(), grant.passwordHash(), grant.willTopic().orElseThrow(), grant.plan());
+        return new Entry(grant.principal(), grant.passwordHash(), grant.byPassword(), grant.willTopic().orElseThrow(),
+                grant.plan());
     }
 
     /** The client ids, by principal, whose Will may still be pending and whose right to it the changes touch. */
@@ -89,7 +90,7 @@ public final class PendingWills {
         if (entry == null || !entry.principal().equals(principal)) {
             return true; // not this principal's Will (any more): another change of its own principal judges it
         }
-        return rehashes.sameSecret(principal.key(), entry.passwordHash(), passwordHash)
+        return (!entry.byPassword() || rehashes.sameSecret(principal.key(), entry.passwordHash(), passwordHash))
                 && plan.permissions().allowsPublish(entry.willTopic());
     }
 

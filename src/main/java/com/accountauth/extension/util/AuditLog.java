@@ -34,29 +34,34 @@ public final class AuditLog {
 
     /** A CONNECT let in. */
     public static void connectAllowed(final String clientId, final String principal, final String source,
-                                      final String listener, final int publish, final int subscribe) {
+                                      final String listener, final String method, final int publish,
+                                      final int subscribe) {
         if (format == Format.JSON) {
             audit.info(new JsonLine().field("event", "connect_allowed").clientField("client_id", clientId)
                     .field("principal", principal).field("address", source).clientField("listener", listener)
-                    .field("publish_permissions", publish).field("subscribe_permissions", subscribe).toString());
+                    .field("method", method).field("publish_permissions", publish)
+                    .field("subscribe_permissions", subscribe).toString());
             return;
         }
-        audit.info("CONNECT allowed client={} principal={} source={} listener={} publish-permissions={} " +
-                "subscribe-permissions={}", LogSafe.of(clientId), principal, source, LogSafe.of(listener), publish,
-                subscribe);
+        audit.info("CONNECT allowed client={} principal={} source={} listener={} method={} publish-permissions={} " +
+                "subscribe-permissions={}", LogSafe.of(clientId), principal, source, LogSafe.of(listener), method,
+                publish, subscribe);
     }
 
-    /** A CONNECT refused: the CONNACK code and why (without secrets: the checker's explanation). */
+    /**
+     * A CONNECT refused: the CONNACK code and why (without secrets: the checker's explanation). {@code method} is
+     * the listener's login mode: password, certificate or certificate-and-password.
+     */
     public static void connectRefused(final String clientId, final String source, final String listener,
-                                      final String code, final String why) {
+                                      final String method, final String code, final String why) {
         if (format == Format.JSON) {
             audit.info(new JsonLine().field("event", "connect_refused").clientField("client_id", clientId)
-                    .field("address", source).clientField("listener", listener).field("reason_code", code)
-                    .field("why", why).toString());
+                    .field("address", source).clientField("listener", listener).field("method", method)
+                    .field("reason_code", code).field("why", why).toString());
             return;
         }
-        audit.info("CONNECT refused client={} source={} listener={} code={} why={}", LogSafe.of(clientId), source,
-                LogSafe.of(listener), code, why);
+        audit.info("CONNECT refused client={} source={} listener={} method={} code={} why={}", LogSafe.of(clientId),
+                source, LogSafe.of(listener), method, code, why);
     }
 
     /** A live change that updated the permissions of a principal's connected clients. */

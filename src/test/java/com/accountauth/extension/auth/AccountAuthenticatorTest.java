@@ -8,6 +8,7 @@ import com.accountauth.extension.cache.ClientIdUses;
 import com.accountauth.extension.config.AccountAuthConfig;
 import com.accountauth.extension.config.AuthenticationSettings;
 import com.accountauth.extension.config.CacheSettings;
+import com.accountauth.extension.config.CertificateLoginSettings;
 import com.accountauth.extension.config.ConfigLoader;
 import com.accountauth.extension.config.ThrottleSettings;
 import com.accountauth.extension.db.ChangeSet;
@@ -16,9 +17,13 @@ import com.accountauth.extension.password.PasswordUpgrade;
 import com.accountauth.extension.testsupport.HashVectors;
 import com.accountauth.extension.testsupport.LogCapture;
 import com.accountauth.extension.testsupport.TestPasswords;
+import com.accountauth.extension.identity.CertificateField;
+import com.accountauth.extension.identity.ListenerLogin;
+import com.accountauth.extension.identity.LoginMode;
 import com.accountauth.extension.identity.Principal;
 import com.accountauth.extension.metrics.ExtensionMetrics;
 import com.codahale.metrics.MetricRegistry;
+import com.accountauth.extension.testsupport.TestPki;
 import com.accountauth.extension.testsupport.LogCapture;
 import com.accountauth.extension.throttle.ConnectThrottle;
 import com.accountauth.extension.util.AuditLog;
@@ -57,6 +62,10 @@ class AccountAuthenticatorTest {
     static final String CAMERA_COMMANDS = "/orbweb/ipcam/command/CAMUID1/#";
 
     static AccountAuthConfig config;
+    static final TestPki PKI = TestPki.create("authenticator-test CA");
+    static final CertificateLoginSettings CERTIFICATE_LISTENERS = new CertificateLoginSettings(Map.of(
+            "devices", new ListenerLogin(LoginMode.CERTIFICATE, CertificateField.SUBJECT_CN),
+            "devices-pw", new ListenerLogin(LoginMode.CERTIFICATE_AND_PASSWORD, CertificateField.SUBJECT_CN)));
 
     FakeAccountStore store;
     AccessCaches caches;
@@ -91,6 +100,7 @@ class AccountAuthenticatorTest {
                 true);
         store.device(12, "00:1B:FE:0D:44:23", "CAMUID3", HashVectors.first("hmac-fast-hmac-sha256").hash(), true);
         store.account(5, "fast@example.com", HashVectors.first("hmac-fast-hmac-sha256").hash(), "user", true);
+        store.device(13, "00:1B:FE:0D:44:24", "CAMUID4", HASH, false);
         store.pair(1, 10, "owner");
         loader = new PrincipalLoader(store,
                 new PermissionPlanner(config.permissions(), config.autoSubscribe()));
@@ -106,7 +116,8 @@ class AccountAuthenticatorTest {
         workers = new AuthenticationWorkers(new AuthenticationSettings(5000, 2, 100, 14, 4), metrics);
         clients = new ConnectedClients();
         authenticator = new AccountAuthenticator(checker, new ConnectThrottle(ThrottleSettings.defaults()), workers,
-                clients, Duration.ofSeconds(5), upgrades::add, metrics);
+                clients, Duration.ofSeconds(5), upgrades::add, metrics,
+                CERTIFICATE_LISTENERS);
     }
 
     @AfterEach
@@ -123,6 +134,21 @@ class AccountAuthenticatorTest {
     private FakeConnect.Answer answer(final String clientId, final String username, final String password)
             throws Exception {
         return connect(clientId, username, password).awaitAnswer();
+    }
+
+    /** A CONNECT on {@code listener} (over TLS) with a client certificate of that subject (null: none). */
+    private FakeConnect connectWithCertificate(final String listener, final String subject, final String clientId,
+                                               final String username, final String password) {
+        final FakeConnect connect = new FakeConnect(clientId, username, password)
+                .on(listener, true, subject == null ? null : PKI.client(subject).certificate());
+        authenticator.onConnect(connect.input(), connect.output());
+        return connect;
+    }
+
+    private FakeConnect.Answer answerWithCertificate(final String listener, final String subject,
+                                                     final String username, final String password) throws Exception {
+        return connectWithCertificate(listener, subject, "c-" + System.nanoTime(), username, password)
+                .awaitAnswer();
     }
 
     /** As the change feed applies a change: the caches first, then the connected clients it touches. */
@@ -499,13 +525,114 @@ class AccountAuthenticatorTest {
             assertEquals(refusedWith(ConnackReasonCode.NOT_AUTHORIZED), answer("tab-1", "bob@example.com", PASSWORD));
             assertEquals(List.of(
                     "INFO CONNECT allowed client='phone-1' principal=user 'alice@example.com' (id 1) " +
-                            "source=127.0.0.1 listener=<none> publish-permissions=1 subscribe-permissions=1",
-                    "INFO CONNECT refused client='phone-2' source=127.0.0.1 listener=<none> " +
+                            "source=127.0.0.1 listener=<none> method=password publish-permissions=1 " +
+                            "subscribe-permissions=1",
+                    "INFO CONNECT refused client='phone-2' source=127.0.0.1 listener=<none> method=password " +
                             "code=BAD_USER_NAME_OR_PASSWORD why=user 'alice@example.com' (id 1): wrong password",
-                    "INFO CONNECT refused client='tab-1' source=127.0.0.1 listener=<none> code=NOT_AUTHORIZED " +
-                            "why=user 'bob@example.com' (id 2) is disabled"), audit.lines());
+                    "INFO CONNECT refused client='tab-1' source=127.0.0.1 listener=<none> method=password " +
+                            "code=NOT_AUTHORIZED why=user 'bob@example.com' (id 2) is disabled"), audit.lines());
             assertTrue(audit.lines().stream().noneMatch(line -> line.contains(PASSWORD) || line.contains("wrong-pass")
                     || line.contains(HASH)));
+        }
+    }
+
+    @Test
+    void aCertificateListenerLogsInTheDeviceItsCertificateNamesWithoutUsernameOrPassword() throws Exception {
+        final FakeConnect connect = connectWithCertificate("devices", "CN=00-1b-fe-0d-44-21", "cam-1", null, null);
+        assertEquals(new FakeConnect.Answer(true, ConnackReasonCode.SUCCESS), connect.awaitAnswer());
+        assertEquals(List.of(CAMERA_EVENTS), connect.allowedFilters());
+    }
+
+    @Test
+    void aCertificateListenerTakesTheSameDevicesUsernameAndNoOther() throws Exception {
+        assertTrue(answerWithCertificate("devices", "CN=00:1B:FE:0D:44:21", "00-1b-fe-0d-44-21", null).granted());
+        assertEquals(refusedWith(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD),
+                answerWithCertificate("devices", "CN=00:1B:FE:0D:44:21", "00:1B:FE:0D:44:22", PASSWORD));
+        assertEquals(refusedWith(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD),
+                answerWithCertificate("devices", "CN=00:1B:FE:0D:44:21", "alice@example.com", PASSWORD));
+    }
+
+    @Test
+    void inCertificateModeAPasswordIsNotChecked() throws Exception {
+        // the certificate is the proof; a password sent out of habit neither helps nor hurts
+        assertTrue(answerWithCertificate("devices", "CN=00:1B:FE:0D:44:21", null, "wrong-pass").granted());
+    }
+
+    @Test
+    void noCertificateOnACertificateListenerIsNotAuthorizedAtOnce() throws Exception {
+        final FakeConnect connect = connectWithCertificate("devices", null, "cam-1", "00:1B:FE:0D:44:21", PASSWORD);
+        assertEquals(refusedWith(ConnackReasonCode.NOT_AUTHORIZED), connect.awaitAnswer());
+        assertFalse(connect.wentAsync, "no worker is needed to see that there is no certificate");
+        assertEquals(refusedWith(ConnackReasonCode.NOT_AUTHORIZED),
+                answerWithCertificate("devices-pw", null, "00:1B:FE:0D:44:21", PASSWORD));
+    }
+
+    @Test
+    void aCertificateNamingAUserNeverLogsInEvenWithTheUsersPassword() throws Exception {
+        assertEquals(refusedWith(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD),
+                answerWithCertificate("devices", "CN=alice@example.com", null, null));
+        assertEquals(refusedWith(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD),
+                answerWithCertificate("devices-pw", "CN=alice@example.com", "alice@example.com", PASSWORD));
+    }
+
+    @Test
+    void anUnknownDevicesCertificateIsBadCredentialsAndADisabledOnesNotAuthorized() throws Exception {
+        assertEquals(refusedWith(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD),
+                answerWithCertificate("devices", "CN=00:1B:FE:0D:44:99", null, null));
+        assertEquals(refusedWith(ConnackReasonCode.NOT_AUTHORIZED),
+                answerWithCertificate("devices", "CN=00:1B:FE:0D:44:24", null, null));
+        assertEquals(refusedWith(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD),
+                answerWithCertificate("devices-pw", "CN=00:1B:FE:0D:44:99", null, PASSWORD));
+    }
+
+    @Test
+    void certificateAndPasswordNeedsBothForTheSameDevice() throws Exception {
+        assertTrue(answerWithCertificate("devices-pw", "CN=00:1B:FE:0D:44:21", null, PASSWORD).granted());
+        assertTrue(answerWithCertificate("devices-pw", "CN=00:1B:FE:0D:44:21", "00:1b:fe:0d:44:21", PASSWORD)
+                .granted());
+        assertEquals(refusedWith(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD),
+                answerWithCertificate("devices-pw", "CN=00:1B:FE:0D:44:21", null, "wrong-pass"));
+        assertEquals(refusedWith(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD),
+                answerWithCertificate("devices-pw", "CN=00:1B:FE:0D:44:21", null, null));
+        // device 22's own password with device 21's certificate
+        assertEquals(refusedWith(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD),
+                answerWithCertificate("devices-pw", "CN=00:1B:FE:0D:44:21", "00:1B:FE:0D:44:22", PASSWORD));
+    }
+
+    @Test
+    void aPasswordListenerIgnoresACertificate() throws Exception {
+        assertTrue(answerWithCertificate("mqtt-tls", "CN=00:1B:FE:0D:44:21", "alice@example.com", PASSWORD)
+                .granted());
+        assertEquals(refusedWith(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD),
+                answerWithCertificate("mqtt-tls", "CN=00:1B:FE:0D:44:21", null, null));
+    }
+
+    @Test
+    void aCertificateReconnectWhoseFactsAreCachedIsDecidedWithoutAWorker() throws Exception {
+        assertTrue(connectWithCertificate("devices", "CN=00:1B:FE:0D:44:21", "cam-1", null, null).awaitAnswer()
+                .granted());
+        final FakeConnect again = connectWithCertificate("devices", "CN=00:1B:FE:0D:44:21", "cam-1", null, null);
+        assertTrue(again.awaitAnswer().granted());
+        assertFalse(again.wentAsync);
+    }
+
+    @Test
+    void certificateLoginsAreAuditedWithTheirMethod() throws Exception {
+        try (LogCapture audit = new LogCapture(AuditLog.LOGGER_NAME)) {
+            assertTrue(connectWithCertificate("devices", "CN=00:1B:FE:0D:44:21", "cam-1", null, null).awaitAnswer()
+                    .granted());
+            connectWithCertificate("devices-pw", "CN=alice@example.com", "cam-2", null, PASSWORD).awaitAnswer();
+            // the grant's line is written on the worker just after its answer, the refusal's on this thread: the
+            // two may come in either order
+            assertEquals(Set.of(
+                    "INFO CONNECT allowed client='cam-1' principal=device '00:1B:FE:0D:44:21' (id 10) " +
+                            "source=127.0.0.1 listener='devices' method=certificate publish-permissions=1 " +
+                            "subscribe-permissions=1",
+                    "INFO CONNECT refused client='cam-2' source=127.0.0.1 listener='devices-pw' " +
+                            "method=certificate-and-password code=BAD_USER_NAME_OR_PASSWORD why=its client " +
+                            "certificate (subject 'CN=alice@example.com') names no device: its subject-cn " +
+                            "'alice@example.com' is not a device's MAC"), Set.copyOf(audit.lines()));
+            assertEquals(2, audit.lines().size(), audit.lines().toString());
         }
     }
 }

@@ -5,7 +5,9 @@ import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthInput;
 import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthOutput;
 import com.hivemq.extension.sdk.api.auth.parameter.TopicPermission;
 import com.hivemq.extension.sdk.api.client.parameter.ClientInformation;
+import com.hivemq.extension.sdk.api.client.parameter.ClientTlsInformation;
 import com.hivemq.extension.sdk.api.client.parameter.ConnectionInformation;
+import com.hivemq.extension.sdk.api.client.parameter.Listener;
 import com.hivemq.extension.sdk.api.packets.general.MqttVersion;
 import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
 import com.hivemq.extension.sdk.api.packets.connect.ConnectPacket;
@@ -20,6 +22,7 @@ import java.lang.reflect.Proxy;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +47,9 @@ final class FakeConnect {
     final Optional<ByteBuffer> password;
     final ModifiableDefaultPermissionsImpl permissions = new ModifiableDefaultPermissionsImpl();
     final CompletableFuture<Answer> answer = new CompletableFuture<>();
+    private String listener;
+    private boolean tls;
+    private X509Certificate certificate;
     volatile boolean wentAsync;
     volatile boolean resumed;
 
@@ -52,6 +58,17 @@ final class FakeConnect {
         this.username = Optional.ofNullable(username);
         this.password = Optional.ofNullable(password)
                 .map(value -> ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * Comes in on the listener of that name; with {@code tls}, a TLS listener, where the client presented
+     * {@code certificate} (null: none).
+     */
+    FakeConnect on(final String listenerName, final boolean overTls, final X509Certificate clientCertificate) {
+        this.listener = listenerName;
+        this.tls = overTls;
+        this.certificate = clientCertificate;
+        return this;
     }
 
     /** Lets {@code Builders.topicPermission()} work without a broker, building HiveMQ's own permission class. */
@@ -90,6 +107,11 @@ final class FakeConnect {
                 switch (method.getName()) {
                     case "getMqttVersion" -> MqttVersion.V_5;
                     case "getInetAddress" -> Optional.of(InetAddress.getLoopbackAddress());
+                    case "getListener" -> Optional.ofNullable(listener).map(name -> proxy(Listener.class,
+                            (l, m, a) -> m.getName().equals("getName") ? name : null));
+                    case "getClientTlsInformation" -> tls ? Optional.of(proxy(ClientTlsInformation.class,
+                            (t, m, a) -> m.getName().equals("getClientCertificate") ?
+                                    Optional.ofNullable(certificate) : null)) : Optional.empty();
                     default -> Optional.empty();
                 });
         return proxy(SimpleAuthInput.class, (self, method, args) -> switch (method.getName()) {

@@ -57,6 +57,20 @@ class ConfigElementsDocumentedTest {
     }
 
     @Test
+    void theTableGivesEveryChoiceWithItsDefaultAndItsWords() throws Exception {
+        final Map<String, String> documented = tableDefaults();
+        final String text = Files.readString(PROJECT.resolve("docs/CONFIGURATION.md"));
+        for (final ConfigElements.ChoiceElement element : List.of(ConfigElements.CERTIFICATE_LOGIN_MODE,
+                ConfigElements.CERTIFICATE_IDENTITY)) {
+            assertEquals(element.defaultValue() == null ? "required" : element.defaultValue(),
+                    documented.get(element.path()), "docs/CONFIGURATION.md, the default of " + element.path());
+            for (final String word : element.choices()) {
+                assertTrue(text.contains("`" + word + "`"), "docs/CONFIGURATION.md does not name " + word);
+            }
+        }
+    }
+
+    @Test
     void theTableNamesEveryElementOfTheShippedConfig() throws Exception {
         final List<String> names = new ArrayList<>(tableDefaults().keySet());
         assertFalse(names.isEmpty(), "no table rows found in docs/CONFIGURATION.md");

@@ -2,6 +2,9 @@ package com.accountauth.extension.config;
 
 import com.accountauth.extension.acl.MessageRights;
 import com.accountauth.extension.acl.RightsByKind;
+import com.accountauth.extension.identity.CertificateField;
+import com.accountauth.extension.identity.ListenerLogin;
+import com.accountauth.extension.identity.LoginMode;
 import com.accountauth.extension.identity.Principal;
 import com.accountauth.extension.password.PasswordFormat;
 import org.junit.jupiter.api.Test;
@@ -263,6 +266,46 @@ class ConfigLoaderTest {
         final InvalidConfigException e = fails("<?xml version=\"1.0\"?><!DOCTYPE a [<!ENTITY x SYSTEM " +
                 "\"file:///etc/passwd\">]><account-auth><database><jdbc-url>&x;</jdbc-url></database></account-auth>");
         assertTrue(e.getMessage().contains("not well-formed XML"), e.getMessage());
+    }
+
+    @Test
+    void everyListenerTakesPasswordsUnlessNamedForCertificates() throws Exception {
+        final CertificateLoginSettings logins = load(minimal("<certificate-logins>" +
+                "<listener><name>devices</name><mode>certificate</mode></listener>" +
+                "<listener><name>both</name><mode>certificate-and-password</mode><identity>san-uri</identity>" +
+                "</listener></certificate-logins>")).certificateLogins();
+        assertEquals(new ListenerLogin(LoginMode.CERTIFICATE, CertificateField.SUBJECT_CN),
+                logins.forListener(Optional.of("devices")));
+        assertEquals(new ListenerLogin(LoginMode.CERTIFICATE_AND_PASSWORD, CertificateField.SAN_URI),
+                logins.forListener(Optional.of("both")));
+        assertEquals(ListenerLogin.PASSWORD, logins.forListener(Optional.of("mqtt")));
+        assertEquals(ListenerLogin.PASSWORD, logins.forListener(Optional.empty()));
+        assertEquals(ListenerLogin.PASSWORD, load(minimal("")).certificateLogins().forListener(Optional.of("x")));
+    }
+
+    @Test
+    void badCertificateListenersAreRefusedAtStartNamingEachElement() throws IOException {
+        final InvalidConfigException e = fails(minimal("<certificate-logins>" +
+                "<listener><name>a</name><mode>certs</mode></listener>" +
+                "<listener><mode>certificate</mode></listener>" +
+                "<listener><name>b</name><mode>certificate</mode><identity>san-ip</identity></listener>" +
+                "<listener><name>c</name></listener>" +
+                "<listener><name>a</name><mode>certificate</mode><port>1</port></listener>" +
+                "</certificate-logins>"));
+        final String all = String.join("\n", e.problems());
+        assertTrue(all.contains("<certificate-logins>/<listener>[1]/<mode>: 'certs' is not one of password, " +
+                "certificate, certificate-and-password"), all);
+        assertTrue(all.contains("<certificate-logins>/<listener>[2]/<name>: required, but missing"), all);
+        assertTrue(all.contains("<certificate-logins>/<listener>[3]/<identity>: 'san-ip' is not one of " +
+                "subject-cn, san-email, san-dns, san-uri (an IP address cannot hold a MAC)"), all);
+        assertTrue(all.contains("<certificate-logins>/<listener>[4]/<mode>: required, but missing"), all);
+        assertTrue(all.contains("<certificate-logins>/<listener>[5]/<port>: unknown element"), all);
+        assertEquals(5, e.problems().size(), all);
+        final InvalidConfigException twice = fails(minimal("<certificate-logins>" +
+                "<listener><name>a</name><mode>certificate</mode></listener>" +
+                "<listener><name>a</name><mode>password</mode></listener></certificate-logins>"));
+        assertEquals(List.of("<certificate-logins>/<listener>[2]/<name>: listener 'a' is given twice"),
+                twice.problems());
     }
 
     @Test

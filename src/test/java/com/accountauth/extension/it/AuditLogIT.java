@@ -62,10 +62,12 @@ class AuditLogIT {
 
             final List<String> lines = audit.lines();
             assertTrue(lines.get(0).matches("INFO CONNECT refused client='it-[0-9a-f]+' source=127\\.0\\.0\\.1 " +
-                    "listener='[^']+' code=BAD_USER_NAME_OR_PASSWORD why=user 'alice@example\\.com' \\(id 1\\): " +
+                    "listener='[^']+' method=password code=BAD_USER_NAME_OR_PASSWORD why=user " +
+                    "'alice@example\\.com' \\(id 1\\): " +
                     "wrong password"), lines.get(0));
             assertTrue(lines.get(1).matches("INFO CONNECT allowed client='alice-phone' principal=user " +
-                    "'alice@example\\.com' \\(id 1\\) source=127\\.0\\.0\\.1 listener='[^']+' publish-permissions=1 " +
+                    "'alice@example\\.com' \\(id 1\\) source=127\\.0\\.0\\.1 listener='[^']+' method=password " +
+                    "publish-permissions=1 " +
                     "subscribe-permissions=1"), lines.get(1));
             assertTrue(lines.contains("INFO CHANGE applied principal=user 'alice@example.com' (id 1) " +
                     "clients=['alice-phone'] now publish-permissions=0 subscribe-permissions=1"), lines.toString());

@@ -60,7 +60,7 @@ class MultiNodeLiveChangesIT {
                 "-cp", System.getProperty("java.class.path"),
                 "com.accountauth.extension.testbroker.TestBroker",
                 "--data", nodeBData.toString(), "--mqtt-port", Integer.toString(nodeBPort), "--tls-port", "0",
-                "--ws-port", "0"));
+                "--device-tls-port", "0", "--ws-port", "0"));
         final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("ACCOUNT_AUTH_JDBC_URL", nodeA.db().jdbcUrl());
         builder.environment().put("ACCOUNT_AUTH_DB_USER", nodeA.db().appUser());

@@ -22,11 +22,18 @@ public final class BrokerWithDatabase implements AutoCloseable {
      * @param configEdit changes the shipped config.xml (already filled with the DB's URL and credentials)
      */
     public static BrokerWithDatabase start(final Consumer<MariaDbServer> seed, final UnaryOperator<String> configEdit) {
+        return start(seed, configEdit, "");
+    }
+
+    /** Like {@link #start(Consumer, UnaryOperator)}, with more HiveMQ listeners next to the plain one. */
+    public static BrokerWithDatabase start(final Consumer<MariaDbServer> seed, final UnaryOperator<String> configEdit,
+                                           final String moreListeners) {
         final MariaDbServer db = MariaDbServer.start(EmbeddedBroker.projectDir().resolve("conf/schema.sql"));
         try {
             seed.accept(db);
             return new BrokerWithDatabase(db, EmbeddedBroker.start(configEdit.apply(
-                    EmbeddedBroker.shippedConfigFor(db.jdbcUrl(), db.appUser(), db.appPassword()))));
+                    EmbeddedBroker.shippedConfigFor(db.jdbcUrl(), db.appUser(), db.appPassword())),
+                    extensions -> { }, moreListeners));
         } catch (final RuntimeException | Error e) {
             db.close();
             throw e;

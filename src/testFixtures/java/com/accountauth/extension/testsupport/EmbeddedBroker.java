@@ -33,11 +33,20 @@ public final class EmbeddedBroker implements AutoCloseable {
      * in it) before the broker starts: to install another extension next to it, or disable one.
      */
     public static EmbeddedBroker start(final String extensionConfigXml, final FolderSetup addToExtensions) {
+        return start(extensionConfigXml, addToExtensions, "");
+    }
+
+    /**
+     * Like {@link #start(String, FolderSetup)}, with {@code moreListeners} (HiveMQ {@code <tls-tcp-listener>}
+     * elements, say) next to the plain one.
+     */
+    public static EmbeddedBroker start(final String extensionConfigXml, final FolderSetup addToExtensions,
+                                       final String moreListeners) {
         try {
             final Path home = Files.createTempDirectory("account-auth-broker");
             final int port = HiveMqLauncher.freePort();
             Files.createDirectories(home.resolve("conf"));
-            Files.writeString(home.resolve("conf/config.xml"), HiveMqLauncher.singleListenerConfig(port));
+            Files.writeString(home.resolve("conf/config.xml"), HiveMqLauncher.listenersConfig(port, moreListeners));
             final Path extensions = home.resolve("extensions");
             final Path extension = HiveMqLauncher.installExtension(HiveMqLauncher.extensionZip(), extensions);
             Files.writeString(extension.resolve("conf/config.xml"), extensionConfigXml);

@@ -131,6 +131,11 @@ public final class HiveMqLauncher implements AutoCloseable {
 
     /** A HiveMQ config.xml with one plain MQTT listener on 127.0.0.1:{@code port} and no usage statistics. */
     public static String singleListenerConfig(final int port) {
+        return listenersConfig(port, "");
+    }
+
+    /** {@link #singleListenerConfig} with more listeners ({@code <tls-tcp-listener>...}) after the plain one. */
+    public static String listenersConfig(final int port, final String moreListeners) {
         return """
                 <?xml version="1.0"?>
                 <hivemq>
@@ -139,12 +144,13 @@ public final class HiveMqLauncher implements AutoCloseable {
                             <port>%d</port>
                             <bind-address>127.0.0.1</bind-address>
                         </tcp-listener>
+                %s
                     </listeners>
                     <anonymous-usage-statistics>
                         <enabled>false</enabled>
                     </anonymous-usage-statistics>
                 </hivemq>
-                """.formatted(port);
+                """.formatted(port, moreListeners);
     }
 
     /** A port nothing listens on right now, on any address (for HiveMQ's listeners and for MariaDB's). */

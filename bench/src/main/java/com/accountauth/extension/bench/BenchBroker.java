@@ -84,6 +84,7 @@ public final class BenchBroker {
                 final TestBroker.Settings settings = TestBroker.Settings.defaults()
                         .withDataDir(data)
                         .withPorts(0, 0, 0)
+                        .withDeviceTlsPort(0)
                         .withBindAddress("127.0.0.1")
                         .withExtensionZip(Path.of(words[2]))
                         .withExternalDatabase(Optional.of(new TestBroker.ExternalDatabase(words[3], words[4],

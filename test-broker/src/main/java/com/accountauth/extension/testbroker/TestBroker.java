@@ -46,6 +46,10 @@ public final class TestBroker implements AutoCloseable {
 
     /** The password of every keystore the launcher makes (written into the rendered HiveMQ config). */
     public static final String TLS_PASSWORD = "test-broker";
+    /** The TLS listener of password logins (its client certificate, if any, is not looked at). */
+    public static final String TLS_LISTENER = "mqtt-tls";
+    /** The TLS listener where devices log in by client certificate alone (account-auth mode certificate). */
+    public static final String DEVICE_TLS_LISTENER = "mqtt-device-tls";
 
     private static final String EXTENSION_ID = HiveMqLauncher.EXTENSION_ID;
 
@@ -83,26 +87,27 @@ public final class TestBroker implements AutoCloseable {
      * @param dataDir          everything the broker writes
      * @param bindAddress      where the three listeners listen
      * @param mqttPort         plain MQTT
-     * @param tlsPort          MQTT over TLS
+     * @param tlsPort          MQTT over TLS (password logins; a client certificate is optional and not looked at)
+     * @param deviceTlsPort    MQTT over TLS for devices that log in by client certificate
      * @param websocketPort    MQTT over WebSockets (path /mqtt)
      * @param fresh            forget the DB and the broker's sessions and messages on the first start (TLS files stay)
      * @param externalDatabase the DB from ACCOUNT_AUTH_JDBC_URL & co, or empty for the embedded H2 DB
      * @param seed             with an external DB: create the tables if missing and insert the missing demo rows
      */
     public record Settings(Path projectDir, Path extensionZip, Path dataDir, String bindAddress, int mqttPort,
-                           int tlsPort, int websocketPort, boolean fresh, Optional<ExternalDatabase> externalDatabase,
-                           boolean seed) {
+                           int tlsPort, int deviceTlsPort, int websocketPort, boolean fresh,
+                           Optional<ExternalDatabase> externalDatabase, boolean seed) {
 
-        /** Ports 1883 / 8883 / 8000 on 127.0.0.1, data in test-broker/data, the embedded DB. */
+        /** Ports 1883 / 8883 / 8884 / 8000 on 127.0.0.1, data in test-broker/data, the embedded DB. */
         public static Settings defaults() {
             final Path project = defaultProjectDir();
-            return new Settings(project, null, project.resolve("test-broker/data"), "127.0.0.1", 1883, 8883, 8000,
-                    false, Optional.empty(), false);
+            return new Settings(project, null, project.resolve("test-broker/data"), "127.0.0.1", 1883, 8883, 8884,
+                    8000, false, Optional.empty(), false);
         }
 
         /** Free ports on 127.0.0.1, the embedded DB, data in {@code dataDir}. */
         public static Settings forTests(final Path dataDir) {
-            return defaults().withDataDir(dataDir).withPorts(0, 0, 0);
+            return defaults().withDataDir(dataDir).withPorts(0, 0, 0).withDeviceTlsPort(0);
         }
 
         /** The ZIP to install: the one given, else -Daccountauth.zip, else the newest target/account-auth-*.zip. */
@@ -124,39 +129,45 @@ public final class TestBroker implements AutoCloseable {
         }
 
         public Settings withProjectDir(final Path dir) {
-            return new Settings(dir, extensionZip, dataDir, bindAddress, mqttPort, tlsPort, websocketPort, fresh,
-                    externalDatabase, seed);
+            return new Settings(dir, extensionZip, dataDir, bindAddress, mqttPort, tlsPort, deviceTlsPort,
+                    websocketPort, fresh, externalDatabase, seed);
         }
 
         public Settings withExtensionZip(final Path zip) {
-            return new Settings(projectDir, zip, dataDir, bindAddress, mqttPort, tlsPort, websocketPort, fresh,
-                    externalDatabase, seed);
+            return new Settings(projectDir, zip, dataDir, bindAddress, mqttPort, tlsPort, deviceTlsPort,
+                    websocketPort, fresh, externalDatabase, seed);
         }
 
         public Settings withDataDir(final Path dir) {
-            return new Settings(projectDir, extensionZip, dir, bindAddress, mqttPort, tlsPort, websocketPort, fresh,
-                    externalDatabase, seed);
+            return new Settings(projectDir, extensionZip, dir, bindAddress, mqttPort, tlsPort, deviceTlsPort,
+                    websocketPort, fresh, externalDatabase, seed);
         }
 
         public Settings withBindAddress(final String address) {
-            return new Settings(projectDir, extensionZip, dataDir, address, mqttPort, tlsPort, websocketPort, fresh,
-                    externalDatabase, seed);
+            return new Settings(projectDir, extensionZip, dataDir, address, mqttPort, tlsPort, deviceTlsPort,
+                    websocketPort, fresh, externalDatabase, seed);
         }
 
         /** 0 picks a free port. */
         public Settings withPorts(final int mqtt, final int tls, final int websocket) {
-            return new Settings(projectDir, extensionZip, dataDir, bindAddress, mqtt, tls, websocket, fresh,
-                    externalDatabase, seed);
+            return new Settings(projectDir, extensionZip, dataDir, bindAddress, mqtt, tls, deviceTlsPort, websocket,
+                    fresh, externalDatabase, seed);
+        }
+
+        /** 0 picks a free port. */
+        public Settings withDeviceTlsPort(final int port) {
+            return new Settings(projectDir, extensionZip, dataDir, bindAddress, mqttPort, tlsPort, port,
+                    websocketPort, fresh, externalDatabase, seed);
         }
 
         public Settings withFresh(final boolean value) {
-            return new Settings(projectDir, extensionZip, dataDir, bindAddress, mqttPort, tlsPort, websocketPort,
-                    value, externalDatabase, seed);
+            return new Settings(projectDir, extensionZip, dataDir, bindAddress, mqttPort, tlsPort, deviceTlsPort,
+                    websocketPort, value, externalDatabase, seed);
         }
 
         public Settings withExternalDatabase(final Optional<ExternalDatabase> database, final boolean seedIt) {
-            return new Settings(projectDir, extensionZip, dataDir, bindAddress, mqttPort, tlsPort, websocketPort,
-                    fresh, database, seedIt);
+            return new Settings(projectDir, extensionZip, dataDir, bindAddress, mqttPort, tlsPort, deviceTlsPort,
+                    websocketPort, fresh, database, seedIt);
         }
 
         private static Path defaultProjectDir() {
@@ -168,6 +179,7 @@ public final class TestBroker implements AutoCloseable {
     private final Settings settings;
     private final int mqttPort;
     private final int tlsPort;
+    private final int deviceTlsPort;
     private final int websocketPort;
     private final TlsMaterial tls;
     private final Path hivemqDir;
@@ -181,6 +193,7 @@ public final class TestBroker implements AutoCloseable {
         this.settings = settings;
         this.mqttPort = settings.mqttPort() == 0 ? HiveMqLauncher.freePort() : settings.mqttPort();
         this.tlsPort = settings.tlsPort() == 0 ? HiveMqLauncher.freePort() : settings.tlsPort();
+        this.deviceTlsPort = settings.deviceTlsPort() == 0 ? HiveMqLauncher.freePort() : settings.deviceTlsPort();
         this.websocketPort = settings.websocketPort() == 0 ? HiveMqLauncher.freePort() : settings.websocketPort();
         final Path data = settings.dataDir().toAbsolutePath().normalize();
         this.tls = new TlsMaterial(data.resolve("tls"), TLS_PASSWORD);
@@ -273,6 +286,11 @@ public final class TestBroker implements AutoCloseable {
         return tlsPort;
     }
 
+    /** The TLS listener where devices log in by client certificate ({@value #DEVICE_TLS_LISTENER}). */
+    public int deviceTlsPort() {
+        return deviceTlsPort;
+    }
+
     public int websocketPort() {
         return websocketPort;
     }
@@ -296,6 +314,16 @@ public final class TestBroker implements AutoCloseable {
     /** The demo client key, PKCS#8 PEM ({@code --key}). */
     public Path clientKeyFile() {
         return tls.clientKeyFile();
+    }
+
+    /** The demo camera's device certificate (CN = its MAC), PEM, for the device TLS listener. */
+    public Path deviceCertFile() {
+        return tls.deviceCertFile();
+    }
+
+    /** The demo camera's device key, PKCS#8 PEM. */
+    public Path deviceKeyFile() {
+        return tls.deviceKeyFile();
     }
 
     /** The demo client key and certificate as PKCS#12, password {@link #TLS_PASSWORD}. */
@@ -342,7 +370,8 @@ public final class TestBroker implements AutoCloseable {
         final Document document = XmlFiles.read(template);
         final Element listeners = XmlFiles.child(document.getDocumentElement(), "listeners");
         configureListener(listeners, "tcp-listener", mqttPort);
-        configureListener(listeners, "tls-tcp-listener", tlsPort);
+        configureListener(listeners, "tls-tcp-listener", TLS_LISTENER, tlsPort);
+        configureListener(listeners, "tls-tcp-listener", DEVICE_TLS_LISTENER, deviceTlsPort);
         configureListener(listeners, "websocket-listener", websocketPort);
         for (final Element listener : XmlFiles.children(listeners, "tls-tcp-listener")) {
             final Element tlsElement = XmlFiles.child(listener, "tls");
@@ -358,9 +387,18 @@ public final class TestBroker implements AutoCloseable {
     }
 
     private void configureListener(final Element listeners, final String kind, final int port) {
-        final List<Element> found = XmlFiles.children(listeners, kind);
+        configureListener(listeners, kind, null, port);
+    }
+
+    /** Sets the port of every {@code <kind>}, or of the one named {@code name} when not null. */
+    private void configureListener(final Element listeners, final String kind, final String name, final int port) {
+        final List<Element> found = XmlFiles.children(listeners, kind).stream()
+                .filter(listener -> name == null || XmlFiles.children(listener, "name").stream()
+                        .anyMatch(n -> n.getTextContent().trim().equals(name)))
+                .toList();
         if (found.isEmpty()) {
-            throw new IllegalStateException("test-broker/conf/config.xml has no <" + kind + ">");
+            throw new IllegalStateException("test-broker/conf/config.xml has no <" + kind + ">" +
+                    (name == null ? "" : " named " + name));
         }
         for (final Element listener : found) {
             XmlFiles.setText(listener, "port", Integer.toString(port));
@@ -381,6 +419,7 @@ public final class TestBroker implements AutoCloseable {
                     " (build it with 'mvn -B -DskipTests package'; test-broker/run.sh does that)");
         }
         final Path folder = HiveMqLauncher.installExtension(zip, extensions);
+        enableCertificateLogins(folder.resolve("conf/config.xml"));
         if (settings.externalDatabase().isEmpty()) {
             final Path h2Jar = jarOf(org.h2.Driver.class);
             try {
@@ -403,6 +442,24 @@ public final class TestBroker implements AutoCloseable {
                 XmlFiles.setText(database, "driver-class", org.h2.Driver.class.getName());
             }
             XmlFiles.write(document, config);
+        }
+    }
+
+    /** The extension's config names the device TLS listener for certificate logins (the shipped one names none). */
+    private static void enableCertificateLogins(final Path config) {
+        try {
+            final String xml = Files.readString(config);
+            Files.writeString(config, xml.replace("</account-auth>", """
+                        <!-- test broker: devices log in by client certificate on this listener -->
+                        <certificate-logins>
+                            <listener>
+                                <name>%s</name>
+                                <mode>certificate</mode>
+                            </listener>
+                        </certificate-logins>
+                    </account-auth>""".formatted(DEVICE_TLS_LISTENER)));
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -439,6 +496,8 @@ public final class TestBroker implements AutoCloseable {
                 .append(" ms) ====\n");
         out.append(String.format("  MQTT            %s:%d%n", settings.bindAddress(), mqttPort));
         out.append(String.format("  MQTT over TLS   %s:%d   --cafile %s%n", settings.bindAddress(), tlsPort, ca));
+        out.append(String.format("  device TLS      %s:%d   client certificate required, no password%n",
+                settings.bindAddress(), deviceTlsPort));
         out.append(String.format("  WebSockets      ws://%s:%d/mqtt%n", host, websocketPort));
         out.append(String.format("  client cert     --cert %s --key %s (optional)%n", clientCertFile(),
                 clientKeyFile()));
@@ -454,6 +513,9 @@ public final class TestBroker implements AutoCloseable {
                 cam.allEvents()));
         out.append(String.format("  mosquitto_pub -h %s -p %d -V 5 -i camera-1 -q 1 -u %s -P %s -t %s " +
                 "-m 'motion detected'%n", host, mqttPort, cam.mac(), cam.password(), cam.topic("motion")));
+        out.append(String.format("  mosquitto_pub -h %s -p %d --cafile %s --cert %s --key %s -V 5 -i camera-1 " +
+                "-q 1 -t %s -m 'motion, by certificate'%n", host, deviceTlsPort, ca, deviceCertFile(),
+                deviceKeyFile(), cam.topic("motion")));
         out.append("Ctrl-C stops it; sessions, queued messages and the DB are kept for the next start (--fresh " +
                 "forgets them).\n");
         return out.toString();
@@ -463,6 +525,9 @@ public final class TestBroker implements AutoCloseable {
             usage: test-broker/run.sh [options]
               --mqtt-port N    plain MQTT port (default 1883; env TEST_BROKER_MQTT_PORT; 0 = a free port)
               --tls-port N     MQTT over TLS port (default 8883; env TEST_BROKER_TLS_PORT)
+              --device-tls-port N
+                               MQTT over TLS for devices with a client certificate (default 8884;
+                               env TEST_BROKER_DEVICE_TLS_PORT)
               --ws-port N      MQTT over WebSockets port, path /mqtt (default 8000; env TEST_BROKER_WS_PORT)
               --bind ADDR      listen address (default 127.0.0.1; env TEST_BROKER_BIND; 0.0.0.0 = every interface)
               --data DIR       data folder (default test-broker/data; env TEST_BROKER_DATA)
@@ -480,6 +545,7 @@ public final class TestBroker implements AutoCloseable {
         Settings settings = Settings.defaults();
         int mqtt = intEnv(env, "TEST_BROKER_MQTT_PORT", settings.mqttPort());
         int tlsPort = intEnv(env, "TEST_BROKER_TLS_PORT", settings.tlsPort());
+        int deviceTls = intEnv(env, "TEST_BROKER_DEVICE_TLS_PORT", settings.deviceTlsPort());
         int ws = intEnv(env, "TEST_BROKER_WS_PORT", settings.websocketPort());
         String bind = env.getOrDefault("TEST_BROKER_BIND", settings.bindAddress());
         Path data = env.containsKey("TEST_BROKER_DATA") ? Path.of(env.get("TEST_BROKER_DATA")) : settings.dataDir();
@@ -500,6 +566,7 @@ public final class TestBroker implements AutoCloseable {
                 case "--help", "-h" -> throw new HelpRequested();
                 case "--mqtt-port" -> mqtt = port(arg, value != null ? value : next(rest, arg));
                 case "--tls-port" -> tlsPort = port(arg, value != null ? value : next(rest, arg));
+                case "--device-tls-port" -> deviceTls = port(arg, value != null ? value : next(rest, arg));
                 case "--ws-port" -> ws = port(arg, value != null ? value : next(rest, arg));
                 case "--bind" -> bind = value != null ? value : next(rest, arg);
                 case "--data" -> data = Path.of(value != null ? value : next(rest, arg));
@@ -510,7 +577,8 @@ public final class TestBroker implements AutoCloseable {
         if (seed && external.isEmpty()) {
             System.out.println("--seed: the embedded DB is always seeded when it is created; nothing to do");
         }
-        return settings.withPorts(mqtt, tlsPort, ws).withBindAddress(bind).withDataDir(data.toAbsolutePath())
+        return settings.withPorts(mqtt, tlsPort, ws).withDeviceTlsPort(deviceTls).withBindAddress(bind)
+                .withDataDir(data.toAbsolutePath())
                 .withFresh(fresh).withExternalDatabase(external, seed && external.isPresent());
     }
 

@@ -35,6 +35,8 @@ import java.util.concurrent.TimeUnit;
  *     <li>{@code truststore.p12}: the CA, against which the listener checks client certificates</li>
  *     <li>{@code client.pem}, {@code client.key} (PKCS#8 PEM) and {@code client.p12}: a demo client certificate
  *     signed by the CA</li>
+ *     <li>{@code device.pem}, {@code device.key}: the demo camera's device certificate, its MAC as common name,
+ *     signed by the CA (it logs in by certificate on the device TLS listener)</li>
  * </ul>
  * Every keystore is PKCS#12 with the one password the broker config names.
  */
@@ -72,6 +74,14 @@ public final class TlsMaterial {
         return folder.resolve("client.key");
     }
 
+    public Path deviceCertFile() {
+        return folder.resolve("device.pem");
+    }
+
+    public Path deviceKeyFile() {
+        return folder.resolve("device.key");
+    }
+
     public Path clientKeystore() {
         return folder.resolve("client.p12");
     }
@@ -81,8 +91,8 @@ public final class TlsMaterial {
     }
 
     boolean complete() {
-        return List.of(caFile(), serverKeystore(), truststore(), clientCertFile(), clientKeyFile(), clientKeystore())
-                .stream().allMatch(Files::isRegularFile);
+        return List.of(caFile(), serverKeystore(), truststore(), clientCertFile(), clientKeyFile(), clientKeystore(),
+                deviceCertFile(), deviceKeyFile()).stream().allMatch(Files::isRegularFile);
     }
 
     /** Creates the files unless they are all there already. @return whether they were created */
@@ -120,8 +130,15 @@ public final class TlsMaterial {
             writePem(clientCertFile(), "CERTIFICATE", encoded(certificate));
             writePem(clientKeyFile(), "PRIVATE KEY", privateKey(clientKeystore(), "client").getEncoded());
         }, executor);
+        final CompletableFuture<Void> device = CompletableFuture.runAsync(() -> {
+            final Path deviceStore = folder.resolve("device.p12");
+            final X509Certificate certificate = signedLeaf("device", "CN=" + DemoAccounts.CAMERA_1.mac(),
+                    deviceStore, ca, "clientAuth", "digitalSignature", null);
+            writePem(deviceCertFile(), "CERTIFICATE", encoded(certificate));
+            writePem(deviceKeyFile(), "PRIVATE KEY", privateKey(deviceStore, "device").getEncoded());
+        }, executor);
         try {
-            CompletableFuture.allOf(server, client).join();
+            CompletableFuture.allOf(server, client, device).join();
         } catch (final CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         } finally {

@@ -144,6 +144,31 @@ class TestBrokerMosquittoIT {
         assertEquals(0, published.exitCode(), published::describe);
     }
 
+    @Test
+    @Order(2)
+    void theDemoCameraLogsInByItsCertificateOnTheDeviceTlsListener() {
+        // the line the banner and docs/CERTIFICATES.md print: no username, no password
+        final DemoAccounts.Device camera = DemoAccounts.CAMERA_1;
+        final List<String> command = List.of("mosquitto_pub", "-d", "-V", "5", "-h", "localhost", "-p",
+                Integer.toString(broker.deviceTlsPort()), "--cafile", broker.caFile().toString(),
+                "--cert", broker.deviceCertFile().toString(), "--key", broker.deviceKeyFile().toString(),
+                "-i", uniqueId("cam1-cert"), "-q", "1", "-t", camera.topic("motion"), "-m", "by certificate");
+        final Result published = Running.start(command).await();
+        assertEquals(0, published.exitCode(), published::describe);
+        assertTrue(published.stdout().contains("received CONNACK (0)"), published::describe);
+        // RC 0 Success, or 16 No matching subscribers: accepted either way
+        assertTrue(published.stdout().matches("(?s).*received PUBACK \\(Mid: 1, RC:(0|16)\\).*"),
+                published::describe);
+        assertTrue(broker.banner().contains(String.join(" ", command.subList(6, 12))), broker::banner);
+
+        // the demo client certificate (CN=demo-client) names no device
+        final Result refused = Running.start(List.of("mosquitto_pub", "-d", "-V", "5", "-h", "localhost", "-p",
+                Integer.toString(broker.deviceTlsPort()), "--cafile", broker.caFile().toString(),
+                "--cert", broker.clientCertFile().toString(), "--key", broker.clientKeyFile().toString(),
+                "-i", uniqueId("cam1-cert"), "-q", "1", "-t", camera.topic("motion"), "-m", "x")).await();
+        assertTrue(refused.stdout().contains("received CONNACK (134)"), refused::describe);
+    }
+
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("transportsAndVersions")
     @Order(2)
