@@ -7,7 +7,9 @@
 # broker logs, heap histograms and JFR profiles (-Dbench.jfr=true) go to target/bench-<time>/.
 #   bench/run.sh [N]     N = 10000 takes about 22 minutes on 2 cores (9 of them the cold storm: 15,000 bcrypt checks)
 #                        and about 13 GB of memory; bench/run.sh 1000 is a quicker check (about 11 minutes:
-#                        the QoS 1 parts do not shrink with N)
+#                        the QoS 1 parts do not shrink with N); then, about 7 minutes more, QoS 1 as a user runs the
+#                        test broker (bench/qos-as-user.sh: test-broker/run.sh itself, both subscription styles),
+#                        appended to the same results file (BENCH_QOS_AS_USER=0 leaves it out)
 # Its code: bench/src/main/java (Benchmark the driver, a class per scenario, BenchReport the table and the results
 # file, BenchBroker the broker JVMs), with the test broker's; bench/README.md describes the method.
 # Needs JDK 17, Maven and the mariadb-server package (like the integration tests), and a quiet machine: it reports
@@ -45,11 +47,26 @@ driver_young_mb=$(( driver_heap_mb / 2 ))
 
 # target/classes after the rest: the driver reads the shipped config.xml with the extension's own classes to time the
 # broker's per-message permission check; the brokers load the extension from its ZIP, as the integration tests do
+started="$(mktemp)"
 # shellcheck disable=SC2086
-exec "$java" "${jvm_access[@]}" \
+"$java" "${jvm_access[@]}" \
     -Xms${driver_heap_mb}m -Xmx${driver_heap_mb}m -Xmn${driver_young_mb}m \
     -Daccountauth.basedir="$project" \
     -Daccountauth.zip="$project/$zip" \
     ${BENCH_JAVA_OPTS:-} \
     -cp "$classpath:target/classes" \
     com.accountauth.extension.bench.Benchmark "$n"
+
+# then QoS 1 as a user has it (bench/qos-as-user.sh: test-broker/run.sh itself, both subscription styles), appended
+# to the same results file; BENCH_QOS_AS_USER=0 leaves it out, BENCH_QOS_AS_USER_OPTS gives it -Dqos.* knobs
+if [ "${BENCH_QOS_AS_USER:-1}" != 0 ]; then
+    results="$(find bench -maxdepth 1 -name 'results-*.md' -newer "$started" | head -n 1)"
+    # shellcheck disable=SC2086
+    "$java" "${jvm_access[@]}" -Xmx1g \
+        -Daccountauth.basedir="$project" \
+        -Daccountauth.zip="$project/$zip" \
+        -Dqos.results="$results" ${BENCH_QOS_AS_USER_OPTS:-} \
+        -cp "$classpath" \
+        com.accountauth.extension.bench.QosAsUser
+fi
+rm -f "$started"

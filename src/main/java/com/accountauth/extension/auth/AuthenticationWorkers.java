@@ -2,7 +2,7 @@ package com.accountauth.extension.auth;
 
 import com.accountauth.extension.config.AuthenticationSettings;
 import com.accountauth.extension.metrics.ExtensionMetrics;
-import com.codahale.metrics.Timer;
+import com.accountauth.extension.metrics.Timing;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -37,7 +37,7 @@ public final class AuthenticationWorkers implements AutoCloseable {
     // the addresses with work waiting, in the order they are served
     private final ArrayDeque<String> turns = new ArrayDeque<>();
     private final List<Thread> threads = new ArrayList<>();
-    private final Timer waits;
+    private final Timing waits;
     private int queued;
     private boolean closed;
 
@@ -133,7 +133,7 @@ public final class AuthenticationWorkers implements AutoCloseable {
             if (work == null) {
                 return;
             }
-            waits.update(System.nanoTime() - work.queuedAt(), TimeUnit.NANOSECONDS);
+            waits.record(System.nanoTime() - work.queuedAt());
             try {
                 work.work().run();
             } catch (final RuntimeException | Error e) {

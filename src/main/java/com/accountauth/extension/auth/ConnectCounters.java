@@ -2,7 +2,7 @@ package com.accountauth.extension.auth;
 
 import com.accountauth.extension.metrics.ExtensionMetrics;
 import com.accountauth.extension.throttle.ConnectThrottle;
-import com.codahale.metrics.Counter;
+import com.accountauth.extension.metrics.Count;
 
 import java.util.EnumMap;
 import java.util.Locale;
@@ -15,14 +15,14 @@ import java.util.Map;
  */
 final class ConnectCounters {
 
-    final Counter allowed;
-    final Counter throttled;
-    final Counter queueFull;
-    final Counter timeout;
-    final Counter error;
-    private final Map<Refusal, Counter> refused = new EnumMap<>(Refusal.class);
-    private final Counter throttledAddress;
-    private final Counter throttledUsername;
+    final Count allowed;
+    final Count throttled;
+    final Count queueFull;
+    final Count timeout;
+    final Count error;
+    private final Map<Refusal, Count> refused = new EnumMap<>(Refusal.class);
+    private final Count throttledAddress;
+    private final Count throttledUsername;
 
     ConnectCounters(final ExtensionMetrics metrics) {
         allowed = metrics.counter("connect.allowed");

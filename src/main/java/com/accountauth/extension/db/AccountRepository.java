@@ -6,8 +6,8 @@ import com.accountauth.extension.config.QuerySettings;
 import com.accountauth.extension.identity.LoginName;
 import com.accountauth.extension.identity.UsernameParser;
 import com.accountauth.extension.metrics.ExtensionMetrics;
-import com.codahale.metrics.Counter;
-import com.codahale.metrics.Timer;
+import com.accountauth.extension.metrics.Count;
+import com.accountauth.extension.metrics.Timing;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -43,7 +43,7 @@ public final class AccountRepository implements AccountStore {
     }
 
     /**
-     * @param metrics gets {@code db.<statement>.time} (a Timer, from asking the pool for a connection to the last
+     * @param metrics gets {@code db.<statement>.time} (a Timing, from asking the pool for a connection to the last
      *                row read) and {@code db.<statement>.errors}, per statement of {@code <queries>}
      */
     public AccountRepository(final DataSource dataSource, final QuerySettings queries,
@@ -307,7 +307,7 @@ public final class AccountRepository implements AccountStore {
     }
 
     /** The time and error count of one statement, made on its first run. */
-    private record StatementMetrics(Timer time, Counter errors) {
+    private record StatementMetrics(Timing time, Count errors) {
     }
 
     private StatementMetrics statement(final String name) {
@@ -317,7 +317,7 @@ public final class AccountRepository implements AccountStore {
 
     /** Every run counts, a failed one too: a statement that waits for its timeout shows in its time. */
     private void timed(final String name, final long start) {
-        statement(name).time().update(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        statement(name).time().record(System.nanoTime() - start);
     }
 
     /** A connection from the pool; none means the DB cannot be reached. */

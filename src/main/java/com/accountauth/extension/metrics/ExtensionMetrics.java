@@ -1,12 +1,7 @@
 package com.accountauth.extension.metrics;
 
-import com.codahale.metrics.Counter;
-import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
-import com.codahale.metrics.Timer;
 
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -19,37 +14,44 @@ public final class ExtensionMetrics implements AutoCloseable {
 
     public static final String PREFIX = "com.accountauth.";
 
-    private final MetricRegistry registry;
-    private final Set<String> names = ConcurrentHashMap.newKeySet();
+    // null: metrics that go nowhere (the admin CLI, which has no registry library, and tests that do not read them)
+    private final RegistryMetrics backing;
 
     public ExtensionMetrics(final MetricRegistry registry) {
-        this.registry = registry;
+        this.backing = new RegistryMetrics(registry);
+    }
+
+    private ExtensionMetrics() {
+        this.backing = null;
     }
 
     /** Metrics that go nowhere anyone looks: for the admin CLI and for tests that do not read them. */
     public static ExtensionMetrics unread() {
-        return new ExtensionMetrics(new MetricRegistry());
+        return new ExtensionMetrics();
     }
 
     /** The registry, for tests that read what was counted. */
     public MetricRegistry registry() {
-        return registry;
+        if (backing == null) {
+            throw new IllegalStateException("these metrics have no registry");
+        }
+        return backing.registry();
     }
 
     /** {@code name} without the prefix, e.g. {@code connect.allowed}. */
-    public Counter counter(final String name) {
-        return registry.counter(named(name));
+    public Count counter(final String name) {
+        return backing == null ? Count.NONE : backing.counter(PREFIX + name);
     }
 
-    public Timer timer(final String name) {
-        return registry.timer(named(name));
+    public Timing timer(final String name) {
+        return backing == null ? Timing.NONE : backing.timer(PREFIX + name);
     }
 
     /** A value read when the registry is read (a scrape), never on a broker thread's path. */
     public <T extends Number> void gauge(final String name, final Supplier<T> value) {
-        final String full = named(name);
-        registry.remove(full); // one left by an earlier start that did not stop cleanly
-        registry.register(full, (Gauge<T>) value::get);
+        if (backing != null) {
+            backing.gauge(PREFIX + name, value);
+        }
     }
 
     /** Counts lookups of one cache: {@code cache.<name>.hits} and {@code .misses}. */
@@ -57,16 +59,11 @@ public final class ExtensionMetrics implements AutoCloseable {
         return new HitCounter(counter("cache." + cache + ".hits"), counter("cache." + cache + ".misses"));
     }
 
-    private String named(final String name) {
-        final String full = PREFIX + name;
-        names.add(full);
-        return full;
-    }
-
     /** Removes every metric registered through this from the registry. */
     @Override
     public void close() {
-        names.forEach(registry::remove);
-        names.clear();
+        if (backing != null) {
+            backing.close();
+        }
     }
 }

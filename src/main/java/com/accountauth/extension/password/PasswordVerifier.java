@@ -3,7 +3,7 @@ package com.accountauth.extension.password;
 import com.accountauth.extension.identity.Principal;
 import com.accountauth.extension.metrics.ExtensionMetrics;
 import com.accountauth.extension.util.RateLimitedLog;
-import com.codahale.metrics.Timer;
+import com.accountauth.extension.metrics.Timing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +30,8 @@ public final class PasswordVerifier {
     private final CostLimits limits;
     private final Map<Principal.Kind, KindPolicy> kinds;
     private final Map<Principal.Kind, StoredHash> dummies = new EnumMap<>(Principal.Kind.class);
-    private final Map<PasswordFormat, Timer> checks = new EnumMap<>(PasswordFormat.class);
-    private final Timer dummyChecks;
+    private final Map<PasswordFormat, Timing> checks = new EnumMap<>(PasswordFormat.class);
+    private final Timing dummyChecks;
     private final RateLimitedLog warnings = new RateLimitedLog(TimeUnit.SECONDS.toNanos(10), System::nanoTime);
 
     /**
@@ -43,7 +43,7 @@ public final class PasswordVerifier {
     }
 
     /**
-     * @param metrics gets {@code password.checks.<format>} (a Timer per stored format, e.g. {@code bcrypt}) and
+     * @param metrics gets {@code password.checks.<format>} (a Timing per stored format, e.g. {@code bcrypt}) and
      *                {@code password.checks.dummy} (the checks spent on unknown usernames and unusable hashes)
      */
     public PasswordVerifier(final HashSchemes schemes, final CostLimits limits,
@@ -104,7 +104,7 @@ public final class PasswordVerifier {
         } catch (final RuntimeException e) {
             return false;
         } finally {
-            checks.get(hash.format()).update(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            checks.get(hash.format()).record(System.nanoTime() - start);
         }
     }
 
@@ -139,7 +139,7 @@ public final class PasswordVerifier {
     public void burnDummyCheck(final Principal.Kind kind, final String password) {
         final long start = System.nanoTime();
         dummies.get(kind).matches(password == null ? "" : password);
-        dummyChecks.update(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        dummyChecks.record(System.nanoTime() - start);
     }
 
     private Usable usable(final Principal.Kind kind, final String storedHash) {

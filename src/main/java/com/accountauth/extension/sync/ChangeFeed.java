@@ -6,7 +6,7 @@ import com.accountauth.extension.db.AccountRepository;
 import com.accountauth.extension.db.AccountStoreUnavailableException;
 import com.accountauth.extension.db.ChangeSet;
 import com.accountauth.extension.metrics.ExtensionMetrics;
-import com.codahale.metrics.Counter;
+import com.accountauth.extension.metrics.Count;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,8 +47,8 @@ public final class ChangeFeed implements AutoCloseable {
     private final FeedCursor cursor;
     private final FeedHealth health;
     private final ScheduledExecutorService scheduler;
-    private final Counter applied;
-    private final Counter resyncs;
+    private final Count applied;
+    private final Count resyncs;
     // when the last poll that read the feed to its end began (System.nanoTime in ms): every change committed before
     // then is applied
     private volatile long caughtUpAt = now();
@@ -158,6 +158,10 @@ public final class ChangeFeed implements AutoCloseable {
             if (taken.jump().isPresent()) {
                 resync("the change feed jumped (" + taken.jump().get() + ")");
             } else if (!taken.fresh().isEmpty()) {
+                if (log.isDebugEnabled()) {
+                    log.debug("account-auth: applying change-feed seqs {}",
+                            taken.fresh().stream().map(AccountChange::seq).toList());
+                }
                 applier.apply(ChangeSet.of(taken.fresh()));
                 applied.inc(taken.fresh().size());
             }

@@ -66,6 +66,10 @@ class LiveChangeInvariantIT {
                     System.out.println(counts.roundLine(round));
                 }
                 checker.finish(round);
+            } finally {
+                if (!System.getProperty("live.debug", "").isBlank()) {
+                    dumpFeed(env);
+                }
             }
         } finally {
             System.out.println("[live-invariant] seed " + size.seed() + ", " + (round - 1) + " of " + size.rounds()
@@ -81,6 +85,20 @@ class LiveChangeInvariantIT {
                 () -> assertEquals(0, counts.staleGrants(), "stale grants" + replay),
                 () -> assertEquals(0, counts.late(), "late deliveries (messages and Wills)" + replay),
                 () -> assertEquals(0, counts.missingGrants(), "rights the DB gives but the client lacks" + replay));
+    }
+
+    /** Every row of the change feed, to hold against the seqs the extension logged as applied (-Dlive.debug). */
+    private static void dumpFeed(final BrokerWithDatabase env) {
+        try (Connection connection = env.db().rootConnection();
+             java.sql.ResultSet rows = connection.createStatement().executeQuery(
+                     "SELECT seq, account_id, device_id, changed_at FROM account_changes ORDER BY seq")) {
+            while (rows.next()) {
+                System.out.println("[live-feed] " + rows.getLong(1) + " account=" + rows.getObject(2) + " device="
+                        + rows.getObject(3) + " at=" + rows.getTimestamp(4));
+            }
+        } catch (final java.sql.SQLException e) {
+            System.out.println("[live-feed] could not read account_changes: " + e);
+        }
     }
 
     /** The shipped config with the test's poll interval and a dummy bcrypt cost like the test's hashes (4). */

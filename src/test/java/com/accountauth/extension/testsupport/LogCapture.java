@@ -15,7 +15,15 @@ import java.util.List;
 public final class LogCapture implements AutoCloseable {
 
     private final Logger logger;
-    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    // ListAppender adds without the list's lock, so a read while the broker logs could fail; this one takes it
+    private final ListAppender<ILoggingEvent> appender = new ListAppender<>() {
+        @Override
+        protected void append(final ILoggingEvent event) {
+            synchronized (list) {
+                list.add(event);
+            }
+        }
+    };
 
     public LogCapture() {
         this("com.accountauth.extension");

@@ -104,6 +104,17 @@ public final class QosAsUser {
                 }
                 say("summary\n" + table);
                 Files.writeString(artifacts.resolve("summary.md"), table.toString(), StandardCharsets.UTF_8);
+                final String results = System.getProperty("qos.results", "");
+                if (!results.isBlank()) {
+                    // bench/run.sh: the user's set-up beside the benchmark's own table, in the same results file
+                    Files.writeString(project.resolve(results), String.format("%n## QoS 1 as a user runs the test " +
+                                    "broker (bench/qos-as-user.sh)%n%n%d devices, %d users, %d x %,d measured " +
+                                    "messages per broker and style (A B B A), test broker JVM options '%s', " +
+                                    "allow-all '%s'; the allow-all app subscribes itself to %s.%n%n%s",
+                            devices, population.users.size(), 2 * rounds, partMessages, testBrokerJvm, allowAllJvm,
+                            population.devices.get(0).appSubscription(), table), StandardCharsets.UTF_8,
+                            java.nio.file.StandardOpenOption.APPEND);
+                }
             } finally {
                 if (allowAllProcess != null) {
                     allowAllProcess.close();
