@@ -3,10 +3,13 @@ package com.accountauth.extension.sync;
 import com.accountauth.extension.acl.TopicFilter;
 import com.accountauth.extension.connection.ConnectedClients;
 import com.accountauth.extension.principal.AccessPlan;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.hivemq.extension.sdk.api.packets.general.Qos;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -26,6 +29,11 @@ import java.util.function.Supplier;
  * an older connection of the client id lands in the session of the newer one. So every call is waited for at most
  * a bounded time, a connection stays guarded while any call for its client id is still out, and when a late call
  * finally lands the session is checked again.
+ * <p>
+ * HiveMQ's store can also lose sight of a subscription it still delivers to: one added while the client id's session
+ * was being replaced (a clean start) or removed is no longer listed for the client id, yet the broker's topic tree
+ * keeps sending its messages to every later connection of that client id. So what this node added for a client id is
+ * remembered, and removed again when the plan no longer allows it, whether the store lists it or not.
  */
 public final class SessionSubscriptions {
 
@@ -52,6 +60,10 @@ public final class SessionSubscriptions {
     private final ConcurrentHashMap<String, Integer> callsOut = new ConcurrentHashMap<>();
     // client ids with a call that ended after it was no longer waited for: checked again once none is out
     private final Set<String> landedLate = ConcurrentHashMap.newKeySet();
+    // what this node subscribed each client id's session to, listed by the store or not (bounded: a client id not
+    // touched for a day is forgotten)
+    private final Cache<String, Set<String>> added = Caffeine.newBuilder()
+            .expireAfterAccess(Duration.ofDays(1)).maximumSize(1_000_000).build();
 
     public SessionSubscriptions(final ConnectedClients clients, final SessionStore store,
                                 final long storeTimeoutMillis) {
@@ -154,6 +166,13 @@ public final class SessionSubscriptions {
                 disallowed.add(filter);
             }
         }
+        // what this node added and the plan no longer allows, whether the store still lists it or not
+        final Set<String> addedHere = added.get(clientId, id -> ConcurrentHashMap.newKeySet());
+        for (final String filter : addedHere) {
+            if (!plan.permissions().allowsSubscribe(filter)) {
+                disallowed.add(filter); // an unlisted one may have delivered or queued what the plan no longer allows
+            }
+        }
         final Set<String> missing = new HashSet<>();
         for (final TopicFilter filter : plan.autoSubscriptions()) {
             if (!present.contains(filter.toString())) {
@@ -168,10 +187,12 @@ public final class SessionSubscriptions {
                 // marked first: should the broker stop in between, the session still counts as marked
                 done = call(clientId, () -> store.add(clientId, Set.of(REVOKED_MARK), Qos.AT_MOST_ONCE));
             }
-            done = done.thenCompose(ignored -> call(clientId, () -> store.remove(clientId, disallowed)));
+            done = done.thenCompose(ignored -> call(clientId, () -> store.remove(clientId, disallowed)))
+                    .thenRun(() -> addedHere.removeAll(disallowed));
         }
         if (!missing.isEmpty()) {
             log.debug("account-auth: subscribing client '{}' to {}", clientId, missing);
+            addedHere.addAll(missing); // before the call: it may land late, or unlisted
             done = done.thenCompose(ignored -> call(clientId, () -> store.add(clientId, missing,
                     Qos.AT_LEAST_ONCE)));
         }

@@ -136,6 +136,22 @@ class SessionSubscriptionsTest {
     }
 
     @Test
+    void aSubscriptionTheStoreNoLongerListsIsRemovedWhenThePlanNoLongerAllowsIt() throws Exception {
+        final ConnectedClients.Grant old = connect("app", plan(DEVICE_4), true);
+        subscriptions.connected(old);
+        awaitTrue(() -> store.session("app").contains(DEVICE_4), "subscribed");
+        // the broker replaced the session (a clean start) while the add landed: the store no longer lists it, but
+        // its topic tree still delivers device 4's messages to the client id
+        store.cleanStart("app");
+        final ConnectedClients.Grant now = connect("app", plan(DEVICE_5), true);
+        subscriptions.connected(now);
+        awaitTrue(() -> store.calls.contains("remove [" + DEVICE_4 + "]"), "device 4 removed though not listed");
+        Thread.sleep(3 * TIMEOUT_MILLIS);
+        assertTrue(now.guarded(), "what device 4's subscription let through meanwhile is checked");
+        assertEquals(Set.of(DEVICE_5, SessionSubscriptions.REVOKED_MARK), store.session("app"));
+    }
+
+    @Test
     void changesOfOneSessionRunOneAfterTheOther() throws Exception {
         store.holdAdds = true;
         connect("app", plan(DEVICE_4), false);
