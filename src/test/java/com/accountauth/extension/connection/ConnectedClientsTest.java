@@ -1,5 +1,6 @@
 package com.accountauth.extension.connection;
 
+import com.accountauth.extension.testsupport.FakeClientContext;
 import com.accountauth.extension.testsupport.RecordingPermissions;
 import com.accountauth.extension.principal.AccessPlan;
 import com.accountauth.extension.principal.PrincipalRecord;
@@ -12,7 +13,6 @@ import com.hivemq.extension.sdk.api.interceptor.publish.PublishOutboundIntercept
 import com.hivemq.extension.sdk.api.packets.auth.ModifiableDefaultPermissions;
 import org.junit.jupiter.api.Test;
 
-import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -35,22 +35,7 @@ class ConnectedClientsTest {
         static Connection open() {
             final ModifiableDefaultPermissions permissions = new RecordingPermissions();
             final List<Object> interceptors = new ArrayList<>();
-            final ClientContext context = (ClientContext) Proxy.newProxyInstance(
-                    ClientContext.class.getClassLoader(), new Class<?>[]{ClientContext.class},
-                    (proxy, method, args) -> {
-                        if (method.getName().equals("getDefaultPermissions")) {
-                            return permissions;
-                        }
-                        if (method.getName().startsWith("add") && args != null && args.length == 1) {
-                            interceptors.add(args[0]);
-                            return null;
-                        }
-                        if (method.getName().startsWith("remove") && args != null && args.length == 1) {
-                            interceptors.remove(args[0]);
-                            return null;
-                        }
-                        throw new UnsupportedOperationException(method.getName());
-                    });
+            final ClientContext context = FakeClientContext.of(permissions, interceptors);
             return new Connection(permissions, interceptors, context);
         }
     }

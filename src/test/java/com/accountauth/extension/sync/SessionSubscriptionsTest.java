@@ -6,12 +6,12 @@ import com.accountauth.extension.connection.ConnectedClients;
 import com.accountauth.extension.identity.Principal;
 import com.accountauth.extension.principal.AccessPlan;
 import com.accountauth.extension.principal.PrincipalRecord;
+import com.accountauth.extension.testsupport.FakeClientContext;
 import com.accountauth.extension.testsupport.RecordingPermissions;
 import com.hivemq.extension.sdk.api.client.ClientContext;
 import com.hivemq.extension.sdk.api.packets.general.Qos;
 import org.junit.jupiter.api.Test;
 
-import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -189,22 +189,7 @@ class SessionSubscriptionsTest {
     }
 
     private static ClientContext context(final RecordingPermissions permissions) {
-        final Set<Object> interceptors = new HashSet<>();
-        return (ClientContext) Proxy.newProxyInstance(ClientContext.class.getClassLoader(),
-                new Class<?>[]{ClientContext.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("getDefaultPermissions")) {
-                        return permissions;
-                    }
-                    if (method.getName().startsWith("add") && args != null && args.length == 1) {
-                        interceptors.add(args[0]);
-                        return null;
-                    }
-                    if (method.getName().startsWith("remove") && args != null && args.length == 1) {
-                        interceptors.remove(args[0]);
-                        return null;
-                    }
-                    throw new UnsupportedOperationException(method.getName());
-                });
+        return FakeClientContext.of(permissions, new HashSet<>());
     }
 
     private static void awaitTrue(final BooleanSupplier condition, final String what) throws InterruptedException {

@@ -287,17 +287,9 @@ public final class QosAsUser {
         final Path dir = artifacts.resolve("allow-all");
         final Path conf = dir.resolve("conf");
         Files.createDirectories(conf);
-        Files.writeString(conf.resolve("config.xml"), """
-                <?xml version="1.0"?>
-                <hivemq>
-                    <listeners>
-                        <tcp-listener>
-                            <port>%d</port>
-                            <bind-address>127.0.0.1</bind-address>
-                        </tcp-listener>
-                    </listeners>
-                </hivemq>
-                """.formatted(allowAllPort), StandardCharsets.UTF_8);
+        // one listener, HiveMQ's defaults otherwise (no usage statistics, as in every broker of the tests)
+        Files.writeString(conf.resolve("config.xml"), HiveMqLauncher.singleListenerConfig(allowAllPort),
+                StandardCharsets.UTF_8);
         BenchBroker.writeLogback(conf, artifacts.resolve("allow-all-hivemq.log"));
         final List<String> jvm = allowAllJvm.isBlank() ? List.of() : List.of(allowAllJvm.trim().split("\\s+"));
         final BrokerProcess process = BrokerProcess.launch("allow-all", jvm,
