@@ -1,7 +1,9 @@
 package com.accountauth.extension.config;
 
+
 import com.accountauth.extension.identity.CertificateField;
 import com.accountauth.extension.identity.LoginMode;
+import com.accountauth.extension.password.HashTarget;
 
 import java.util.Arrays;
 import java.util.List;
@@ -136,6 +138,25 @@ public final class ConfigElements {
     public static final IntElement USERNAME_FAILURES_PER_MINUTE =
             IntElement.of("throttling", "username-failures-per-minute", 5, 1, 1_000_000);
 
+    // <passwords>: a stored hash beyond a bound is refused (one bad row cannot stall the workers); costs of new hashes
+    public static final IntElement MAX_PBKDF2_ITERATIONS = IntElement.of("passwords", "max-pbkdf2-iterations",
+            PasswordSettings.DEFAULT_MAX_PBKDF2_ITERATIONS, 1, 100_000_000);
+    public static final IntElement MAX_ARGON2_MEMORY_KIB = IntElement.of("passwords", "max-argon2-memory-kib",
+            PasswordSettings.DEFAULT_MAX_ARGON2_MEMORY_KIB, 8, 4_194_304);
+    public static final IntElement MAX_ARGON2_ITERATIONS = IntElement.of("passwords", "max-argon2-iterations",
+            PasswordSettings.DEFAULT_MAX_ARGON2_ITERATIONS, 1, 1000);
+    public static final IntElement MAX_ARGON2_PARALLELISM = IntElement.of("passwords", "max-argon2-parallelism",
+            PasswordSettings.DEFAULT_MAX_ARGON2_PARALLELISM, 1, 255);
+    public static final IntElement PBKDF2_ITERATIONS = IntElement.of("passwords", "pbkdf2-iterations",
+            HashTarget.DEFAULT_PBKDF2_ITERATIONS, 1_000, 100_000_000);
+    // at least 8 KiB per lane (Argon2's own rule), checked against <argon2-parallelism> as well
+    public static final IntElement ARGON2_MEMORY_KIB = IntElement.of("passwords", "argon2-memory-kib",
+            HashTarget.DEFAULT_ARGON2_MEMORY_KIB, 8, 4_194_304);
+    public static final IntElement ARGON2_ITERATIONS = IntElement.of("passwords", "argon2-iterations",
+            HashTarget.DEFAULT_ARGON2_ITERATIONS, 1, 1000);
+    public static final IntElement ARGON2_PARALLELISM = IntElement.of("passwords", "argon2-parallelism",
+            HashTarget.DEFAULT_ARGON2_PARALLELISM, 1, 255);
+
     // <reload>: how often conf/config.xml is looked at for changes; 0 reads it only at start
     public static final IntElement RELOAD_INTERVAL_SECONDS = IntElement.of("reload", "interval-seconds", 10, 0, 86_400);
     public static final ChoiceElement AUDIT_FORMAT =
@@ -158,7 +179,9 @@ public final class ConfigElements {
             LAST_USED_INTERVAL_SECONDS,
             MAX_PRINCIPALS, PRINCIPAL_TTL_SECONDS, UNKNOWN_TTL_SECONDS, MAX_CREDENTIALS, MAX_CLIENT_IDS,
             THROTTLING_ENABLED, ADDRESS_FAILURE_BURST, ADDRESS_FAILURES_PER_MINUTE, ADDRESS_MAX_IN_FLIGHT,
-            USERNAME_FAILURE_BURST, USERNAME_FAILURES_PER_MINUTE, RELOAD_INTERVAL_SECONDS, AUDIT_FORMAT);
+            USERNAME_FAILURE_BURST, USERNAME_FAILURES_PER_MINUTE, MAX_PBKDF2_ITERATIONS, MAX_ARGON2_MEMORY_KIB,
+            MAX_ARGON2_ITERATIONS, MAX_ARGON2_PARALLELISM, PBKDF2_ITERATIONS, ARGON2_MEMORY_KIB, ARGON2_ITERATIONS,
+            ARGON2_PARALLELISM, RELOAD_INTERVAL_SECONDS, AUDIT_FORMAT);
 
     /** The names of {@link #ALL}'s elements in {@code section}: what the loader allows there besides text elements. */
     static List<String> namesIn(final String section) {

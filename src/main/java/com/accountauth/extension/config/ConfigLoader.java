@@ -240,20 +240,19 @@ public final class ConfigLoader {
                 "max-argon2-parallelism", "pbkdf2-iterations", "argon2-memory-kib", "argon2-iterations",
                 "argon2-parallelism", "pepper", "device", "user", "service", "upgrade-on-login");
         final CostLimits limits = new CostLimits(authentication.maxBcryptCost(),
-                section.integer("max-pbkdf2-iterations", PasswordSettings.DEFAULT_MAX_PBKDF2_ITERATIONS, 1,
-                        100_000_000),
-                section.integer("max-argon2-memory-kib", PasswordSettings.DEFAULT_MAX_ARGON2_MEMORY_KIB, 8,
-                        4_194_304),
-                section.integer("max-argon2-iterations", PasswordSettings.DEFAULT_MAX_ARGON2_ITERATIONS, 1, 1000),
-                section.integer("max-argon2-parallelism", PasswordSettings.DEFAULT_MAX_ARGON2_PARALLELISM, 1, 255));
-        final int argon2Parallelism = section.integer("argon2-parallelism", HashTarget.DEFAULT_ARGON2_PARALLELISM, 1,
-                255);
+                section.integer(ConfigElements.MAX_PBKDF2_ITERATIONS),
+                section.integer(ConfigElements.MAX_ARGON2_MEMORY_KIB),
+                section.integer(ConfigElements.MAX_ARGON2_ITERATIONS),
+                section.integer(ConfigElements.MAX_ARGON2_PARALLELISM));
+        final int argon2Parallelism = section.integer(ConfigElements.ARGON2_PARALLELISM);
+        final int argon2Memory = section.integer(ConfigElements.ARGON2_MEMORY_KIB);
+        if (argon2Memory < 8 * argon2Parallelism) {
+            problems.add(section.path(ConfigElements.ARGON2_MEMORY_KIB.name()) + ": " + argon2Memory + " is below 8 KiB" +
+                    " per lane of <argon2-parallelism> " + argon2Parallelism);
+        }
         final HashTarget costs = new HashTarget(PasswordSettings.DEFAULT_TARGET, authentication.dummyBcryptCost(),
-                section.integer("pbkdf2-iterations", HashTarget.DEFAULT_PBKDF2_ITERATIONS, 1_000, 100_000_000),
-                section.integer("argon2-memory-kib", HashTarget.DEFAULT_ARGON2_MEMORY_KIB, 8 * argon2Parallelism,
-                        4_194_304),
-                section.integer("argon2-iterations", HashTarget.DEFAULT_ARGON2_ITERATIONS, 1, 1000),
-                argon2Parallelism);
+                section.integer(ConfigElements.PBKDF2_ITERATIONS), Math.max(argon2Memory, 8 * argon2Parallelism),
+                section.integer(ConfigElements.ARGON2_ITERATIONS), argon2Parallelism);
         // new hashes must pass the bounds, or an upgrade would write rows that are then refused
         if (costs.bcryptCost() > limits.maxBcryptCost()) {
             problems.add("<authentication><dummy-bcrypt-cost>: " + costs.bcryptCost() + " is over " +
