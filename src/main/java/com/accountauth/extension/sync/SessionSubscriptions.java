@@ -211,13 +211,14 @@ public final class SessionSubscriptions {
             return CompletableFuture.failedFuture(e);
         }
         final AtomicBoolean givenUp = new AtomicBoolean();
-        final CompletableFuture<T> waited = call.copy().orTimeout(storeTimeoutMillis, TimeUnit.MILLISECONDS);
+        // counted as ended before anyone waiting for it goes on: they ask whether a call is still out
+        final CompletableFuture<T> counted = call.whenComplete((ignored, failure) -> ended(clientId, givenUp.get()));
+        final CompletableFuture<T> waited = counted.copy().orTimeout(storeTimeoutMillis, TimeUnit.MILLISECONDS);
         waited.whenComplete((ignored, failure) -> {
             if (failure instanceof TimeoutException) {
                 givenUp.set(true);
             }
         });
-        call.whenComplete((ignored, failure) -> ended(clientId, givenUp.get()));
         return waited;
     }
 

@@ -47,6 +47,16 @@ class SessionSubscriptionsTest {
         final List<Runnable> heldAdds = new CopyOnWriteArrayList<>();
         final List<String> calls = new CopyOnWriteArrayList<>();
         volatile boolean holdAdds;
+        // > 0: every answer comes from another thread this much later, as the broker's store answers
+        volatile long answerAfterMillis;
+
+        private <T> CompletableFuture<T> answer(final T value) {
+            if (answerAfterMillis == 0) {
+                return CompletableFuture.completedFuture(value);
+            }
+            return CompletableFuture.supplyAsync(() -> value,
+                    CompletableFuture.delayedExecutor(answerAfterMillis, TimeUnit.MILLISECONDS));
+        }
 
         void cleanStart(final String clientId) {
             sessions.put(clientId, ConcurrentHashMap.newKeySet());
@@ -59,7 +69,7 @@ class SessionSubscriptionsTest {
         @Override
         public CompletableFuture<Set<String>> filters(final String clientId) {
             calls.add("filters");
-            return CompletableFuture.completedFuture(Set.copyOf(session(clientId)));
+            return answer(Set.copyOf(session(clientId)));
         }
 
         @Override
@@ -67,7 +77,7 @@ class SessionSubscriptionsTest {
             calls.add("add " + new java.util.TreeSet<>(filters));
             if (!holdAdds) {
                 session(clientId).addAll(filters);
-                return CompletableFuture.completedFuture(null);
+                return answer(null);
             }
             final CompletableFuture<Void> done = new CompletableFuture<>();
             // lands in whatever session the client id has when it is let go, as HiveMQ's store does
@@ -82,7 +92,7 @@ class SessionSubscriptionsTest {
         public CompletableFuture<Void> remove(final String clientId, final Set<String> filters) {
             calls.add("remove " + new java.util.TreeSet<>(filters));
             session(clientId).removeAll(filters);
-            return CompletableFuture.completedFuture(null);
+            return answer(null);
         }
     }
 
@@ -96,6 +106,18 @@ class SessionSubscriptionsTest {
         subscriptions.connected(grant);
         awaitTrue(() -> !grant.guarded(), "the guard goes once the session is in line");
         assertEquals(Set.of(DEVICE_4, DEVICE_5), store.session("app"));
+    }
+
+    @Test
+    void theGuardGoesAlsoWhenTheStoreAnswersLaterFromItsOwnThreads() throws Exception {
+        // the broker's store completes its futures later, on its own threads: whoever waits for a call must find
+        // it ended, or every session would stay guarded (a task per message for every client)
+        store.answerAfterMillis = 20;
+        for (int i = 0; i < 20; i++) {
+            final ConnectedClients.Grant grant = connect("app-" + i, plan(DEVICE_4, DEVICE_5), true);
+            subscriptions.connected(grant);
+            awaitTrue(() -> !grant.guarded(), "the guard of app-" + i + " goes once its session is in line");
+        }
     }
 
     @Test
