@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * Reads devices, accounts and pairings with the statements from config.xml. Every value reaches the DB as a bound
  * parameter, never as SQL text. Every statement tells {@link DbHealth} whether it reached the DB.
  */
-public final class AccountRepository implements AccountStore {
+public final class AccountRepository implements AccountStore, ChangeSource {
 
     private final DataSource dataSource;
     private final QuerySettings queries;
@@ -201,10 +201,7 @@ public final class AccountRepository implements AccountStore {
                 ownerKey(rs, "client_id_account_id", "client_id_device_id")));
     }
 
-    /**
-     * Changes after {@code seq} in seq order; with the shipped statement also the table's oldest and newest rows,
-     * wherever they lie (so an idle poll returns one or two rows at or below {@code seq}).
-     */
+    @Override
     public List<AccountChange> changesSince(final long seq) throws AccountStoreUnavailableException {
         return query("changes-since", queries.changesSince(), rs -> {
             final List<AccountChange> changes = new ArrayList<>();
@@ -220,7 +217,7 @@ public final class AccountRepository implements AccountStore {
         }, seq);
     }
 
-    /** The newest change's seq (0 when there is none). */
+    @Override
     public long latestChange() throws AccountStoreUnavailableException {
         return query("latest-change", queries.latestChange(), rs -> rs.next() ? rs.getLong("seq") : 0L);
     }

@@ -2,9 +2,9 @@ package com.accountauth.extension.sync;
 
 import com.accountauth.extension.config.LiveChangeSettings;
 import com.accountauth.extension.db.AccountChange;
-import com.accountauth.extension.db.AccountRepository;
 import com.accountauth.extension.db.AccountStoreUnavailableException;
 import com.accountauth.extension.db.ChangeSet;
+import com.accountauth.extension.db.ChangeSource;
 import com.accountauth.extension.metrics.ExtensionMetrics;
 import com.accountauth.extension.metrics.Count;
 import org.slf4j.Logger;
@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Polls the account DB's change feed (filled by the schema's triggers) by sequence number: one small query per
@@ -40,7 +41,9 @@ public final class ChangeFeed implements AutoCloseable {
         boolean ready();
     }
 
-    private final AccountRepository repository;
+    private final ChangeSource repository;
+    // milliseconds, from System.nanoTime (tests pass their own)
+    private final LongSupplier clock;
     private final ChangeApplier applier;
     private final long intervalMillis;
     private final Reconnect reconnect;
@@ -51,7 +54,7 @@ public final class ChangeFeed implements AutoCloseable {
     private final Count resyncs;
     // when the last poll that read the feed to its end began (System.nanoTime in ms): every change committed before
     // then is applied
-    private volatile long caughtUpAt = now();
+    private volatile long caughtUpAt;
     private boolean toldLacksBounds;
     // why a resync was asked for from outside (a reload of config.xml), until one succeeded
     private final AtomicReference<String> resyncAsked = new AtomicReference<>();
@@ -61,8 +64,16 @@ public final class ChangeFeed implements AutoCloseable {
      *                {@code feed.lag}: seconds since the last poll that read the feed to its end began (the rows carry
      *                no time the statement reads, so this is the bound on how old an unapplied change can be)
      */
-    public ChangeFeed(final AccountRepository repository, final ChangeApplier applier,
+    public ChangeFeed(final ChangeSource repository, final ChangeApplier applier,
                       final LiveChangeSettings settings, final Reconnect reconnect, final ExtensionMetrics metrics) {
+        this(repository, applier, settings, reconnect, metrics,
+                () -> TimeUnit.NANOSECONDS.toMillis(System.nanoTime()));
+    }
+
+    ChangeFeed(final ChangeSource repository, final ChangeApplier applier, final LiveChangeSettings settings,
+               final Reconnect reconnect, final ExtensionMetrics metrics, final LongSupplier clock) {
+        this.clock = clock;
+        this.caughtUpAt = clock.getAsLong();
         this.applied = metrics.counter("feed.changes.applied");
         this.resyncs = metrics.counter("feed.resyncs");
         metrics.gauge("feed.lag", () -> (now() - caughtUpAt) / 1000.0);
@@ -80,7 +91,7 @@ public final class ChangeFeed implements AutoCloseable {
     }
 
     public void start() {
-        scheduler.scheduleWithFixedDelay(this::pollSafely, 0, intervalMillis, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::pollOnce, 0, intervalMillis, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -91,7 +102,8 @@ public final class ChangeFeed implements AutoCloseable {
         resyncAsked.set(why);
     }
 
-    private void pollSafely() {
+    /** One poll, as the schedule runs it (tests call it directly); never throws. */
+    void pollOnce() {
         try {
             if (health.failing() && !reconnect.ready()) {
                 throw new AccountStoreUnavailableException("the DB does not accept connections", null);
@@ -137,11 +149,20 @@ public final class ChangeFeed implements AutoCloseable {
             log.info("account-auth: following the change feed from seq {}", latest);
             return;
         }
-        if (health.errorRaised()) {
+        final boolean mayHaveMissed = health.errorRaised();
+        final boolean resynced = readToEnd(startedAt);
+        if (mayHaveMissed && !resynced) {
+            // after the rows: the changes the feed does know reach their clients first, not behind a recompute of
+            // every connected client (thousands of loads)
             resync("the change feed could not be read for " + health.sinceLastSuccess(now()) / 1000 + " s");
         }
+    }
+
+    /** Reads the feed to its end (at most {@link #MAX_PAGES} pages) and applies it; true when that was a resync. */
+    private boolean readToEnd(final long startedAt) throws AccountStoreUnavailableException {
         logExpired(cursor.expireGaps(now()));
         long after = cursor.readFrom();
+        boolean resynced = false;
         for (int page = 0; page < MAX_PAGES; page++) {
             final List<AccountChange> rows = repository.changesSince(after);
             FeedCursor.Verdict verdict = cursor.plan(after, rows, OptionalLong.empty());
@@ -152,11 +173,12 @@ public final class ChangeFeed implements AutoCloseable {
                 resync("the change feed went backwards (" + back.why() + "; a TRUNCATE, a restore or a failover?)");
                 cursor.restartAt(back.newest());
                 caughtUpAt = startedAt;
-                return;
+                return true;
             }
             final FeedCursor.Taken taken = (FeedCursor.Taken) verdict;
             if (taken.jump().isPresent()) {
                 resync("the change feed jumped (" + taken.jump().get() + ")");
+                resynced = true;
             } else if (!taken.fresh().isEmpty()) {
                 if (log.isDebugEnabled()) {
                     log.debug("account-auth: applying change-feed seqs {}",
@@ -173,10 +195,11 @@ public final class ChangeFeed implements AutoCloseable {
             tellIfStatementLacksBounds();
             if (!taken.more()) {
                 caughtUpAt = startedAt;
-                return;
+                return resynced;
             }
             after = taken.next();
         }
+        return resynced;
     }
 
     /** Everything counts as changed: every cached principal and every connected client's grant. */
@@ -203,8 +226,8 @@ public final class ChangeFeed implements AutoCloseable {
         }
     }
 
-    private static long now() {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
+    private long now() {
+        return clock.getAsLong();
     }
 
     @Override
