@@ -22,6 +22,7 @@ import com.accountauth.extension.config.LoggableJdbcUrl;
 import com.accountauth.extension.config.PasswordSettings;
 import com.accountauth.extension.db.AccountRepository;
 import com.accountauth.extension.db.DataSourceFactory;
+import com.accountauth.extension.db.JdbcDriverRelease;
 import com.accountauth.extension.db.AccountStoreUnavailableException;
 import com.accountauth.extension.db.ChangeSet;
 import com.accountauth.extension.db.DbHealth;
@@ -273,6 +274,7 @@ public final class AccountAuthMain implements ExtensionMain {
             dataSource.close();
             dataSource = null;
         }
+        JdbcDriverRelease.release();
         if (metrics != null) {
             metrics.close();
             metrics = null;

@@ -244,6 +244,29 @@ class FaultsIT {
         }
     }
 
+    @Test
+    @Order(8)
+    @DisplayName("b/restart inside the JVM (HiveMQ stops and starts the extension): nothing of the stopped one stays")
+    void aRestartLeavesNoThreadOfTheStoppedExtensionBehind() {
+        awaitConnected("ivan@example.com").disconnect(); // the driver is loaded and the pool in use
+        final long cleanupThreads = threadsNamed("mysql-cj-abandoned-connection-cleanup");
+        final long ownThreads = threadsNamed("account-auth");
+        // the test's own Connector/J (its DB connections) has one too
+        assertTrue(cleanupThreads >= 1, "the extension's Connector/J has no cleanup thread to look for");
+        for (int i = 0; i < 2; i++) {
+            world.broker().restart();
+            awaitConnected("ivan@example.com").disconnect();
+        }
+        // each started extension has a class loader of its own; a thread left from a stopped one keeps all of it
+        assertEquals(cleanupThreads, threadsNamed("mysql-cj-abandoned-connection-cleanup"));
+        assertEquals(ownThreads, threadsNamed("account-auth"));
+    }
+
+    private static long threadsNamed(final String prefix) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.isAlive() && thread.getName().startsWith(prefix)).count();
+    }
+
     /** Waits until a fresh connection of {@code username} is refused {@code filter}: the change was applied. */
     private static void awaitRefused(final String username, final String filter) {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
