@@ -33,7 +33,7 @@ import java.util.Optional;
  * <pre>
  * account-auth DATA_DIR ZIP JDBC_URL USER PASSWORD LOG_FILE   -> OK port=P
  * allow-all CONF_DIR DATA_DIR [SUBSCRIPTIONS_FILE]            -> OK
- * restart | stop | heap (-> OK used=B) | histogram FILE | jfr-start FILE | jfr-stop | exit
+ * restart | stop | heap (-> OK used=B) | page-cache (-> OK bytes=B) | histogram FILE | jfr-start FILE | jfr-stop | exit
  * cpu (-> OK process=NANOS t=ID:THREAD_NAME:NANOS ...)
  * </pre>
  */
@@ -117,11 +117,11 @@ public final class BenchBroker {
             case "heap" -> {
                 return "used=" + heapAfterGc();
             }
+            case "page-cache" -> {
+                return "bytes=" + xodusPageCacheBytes();
+            }
             case "histogram" -> {
-                final Object text = ManagementFactory.getPlatformMBeanServer().invoke(
-                        new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
-                        new Object[]{new String[0]}, new String[]{String[].class.getName()});
-                Files.writeString(Path.of(words[1]), String.valueOf(text));
+                Files.writeString(Path.of(words[1]), classHistogram());
                 return "";
             }
             case "cpu" -> {
@@ -208,6 +208,31 @@ public final class BenchBroker {
     }
 
     /** Used heap after full collections (until it stops shrinking, at most 5). */
+    private static String classHistogram() throws Exception {
+        return String.valueOf(ManagementFactory.getPlatformMBeanServer().invoke(
+                new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                new Object[]{new String[0]}, new String[]{String[].class.getName()}));
+    }
+
+    /**
+     * The live bytes of the pages in HiveMQ's Xodus log cache: a cache HiveMQ bounds at 25 % of the heap (its
+     * {@code XODUS_PERSISTENCE_LOG_MEMORY_HEAP_PERCENTAGE}) that fills as the persistence writes, and is kept across
+     * a restart inside the JVM (Xodus shares it between environments). Counted from a class histogram: one
+     * {@code SharedLogCache$CachedValue} per cached page of Xodus' page size (HiveMQ keeps its default).
+     */
+    private static long xodusPageCacheBytes() throws Exception {
+        final Object defaults = Class.forName("jetbrains.exodus.env.EnvironmentConfig").getField("DEFAULT").get(null);
+        final long pageSize = ((Number) defaults.getClass().getMethod("getLogCachePageSize").invoke(defaults))
+                .longValue();
+        for (final String line : classHistogram().split("\n")) {
+            final String[] columns = line.trim().split("\\s+");
+            if (columns.length >= 4 && columns[3].equals("jetbrains.exodus.log.SharedLogCache$CachedValue")) {
+                return Long.parseLong(columns[1]) * pageSize;
+            }
+        }
+        return 0;
+    }
+
     static long heapAfterGc() throws InterruptedException {
         long used = Long.MAX_VALUE;
         for (int i = 0; i < 5; i++) {

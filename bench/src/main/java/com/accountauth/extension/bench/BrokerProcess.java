@@ -131,6 +131,12 @@ final class BrokerProcess implements AutoCloseable {
         return Long.parseLong(answer.substring("used=".length()).trim());
     }
 
+    /** The bytes of the pages in HiveMQ's Xodus log cache (part of {@link #heapAfterGc()}). */
+    long pageCacheBytes() throws InterruptedException {
+        final String answer = call("page-cache", Duration.ofMinutes(2));
+        return Long.parseLong(answer.substring("bytes=".length()).trim());
+    }
+
     @Override
     public void close() {
         try {

@@ -97,6 +97,10 @@ public final class Soak {
     private long firstHeapMb = -1;
     private long lastHeapMb = -1;
     private long maxHeapMb = -1;
+    // the same without HiveMQ's Xodus page cache
+    private long firstRestMb = -1;
+    private long lastRestMb = -1;
+    private long maxRestMb = -1;
 
     public static void main(final String[] args) throws Exception {
         final boolean passed;
@@ -320,41 +324,48 @@ public final class Soak {
 
     private void sample(final long throttled) throws InterruptedException {
         long heapMb = -1;
+        long pageCacheMb = 0;
         try {
             heapMb = broker.heapAfterGc() / (1024 * 1024);
+            pageCacheMb = broker.pageCacheBytes() / (1024 * 1024);
         } catch (final IllegalStateException e) {
             say("heap not read: " + e.getMessage());
         }
         final double cpuSeconds = CpuMeter.cpuSeconds(broker.pid());
         final long minute = (System.nanoTime() - T0) / 1_000_000_000L;
-        final String line = String.format("| %02d:%02d | %,d | %,d | %.1f | %,d | %,d | %,d | %,d |", minute / 60,
-                minute % 60, connected(), heapMb, cpuSeconds, ledger.published(), ledger.delivered(),
-                ledger.unauthorised(), throttled);
+        final String line = String.format("| %02d:%02d | %,d | %,d | %,d | %.1f | %,d | %,d | %,d | %,d |",
+                minute / 60, minute % 60, connected(), heapMb, pageCacheMb, cpuSeconds, ledger.published(),
+                ledger.delivered(), ledger.unauthorised(), throttled);
         samples.add(line);
-        say(String.format("held %,d, broker heap %,d MB, broker CPU %.1f s, published %,d, delivered %,d, "
-                        + "unauthorised %,d, throttled %,d", connected(), heapMb, cpuSeconds, ledger.published(),
-                ledger.delivered(), ledger.unauthorised(), throttled));
+        say(String.format("held %,d, broker heap %,d MB (Xodus page cache %,d MB), broker CPU %.1f s, published %,d, "
+                        + "delivered %,d, unauthorised %,d, throttled %,d", connected(), heapMb, pageCacheMb,
+                cpuSeconds, ledger.published(), ledger.delivered(), ledger.unauthorised(), throttled));
         if (heapMb >= 0 && samples.size() >= 2) {
             if (firstHeapMb < 0) {
                 firstHeapMb = heapMb;
+                firstRestMb = heapMb - pageCacheMb;
             }
             lastHeapMb = heapMb;
+            lastRestMb = heapMb - pageCacheMb;
             maxHeapMb = Math.max(maxHeapMb, heapMb);
+            maxRestMb = Math.max(maxRestMb, heapMb - pageCacheMb);
         }
     }
 
     private boolean report(final GuessFlood flood, final PairingChurn churn) throws IOException {
         final boolean deviceHeld = held.get(0).mqtt().getState().isConnected();
-        final boolean heapFlat = firstHeapMb > 0 && lastHeapMb <= firstHeapMb * 5 / 4 + 32;
+        // HiveMQ's Xodus page cache fills up to its own bound (25 % of the heap) as the persistence writes: judged
+        // apart, so that the bar is about what else the broker keeps
+        final boolean heapFlat = firstRestMb > 0 && lastRestMb <= firstRestMb * 5 / 4 + 32;
         final List<String> lines = new ArrayList<>();
         lines.add("# Soak, " + LocalDate.now() + " (commit " + commit() + ")");
         lines.add("");
         lines.add("Settings: " + settings.describe() + ". Run with `bench/soak.sh`; what it does: "
                 + "`bench/README.md`.");
         lines.add("");
-        lines.add("| time | held | broker heap after GC (MB) | broker CPU (s) | published | delivered | unauthorised |"
-                + " throttled |");
-        lines.add("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        lines.add("| time | held | broker heap after GC (MB) | of it Xodus page cache (MB) | broker CPU (s) | published |"
+                + " delivered | unauthorised | throttled |");
+        lines.add("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         lines.addAll(samples);
         lines.add("");
         lines.add(String.format("- QoS 1 messages lost to their owners: **%,d** (bar 0)", ledger.missing()));
@@ -365,8 +376,10 @@ public final class Soak {
                 deviceHeld ? "stayed connected" : "was NOT connected at the end"));
         lines.add(String.format("- pairing changes committed: %,d (%,d failed while the DB was down)",
                 churn.committed(), churn.failed()));
-        lines.add(String.format("- broker heap after GC after warm-up: first %,d MB, last %,d MB, max %,d MB: %s",
-                firstHeapMb, lastHeapMb, maxHeapMb, heapFlat ? "flat" : "GREW"));
+        lines.add(String.format("- broker heap after GC after warm-up, without HiveMQ's Xodus page cache (bounded by "
+                        + "HiveMQ at 25 %% of the heap): first %,d MB, last %,d MB, max %,d MB: %s (with the cache: "
+                        + "first %,d MB, last %,d MB, max %,d MB)", firstRestMb, lastRestMb, maxRestMb,
+                heapFlat ? "flat" : "GREW", firstHeapMb, lastHeapMb, maxHeapMb));
         ledger.examples().forEach(e -> lines.add("  - " + e));
         if (ledger.missing() > 0) {
             lines.add("- missing messages by when they were accepted (seconds since the start): " + ledger.missingByTime(
