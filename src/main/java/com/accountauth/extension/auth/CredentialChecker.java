@@ -372,6 +372,12 @@ public final class CredentialChecker {
         if (entry.isEmpty() || mode.needsPassword() && !caches.verifiedIfCached(entry.get(), password)) {
             return Optional.empty();
         }
+        // a password remembered as verified under a policy a reload has tightened since (a format no longer
+        // allowed, a lower bound) is judged again on a worker; reading the hash costs no check
+        if (mode.needsPassword() && verifier.unusableHashReason(entry.get().record().principal().kind(),
+                entry.get().record().passwordHash()).isPresent()) {
+            return Optional.empty();
+        }
         final boolean ownDeviceId = clientIds.reserveDeviceIds() && isOwnDeviceId(entry.get().record(), clientId);
         final Optional<String> owner = clientIds.bindToPrincipal() && !ownDeviceId ?
                 caches.clientIdOwnerIfCached(entry.get(), clientId) : Optional.of("");
@@ -443,6 +449,12 @@ public final class CredentialChecker {
         public boolean passwordMatches(final CachedPrincipal entry, final String password)
                 throws AccountStoreUnavailableException {
             final PrincipalRecord record = entry.record();
+            if (verifier.unusableHashReason(record.principal().kind(), record.passwordHash()).isPresent()) {
+                // remembered as a match, perhaps, but under a policy a reload has tightened since: refused at the
+                // cost of a dummy check, as at a first CONNECT
+                credentialHits.count(false);
+                return verifier.verify(record.principal().kind(), password, record.passwordHash());
+            }
             final boolean matches = caches.verified(entry, password, () -> {
                 checked = true; // this CONNECT ran the check (not one it waited for): only it may upgrade
                 return verifier.verify(record.principal().kind(), password, record.passwordHash());
