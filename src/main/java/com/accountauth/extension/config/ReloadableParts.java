@@ -41,7 +41,7 @@ public final class ReloadableParts {
             "<authentication>/<dummy-bcrypt-cost>", "<client-ids>/<max-length>", "<client-ids>/<device-pattern>",
             "<client-ids>/<account-pattern>");
 
-    /** Reloaded elements that connected clients hold or were admitted by: their change is followed by a resync. */
+    /** Sections whose change concerns no connected client (only CONNECTs and log lines to come): no resync. */
     private static final Set<String> NO_RESYNC_SECTIONS = Set.of("<throttling>", "<audit>");
 
     private ReloadableParts() {
