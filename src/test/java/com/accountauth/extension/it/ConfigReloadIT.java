@@ -3,11 +3,9 @@ package com.accountauth.extension.it;
 import com.accountauth.extension.testsupport.BrokerWithDatabase;
 import com.accountauth.extension.testsupport.LogCapture;
 import com.accountauth.extension.testsupport.MariaDbServer;
-import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
-import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
@@ -17,8 +15,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.mindrot.jbcrypt.BCrypt;
 
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -278,20 +274,9 @@ class ConfigReloadIT {
         }
     }
 
-    /** A CONNECT from a source address of its own in 127.0.0.0/8 (the throttle counts per address). */
     private static Mqtt5ConnAckReasonCode connectFrom(final String from, final String clientId, final String username,
                                                       final String password) {
-        final Mqtt5BlockingClient client = MqttClient.builder().useMqttVersion5().identifier(clientId)
-                .transportConfig().serverAddress(new InetSocketAddress("127.0.0.1", env.broker().port()))
-                .localAddress(new InetSocketAddress(from, 0)).applyTransportConfig().buildBlocking();
-        try {
-            final Mqtt5ConnAckReasonCode code = client.connectWith().simpleAuth().username(username)
-                    .password(password.getBytes(StandardCharsets.UTF_8)).applySimpleAuth().send().getReasonCode();
-            client.disconnect();
-            return code;
-        } catch (final Mqtt5ConnAckException e) {
-            return e.getMqttMessage().getReasonCode();
-        }
+        return mqtt.connect5From(from, clientId, username, password);
     }
 
     private static void assertRightsOfTheEventOnlyVersion(final Mqtt5BlockingClient alice) throws Exception {
