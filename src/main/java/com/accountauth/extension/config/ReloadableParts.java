@@ -13,8 +13,8 @@ import java.util.TreeSet;
 
 /**
  * Which parts of a reloaded config.xml are taken over while the broker runs (docs/RELOAD.md): what decides a grant
- * ({@code <permissions>}, {@code <auto-subscribe>}), what a CONNECT reads once when it is decided ({@code <throttling>},
- * {@code <passwords>} with the bcrypt bound and cost of {@code <authentication>}, the client id's
+ * ({@code <permissions>}, {@code <auto-subscribe>}), what a CONNECT reads once when it is decided
+ * ({@code <throttling>}, {@code <passwords>} with the bcrypt bound and cost of {@code <authentication>}, the client id's
  * {@code <max-length>} and patterns), the caches' lifetimes and sizes ({@code <cache>}) and the audit format. Each is
  * one reference in its running part, swapped whole. The rest is built into running parts whose swap would be unsafe
  * or large (the pool, the workers and the timeouts the change horizon is made of, the feed's schedule, the client-id

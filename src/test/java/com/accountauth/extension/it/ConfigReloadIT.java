@@ -194,6 +194,31 @@ class ConfigReloadIT {
     }
 
     @Test
+    void aFormatTakenAwayFromUsersDisconnectsTheUsersInByPasswordAndRefusesTheirNextConnect() throws Exception {
+        final Mqtt5BlockingClient alice = mqtt.connected5(MqttClients.newId(), "alice@example.com", PASSWORD);
+        final Mqtt5BlockingClient cam = mqtt.connected5(MqttClients.newId(), CAM_MAC, PASSWORD);
+        final String users = "<formats>bcrypt pbkdf2 argon2id</formats>\n            <target>bcrypt</target>";
+        final int at = shipped.indexOf(users); // <user>'s, the first after <device>'s
+        assertTrue(at > 0 && shipped.lastIndexOf("<user>", at) > shipped.lastIndexOf("<device>", at), "user formats");
+        try (LogCapture log = new LogCapture()) {
+            final String noBcrypt = "<formats>pbkdf2 argon2id</formats><target>pbkdf2</target>";
+            writeAndAwait(log, shipped.substring(0, at) + noBcrypt + shipped.substring(at + users.length()),
+                    "<passwords>/<user>/<formats>, <passwords>/<user>/<target>; the grants of connected clients are " +
+                            "recomputed");
+            awaitTrue(() -> !alice.getState().isConnected(), "the user whose bcrypt row users may no longer have");
+            assertTrue(log.contains("which a user may not use (<passwords><user><formats>) (now refused at CONNECT)"),
+                    log.lines().toString());
+            // its password was remembered as verified: not trusted past the new policy
+            assertEquals(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD, aliceWith(MqttClients.newId()));
+            assertTrue(cam.getState().isConnected(), "devices may still have bcrypt rows");
+        } finally {
+            restoreShipped();
+            cam.disconnect();
+        }
+        assertEquals(Mqtt5ConnAckReasonCode.SUCCESS, aliceWith(MqttClients.newId()));
+    }
+
+    @Test
     void aBrokenVersionOfAnyReloadableElementKeepsTheRunningValues() throws Exception {
         final String running = shipped.replace(NO_ACCOUNT_PATTERN, ACCOUNT_PATTERN)
                 .replace(BURST_SHIPPED, "<address-failure-burst>3</address-failure-burst>");
