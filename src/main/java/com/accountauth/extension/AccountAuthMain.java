@@ -51,9 +51,11 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Wiring only: config, then pool, repository, loader and verifier, then the authenticator, then the
@@ -74,6 +76,8 @@ public final class AccountAuthMain implements ExtensionMain {
     private ChangeApplier applier;
     private PrincipalLoader principalLoader;
     private ExtensionMetrics metrics;
+    // what takes over a reloaded config.xml: each running part's swap of its settings
+    private List<Consumer<AccountAuthConfig>> reloadableParts = List.of();
 
     @Override
     public void extensionStart(final ExtensionStartInput input, final ExtensionStartOutput output) {
@@ -136,10 +140,19 @@ public final class AccountAuthMain implements ExtensionMain {
                 config.clientIds(), health, clientIdUses, passwords.upgradeOnLogin(), metrics);
         workers = new AuthenticationWorkers(config.authentication(), metrics);
         final ConnectedClients clients = new ConnectedClients();
+        final ConnectThrottle throttle = new ConnectThrottle(config.throttling());
+        // the verifier first: it makes hashes and may fail, before anything else is swapped
+        reloadableParts = List.of(
+                next -> verifier.use(new HashSchemes(next.passwords().pepper()), next.passwords().limits(),
+                        next.passwords().kinds()),
+                next -> checker.useUpgradeOnLogin(next.passwords().upgradeOnLogin()),
+                next -> checker.useClientIds(next.clientIds()),
+                next -> caches.use(next.cache()),
+                next -> throttle.use(next.throttling()),
+                next -> AuditLog.useFormat(next.audit().jsonLines() ? AuditLog.Format.JSON : AuditLog.Format.TEXT));
 
         upgrader = new PasswordUpgrader(verifier, repository, rehashes);
-        final AccountAuthenticator authenticator = new AccountAuthenticator(checker,
-                new ConnectThrottle(config.throttling()), workers, clients,
+        final AccountAuthenticator authenticator = new AccountAuthenticator(checker, throttle, workers, clients,
                 Duration.ofMillis(config.authentication().timeoutMillis()), upgrader::submit, metrics,
                 config.certificateLogins());
         // no authorizer: the authenticator gives each connection its permissions as default permissions, which
@@ -153,8 +166,9 @@ public final class AccountAuthMain implements ExtensionMain {
         Services.eventRegistry().setClientLifecycleEventListener(listenerInput -> kinds);
         Services.initializerRegistry().setClientInitializer(
                 new SessionInitializer(clients, subscriptions, pendingWills, kinds));
+        // a reload may tighten what CONNECT checks without the DB: connected clients are held to it at the resync
         final AccessRefresher refresher = new AccessRefresher(clients, loader, subscriptions, pendingWills,
-                rehashes);
+                rehashes, (record, grant) -> checker.refusalOfConnected(record, grant.clientId(), grant.byPassword()));
         // the caches first, so that a refresh and every CONNECT after it read the DB afresh
         applier = changes -> {
             caches.invalidate(changes);
@@ -199,7 +213,7 @@ public final class AccountAuthMain implements ExtensionMain {
         final ScheduledExecutorService thread = upkeep;
         final ConfigReloader.Resync resync = feed != null ? feed::requestResync : why -> resyncOn(thread, why);
         final ConfigWatcher watcher = new ConfigWatcher(configLoader, configRead, config,
-                new ConfigReloader(principalLoader, resync));
+                new ConfigReloader(principalLoader, reloadableParts, resync));
         final long interval = config.reload().intervalSeconds();
         upkeep.scheduleWithFixedDelay(watcher, interval, interval, TimeUnit.SECONDS);
     }

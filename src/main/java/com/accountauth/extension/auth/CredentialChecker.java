@@ -37,6 +37,9 @@ import java.util.Optional;
  * belongs to the principal that bound it first. A binding in use is marked used in batches ({@link ClientIdUses}),
  * so unused ones can expire. While the DB cannot be reached, a grant from cached facts is given only for the outage
  * grace ({@link DbHealth}).
+ * <p>
+ * The client-id rules and upgrade on login may be swapped by a config reload ({@link #useClientIds},
+ * {@link #useUpgradeOnLogin}); a decision reads the rules once, so it is all of one version.
  */
 public final class CredentialChecker {
 
@@ -44,10 +47,10 @@ public final class CredentialChecker {
     private final AccountStore repository;
     private final PasswordVerifier verifier;
     private final AccessCaches caches;
-    private final ClientIdSettings clientIds;
+    private volatile ClientIdSettings clientIds;
     private final DbHealth health;
     private final ClientIdUses uses;
-    private final boolean upgradeOnLogin;
+    private volatile boolean upgradeOnLogin;
     // per fact a decision asked for: a hit when the caches knew it, a miss when this CONNECT loaded or checked it
     private final HitCounter principalHits;
     private final HitCounter credentialHits;
@@ -83,6 +86,36 @@ public final class CredentialChecker {
         this.upgradeOnLogin = upgradeOnLogin;
     }
 
+    /** Takes over reloaded client-id rules for every CONNECT decided from now on. */
+    public void useClientIds(final ClientIdSettings next) {
+        clientIds = next;
+    }
+
+    /** Takes over a reloaded {@code <passwords><upgrade-on-login>}. */
+    public void useUpgradeOnLogin(final boolean next) {
+        upgradeOnLogin = next;
+    }
+
+    /**
+     * Why a connected client would now be refused at CONNECT by what a reload may tighten: its client id's length
+     * or pattern, or (when it logged in with its password) the format or cost of its stored hash. The refresher
+     * disconnects it then. Empty when it would be admitted as far as these go. Needs no DB and no hash check.
+     */
+    public Optional<String> refusalOfConnected(final PrincipalRecord record, final String clientId,
+                                               final boolean byPassword) {
+        final ClientIdSettings ids = clientIds;
+        final Optional<String> tooLong = lengthProblem(ids, clientId);
+        if (tooLong.isPresent()) {
+            return tooLong;
+        }
+        final Optional<String> pattern = patternMismatch(ids, record, clientId);
+        if (pattern.isPresent()) {
+            return pattern;
+        }
+        return byPassword ? verifier.unusableHashReason(record.principal().kind(), record.passwordHash())
+                .map(reason -> record + ": " + reason) : Optional.empty();
+    }
+
     /**
      * Decides from the caches alone, on the caller's thread, when every fact the decision needs is cached: the
      * principal, its verified password, its client id's owner and its plan (a reconnect). Empty when any of them
@@ -91,7 +124,8 @@ public final class CredentialChecker {
      */
     public Optional<Verdict> checkWithoutBlocking(final Optional<String> username, final byte[] rawPassword,
                                                   final String clientId) {
-        final Optional<Verdict> tooLong = tooLong(clientId);
+        final ClientIdSettings ids = clientIds;
+        final Optional<Verdict> tooLong = tooLong(ids, clientId);
         if (tooLong.isPresent()) {
             return tooLong;
         }
@@ -100,7 +134,7 @@ public final class CredentialChecker {
         if (login.isEmpty() || password.isEmpty()) {
             return Optional.empty();
         }
-        return fromCache(login.get(), password.get(), LoginMode.PASSWORD, clientId);
+        return fromCache(ids, login.get(), password.get(), LoginMode.PASSWORD, clientId);
     }
 
     /**
@@ -109,7 +143,8 @@ public final class CredentialChecker {
      */
     public Optional<Verdict> checkCertificateWithoutBlocking(final LoginName device, final LoginMode mode,
                                                              final byte[] rawPassword, final String clientId) {
-        final Optional<Verdict> tooLong = tooLong(clientId);
+        final ClientIdSettings ids = clientIds;
+        final Optional<Verdict> tooLong = tooLong(ids, clientId);
         if (tooLong.isPresent()) {
             return tooLong;
         }
@@ -117,14 +152,14 @@ public final class CredentialChecker {
         if (mode.needsPassword() && password.isEmpty()) {
             return Optional.empty();
         }
-        return fromCache(device, mode.needsPassword() ? password.get() : null, mode, clientId);
+        return fromCache(ids, device, mode.needsPassword() ? password.get() : null, mode, clientId);
     }
 
-    private Optional<Verdict> fromCache(final LoginName login, final String password, final LoginMode mode,
-                                        final String clientId) {
+    private Optional<Verdict> fromCache(final ClientIdSettings ids, final LoginName login, final String password,
+                                        final LoginMode mode, final String clientId) {
         final long readAt = caches.now();
-        return cachedFacts(login, password, mode, clientId)
-                .map(facts -> decideOrUnavailable(login, password, mode, clientId, facts, readAt));
+        return cachedFacts(ids, login, password, mode, clientId)
+                .map(facts -> decideOrUnavailable(ids, login, password, mode, clientId, facts, readAt));
     }
 
     /**
@@ -135,7 +170,8 @@ public final class CredentialChecker {
      * @param clientId    the client id the connection will use
      */
     public Verdict check(final Optional<String> username, final byte[] rawPassword, final String clientId) {
-        final Optional<Verdict> tooLong = tooLong(clientId);
+        final ClientIdSettings ids = clientIds;
+        final Optional<Verdict> tooLong = tooLong(ids, clientId);
         if (tooLong.isPresent()) {
             return tooLong.get();
         }
@@ -153,8 +189,8 @@ public final class CredentialChecker {
                     " bytes, holds NUL or is not UTF-8");
         }
         final long readAt = caches.now();
-        return decideOrUnavailable(login.get(), password.get(), LoginMode.PASSWORD, clientId,
-                new LoadingFacts(clientId), readAt);
+        return decideOrUnavailable(ids, login.get(), password.get(), LoginMode.PASSWORD, clientId,
+                new LoadingFacts(ids, clientId), readAt);
     }
 
     /**
@@ -164,7 +200,8 @@ public final class CredentialChecker {
      */
     public Verdict checkCertificate(final LoginName device, final LoginMode mode, final byte[] rawPassword,
                                     final String clientId) {
-        final Optional<Verdict> tooLong = tooLong(clientId);
+        final ClientIdSettings ids = clientIds;
+        final Optional<Verdict> tooLong = tooLong(ids, clientId);
         if (tooLong.isPresent()) {
             return tooLong.get();
         }
@@ -176,21 +213,35 @@ public final class CredentialChecker {
                     " bytes, holds NUL or is not UTF-8");
         }
         final long readAt = caches.now();
-        return decideOrUnavailable(device, mode.needsPassword() ? password.get() : null, mode, clientId,
-                new LoadingFacts(clientId), readAt);
+        return decideOrUnavailable(ids, device, mode.needsPassword() ? password.get() : null, mode, clientId,
+                new LoadingFacts(ids, clientId), readAt);
     }
 
     /**
      * A client id longer than the {@code client_ids} column would make the binding fail as a DB error (0x88): refused
      * as not valid instead, before any DB work or bcrypt (it tells nothing about the credentials).
      */
-    private Optional<Verdict> tooLong(final String clientId) {
+    private static Optional<Verdict> tooLong(final ClientIdSettings ids, final String clientId) {
+        return lengthProblem(ids, clientId).map(problem -> refused(Refusal.CLIENT_ID_NOT_VALID, problem));
+    }
+
+    private static Optional<String> lengthProblem(final ClientIdSettings ids, final String clientId) {
         final int length = clientId.codePointCount(0, clientId.length());
-        if (length <= clientIds.maxLength()) {
+        if (length <= ids.maxLength()) {
             return Optional.empty();
         }
-        return Optional.of(refused(Refusal.CLIENT_ID_NOT_VALID, "client id " + LogSafe.of(clientId) + " is " +
-                length + " characters long, over <client-ids><max-length> " + clientIds.maxLength()));
+        return Optional.of("client id " + LogSafe.of(clientId) + " is " + length +
+                " characters long, over <client-ids><max-length> " + ids.maxLength());
+    }
+
+    private static Optional<String> patternMismatch(final ClientIdSettings ids, final PrincipalRecord record,
+                                                    final String clientId) {
+        final Optional<ClientIdPattern> pattern = record.isDevice() ? ids.devicePattern() : ids.accountPattern();
+        if (pattern.isPresent() && !pattern.get().matches(clientId, clientIdValues(record))) {
+            return Optional.of(record + " presented client id " + LogSafe.of(clientId) + ", which does not match " +
+                    pattern.get());
+        }
+        return Optional.empty();
     }
 
     /**
@@ -201,10 +252,11 @@ public final class CredentialChecker {
         return caches.stillCurrent(granted.record().principal().key(), granted.plan(), granted.readAt());
     }
 
-    private Verdict decideOrUnavailable(final LoginName login, final String password, final LoginMode mode,
-                                        final String clientId, final Facts facts, final long readAt) {
+    private Verdict decideOrUnavailable(final ClientIdSettings ids, final LoginName login, final String password,
+                                        final LoginMode mode, final String clientId, final Facts facts,
+                                        final long readAt) {
         try {
-            return decide(login, password, mode, clientId, facts, readAt);
+            return decide(ids, login, password, mode, clientId, facts, readAt);
         } catch (final AccountStoreUnavailableException e) {
             return refused(Refusal.UNAVAILABLE, "account DB unavailable: " + e.getMessage());
         }
@@ -215,8 +267,9 @@ public final class CredentialChecker {
      * in certificate mode, where the certificate (checked by the broker, matched by {@code CertificateLogin}) is
      * the proof.
      */
-    private Verdict decide(final LoginName login, final String password, final LoginMode mode, final String clientId,
-                           final Facts facts, final long readAt) throws AccountStoreUnavailableException {
+    private Verdict decide(final ClientIdSettings clientIds, final LoginName login, final String password,
+                           final LoginMode mode, final String clientId, final Facts facts, final long readAt)
+            throws AccountStoreUnavailableException {
         final Optional<CachedPrincipal> found = facts.principal(login);
         if (found.isEmpty()) {
             if (mode.needsPassword()) {
@@ -243,11 +296,9 @@ public final class CredentialChecker {
         if (record.roleProblem().isPresent()) {
             return refused(Refusal.NOT_AUTHORIZED, record + " has " + record.roleProblem().get());
         }
-        final Optional<ClientIdPattern> pattern = record.isDevice() ?
-                clientIds.devicePattern() : clientIds.accountPattern();
-        if (pattern.isPresent() && !pattern.get().matches(clientId, clientIdValues(record))) {
-            return refused(Refusal.CLIENT_ID_NOT_VALID, record + " presented client id " + LogSafe.of(clientId) +
-                    ", which does not match " + pattern.get());
+        final Optional<String> mismatch = patternMismatch(clientIds, record, clientId);
+        if (mismatch.isPresent()) {
+            return refused(Refusal.CLIENT_ID_NOT_VALID, mismatch.get());
         }
         final boolean ownDeviceId = clientIds.reserveDeviceIds() && isOwnDeviceId(record, clientId);
         if (clientIds.reserveDeviceIds() && !ownDeviceId) {
@@ -315,10 +366,16 @@ public final class CredentialChecker {
     }
 
     /** The facts of a reconnect, all found in the caches; empty when any is missing. */
-    private Optional<Facts> cachedFacts(final LoginName login, final String password, final LoginMode mode,
-                                        final String clientId) {
+    private Optional<Facts> cachedFacts(final ClientIdSettings clientIds, final LoginName login,
+                                        final String password, final LoginMode mode, final String clientId) {
         final Optional<CachedPrincipal> entry = caches.principalIfCached(login);
         if (entry.isEmpty() || mode.needsPassword() && !caches.verifiedIfCached(entry.get(), password)) {
+            return Optional.empty();
+        }
+        // a password remembered as verified under a policy a reload has tightened since (a format no longer
+        // allowed, a lower bound) is judged again on a worker; reading the hash costs no check
+        if (mode.needsPassword() && verifier.unusableHashReason(entry.get().record().principal().kind(),
+                entry.get().record().passwordHash()).isPresent()) {
             return Optional.empty();
         }
         final boolean ownDeviceId = clientIds.reserveDeviceIds() && isOwnDeviceId(entry.get().record(), clientId);
@@ -366,10 +423,12 @@ public final class CredentialChecker {
     /** Facts from the caches, loaded from the DB and checked with bcrypt where the caches do not know. */
     private final class LoadingFacts implements Facts {
 
+        private final ClientIdSettings clientIds;
         private final String clientId;
         private boolean checked;
 
-        LoadingFacts(final String clientId) {
+        LoadingFacts(final ClientIdSettings clientIds, final String clientId) {
+            this.clientIds = clientIds;
             this.clientId = clientId;
         }
 
@@ -390,6 +449,12 @@ public final class CredentialChecker {
         public boolean passwordMatches(final CachedPrincipal entry, final String password)
                 throws AccountStoreUnavailableException {
             final PrincipalRecord record = entry.record();
+            if (verifier.unusableHashReason(record.principal().kind(), record.passwordHash()).isPresent()) {
+                // remembered as a match, perhaps, but under a policy a reload has tightened since: refused at the
+                // cost of a dummy check, as at a first CONNECT
+                credentialHits.count(false);
+                return verifier.verify(record.principal().kind(), password, record.passwordHash());
+            }
             final boolean matches = caches.verified(entry, password, () -> {
                 checked = true; // this CONNECT ran the check (not one it waited for): only it may upgrade
                 return verifier.verify(record.principal().kind(), password, record.passwordHash());

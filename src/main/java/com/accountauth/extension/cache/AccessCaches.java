@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -46,7 +47,10 @@ public final class AccessCaches {
 
     // keyed by the login's lookup key: a MAC never contains the '@' every email has, so the kinds never collide
     private final Cache<String, CachedPrincipal> principals;
-    private final boolean rememberPasswords;
+    // settings a reload may change; the caches' sizes and the owners' lifetime are changed in place (use)
+    private volatile boolean rememberPasswords;
+    private volatile long ttlNanos;
+    private volatile long unknownNanos;
     // only while a bcrypt check runs: concurrent attempts with the same password wait for it instead of their own
     private final ConcurrentHashMap<Checking, CompletableFuture<Boolean>> checking = new ConcurrentHashMap<>();
     // owner keys of client ids not held by their principal's entry; UNBOUND for a client id just read without an
@@ -66,10 +70,11 @@ public final class AccessCaches {
     public AccessCaches(final CacheSettings settings, final Duration horizon) {
         this.horizon = horizon;
         this.clock = new ChangeClock(horizon);
-        final long ttlNanos = TimeUnit.SECONDS.toNanos(settings.principalTtlSeconds());
-        final long unknownNanos = TimeUnit.SECONDS.toNanos(settings.unknownTtlSeconds());
+        ttlNanos = TimeUnit.SECONDS.toNanos(settings.principalTtlSeconds());
+        unknownNanos = TimeUnit.SECONDS.toNanos(settings.unknownTtlSeconds());
         principals = Caffeine.newBuilder()
                 .maximumSize(settings.maxPrincipals())
+                // read at each entry's creation: an entry made after a reload lives by the new lifetimes
                 .expireAfter(Expiry.<String, CachedPrincipal>creating(
                         (key, value) -> Duration.ofNanos(value.isUnknown() ? unknownNanos : ttlNanos)))
                 .build();
@@ -90,6 +95,22 @@ public final class AccessCaches {
                 throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
             }
         });
+    }
+
+    /**
+     * Takes over reloaded sizes and lifetimes. Entries already made keep the lifetime they were made with; a reload
+     * that changes these is followed by a resync, which forgets them all, so none outlives it by its old lifetime.
+     */
+    public void use(final CacheSettings settings) {
+        ttlNanos = TimeUnit.SECONDS.toNanos(settings.principalTtlSeconds());
+        unknownNanos = TimeUnit.SECONDS.toNanos(settings.unknownTtlSeconds());
+        rememberPasswords = settings.maxCredentials() > 0;
+        principals.policy().eviction().ifPresent(eviction -> eviction.setMaximum(settings.maxPrincipals()));
+        for (final Cache<String, String> owners : List.of(clientIdOwners, reservations)) {
+            owners.policy().eviction().ifPresent(eviction -> eviction.setMaximum(settings.maxClientIds()));
+            owners.policy().expireAfterWrite().ifPresent(expiry -> expiry.setExpiresAfter(
+                    Duration.ofSeconds(settings.principalTtlSeconds())));
+        }
     }
 
     /** A load that may fail because the DB is unavailable. */

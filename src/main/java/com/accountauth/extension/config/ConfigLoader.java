@@ -376,8 +376,8 @@ public final class ConfigLoader {
      * A binding's owner may be cached for a principal TTL, and a used binding is marked used within an interval (the
      * batch may wait one more): a binding must outlive both, or a cached owner would outlive its row.
      */
-    private static void checkExpiry(final ClientIdSettings clientIds, final CacheSettings cache,
-                                    final List<String> problems) {
+    static void checkExpiry(final ClientIdSettings clientIds, final CacheSettings cache,
+                            final List<String> problems) {
         final long least = cache.principalTtlSeconds() + 2 * clientIds.lastUsedIntervalSeconds();
         if (clientIds.expireUnusedAfterSeconds() > 0 && clientIds.expireUnusedAfterSeconds() < least) {
             problems.add("<client-ids>/<expire-unused-after-seconds>: " + clientIds.expireUnusedAfterSeconds() +

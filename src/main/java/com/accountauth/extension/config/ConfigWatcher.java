@@ -4,12 +4,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * Looks at conf/config.xml again (run on a schedule, {@code <reload>/<interval-seconds>}): a new content is validated
  * as at start; a valid one hands its reloadable parts ({@link ReloadableParts}) to the reload, an invalid one is
- * logged with the same messages as at start and the running configuration is kept. A half-written file is just an
+ * logged with the same messages as at start and the running configuration is kept, as is one whose reloaded parts
+ * break a rule with the running value of an element that needs a restart. A half-written file is just an
  * invalid one: its completed version is another content, read at the next look.
  */
 public final class ConfigWatcher implements Runnable {
@@ -20,7 +20,18 @@ public final class ConfigWatcher implements Runnable {
     public enum Outcome { UNCHANGED, INVALID, NOTHING_TO_TAKE_OVER, RELOADED }
 
     private final ConfigLoader loader;
-    private final Consumer<AccountAuthConfig> reload;
+    /** Takes over a config whose reloadable parts changed. */
+    @FunctionalInterface
+    public interface Reload {
+        /**
+         * @param adopted        the running config with the reloadable parts of the new version
+         * @param recomputeGrants whether connected clients must be looked at again (see
+         *                        {@link ReloadableParts#needsResync})
+         */
+        void apply(AccountAuthConfig adopted, boolean recomputeGrants);
+    }
+
+    private final Reload reload;
     private ConfigFile seen;
     private volatile AccountAuthConfig running;
 
@@ -29,7 +40,7 @@ public final class ConfigWatcher implements Runnable {
      * @param reload  takes over a config whose reloadable parts changed (the running one with them)
      */
     public ConfigWatcher(final ConfigLoader loader, final ConfigFile atStart, final AccountAuthConfig running,
-                         final Consumer<AccountAuthConfig> reload) {
+                         final Reload reload) {
         this.loader = loader;
         this.seen = atStart;
         this.running = running;
@@ -64,9 +75,7 @@ public final class ConfigWatcher implements Runnable {
         try {
             loaded = loader.load(now);
         } catch (final InvalidConfigException e) {
-            e.problems().forEach(problem -> log.error("account-auth: {}: {}", now.path(), problem));
-            log.error("account-auth: {}: not reloaded, kept the running configuration ({} problem{}, each logged " +
-                    "above)", now.path(), e.problems().size(), e.problems().size() == 1 ? "" : "s");
+            refused(now, e.problems());
             return Outcome.INVALID;
         }
         final AccountAuthConfig before = running;
@@ -75,16 +84,28 @@ public final class ConfigWatcher implements Runnable {
             log.warn("account-auth: {}: {} changed, which takes effect only after a restart; kept its running value",
                     now.path(), element);
         }
-        if (!ReloadableParts.differ(before, loaded)) {
-            log.info("account-auth: {}: changed, but not in what a reload takes over (<permissions>, " +
-                    "<auto-subscribe>)", now.path());
+        final List<String> reloaded = ReloadableParts.reloaded(before, loaded);
+        if (reloaded.isEmpty()) {
+            log.info("account-auth: {}: changed, but not in what a reload takes over", now.path());
             return Outcome.NOTHING_TO_TAKE_OVER;
         }
         final AccountAuthConfig adopted = ReloadableParts.adopt(before, loaded);
-        reload.accept(adopted);
+        final List<String> conflicts = ReloadableParts.conflicts(adopted);
+        if (!conflicts.isEmpty()) {
+            refused(now, conflicts);
+            return Outcome.INVALID;
+        }
+        final boolean recompute = ReloadableParts.needsResync(reloaded);
+        reload.apply(adopted, recompute);
         running = adopted;
-        log.info("account-auth: {}: reloaded <permissions> and <auto-subscribe>; the grants of connected clients " +
-                "are recomputed", now.path());
+        log.info("account-auth: {}: reloaded {}{}", now.path(), String.join(", ", reloaded),
+                recompute ? "; the grants of connected clients are recomputed" : "");
         return Outcome.RELOADED;
+    }
+
+    private static void refused(final ConfigFile file, final List<String> problems) {
+        problems.forEach(problem -> log.error("account-auth: {}: {}", file.path(), problem));
+        log.error("account-auth: {}: not reloaded, kept the running configuration ({} problem{}, each logged above)",
+                file.path(), problems.size(), problems.size() == 1 ? "" : "s");
     }
 }

@@ -17,6 +17,9 @@ import java.util.concurrent.TimeUnit;
  * the formats each kind of principal may use. A hash that cannot be used (malformed, beyond its cost bound, a format
  * the kind may not use) never matches: the check then costs a dummy check of the kind's target, so that it takes as
  * long as a real one, and a warning is logged (rate-limited; the refusal's own line says whose row it was).
+ * <p>
+ * The schemes, bounds and kinds' policies are one {@link Policy}, swapped whole by a config reload ({@link #use}):
+ * each call reads one version of it.
  */
 public final class PasswordVerifier {
 
@@ -26,10 +29,7 @@ public final class PasswordVerifier {
     private static final Logger log = LoggerFactory.getLogger(PasswordVerifier.class);
     private static final String DUMMY_PASSWORD = "account-auth dummy password";
 
-    private final HashSchemes schemes;
-    private final CostLimits limits;
-    private final Map<Principal.Kind, KindPolicy> kinds;
-    private final Map<Principal.Kind, StoredHash> dummies = new EnumMap<>(Principal.Kind.class);
+    private volatile Policy policy;
     private final Map<PasswordFormat, Timing> checks = new EnumMap<>(PasswordFormat.class);
     private final Timing dummyChecks;
     private final RateLimitedLog warnings = new RateLimitedLog(TimeUnit.SECONDS.toNanos(10), System::nanoTime);
@@ -52,20 +52,15 @@ public final class PasswordVerifier {
             checks.put(format, metrics.timer("password.checks." + format.configName()));
         }
         this.dummyChecks = metrics.timer("password.checks.dummy");
-        this.schemes = schemes;
-        this.limits = limits;
-        this.kinds = new EnumMap<>(kinds);
-        for (final Principal.Kind kind : Principal.Kind.values()) {
-            final KindPolicy policy = kinds.get(kind);
-            if (policy == null) {
-                throw new IllegalArgumentException("no password policy for " + kind);
-            }
-            try {
-                dummies.put(kind, schemes.parse(schemes.make(policy.target(), DUMMY_PASSWORD)));
-            } catch (final UnusableHashException e) {
-                throw new IllegalStateException("a hash just made cannot be read: " + e.getMessage(), e);
-            }
-        }
+        this.policy = Policy.of(schemes, limits, kinds);
+    }
+
+    /**
+     * Takes over reloaded schemes (the pepper), bounds and kinds' policies for every check from now on; the new
+     * dummy hashes are made first, so a failure keeps the running policy.
+     */
+    public void use(final HashSchemes schemes, final CostLimits limits, final Map<Principal.Kind, KindPolicy> kinds) {
+        policy = Policy.of(schemes, limits, kinds);
     }
 
     /**
@@ -78,7 +73,7 @@ public final class PasswordVerifier {
 
     /** Why a stored hash cannot be used by this kind of principal, or empty when it can. */
     public Optional<String> unusableHashReason(final Principal.Kind kind, final String storedHash) {
-        return usable(kind, storedHash).problem();
+        return usable(policy, kind, storedHash).problem();
     }
 
     /**
@@ -86,7 +81,8 @@ public final class PasswordVerifier {
      * the check then still costs a dummy check, so that it takes as long as a real one.
      */
     public boolean verify(final Principal.Kind kind, final String password, final String storedHash) {
-        final Usable usable = usable(kind, storedHash);
+        final Policy current = policy;
+        final Usable usable = usable(current, kind, storedHash);
         if (usable.hash().isEmpty()) {
             final long heldBack = warnings.tryAcquire();
             if (heldBack >= 0) {
@@ -94,7 +90,7 @@ public final class PasswordVerifier {
                         kind.name().toLowerCase(java.util.Locale.ROOT), usable.problem().orElseThrow(),
                         heldBack > 0 ? " (" + heldBack + " more such refusals not logged)" : "");
             }
-            burnDummyCheck(kind, password);
+            burn(current, kind, password);
             return false;
         }
         final StoredHash hash = usable.hash().get();
@@ -113,13 +109,15 @@ public final class PasswordVerifier {
      * login would rewrite it.
      */
     public boolean needsUpgrade(final Principal.Kind kind, final String storedHash) {
-        return usable(kind, storedHash).hash().map(hash -> hash.weakerThan(kinds.get(kind).target())).orElse(false);
+        final Policy current = policy;
+        return usable(current, kind, storedHash).hash().map(hash -> hash.weakerThan(current.kinds().get(kind).target()))
+                .orElse(false);
     }
 
     /** The format and cost of a stored hash, for logs; empty when it cannot be read. */
     public Optional<String> costOf(final String storedHash) {
         try {
-            return Optional.of(schemes.parse(storedHash).cost());
+            return Optional.of(policy.schemes().parse(storedHash).cost());
         } catch (final UnusableHashException e) {
             return Optional.empty();
         }
@@ -127,39 +125,65 @@ public final class PasswordVerifier {
 
     /** A new hash of the password in the kind's target format and cost. */
     public String hashForTarget(final Principal.Kind kind, final String password) {
-        return schemes.make(kinds.get(kind).target(), password);
+        final Policy current = policy;
+        return current.schemes().make(current.kinds().get(kind).target(), password);
     }
 
     /** The format and cost new hashes of this kind get. */
     public HashTarget target(final Principal.Kind kind) {
-        return kinds.get(kind).target();
+        return policy.kinds().get(kind).target();
     }
 
     /** Spends one check of the kind's target on nothing, for unknown usernames and refused input. */
     public void burnDummyCheck(final Principal.Kind kind, final String password) {
+        burn(policy, kind, password);
+    }
+
+    private void burn(final Policy current, final Principal.Kind kind, final String password) {
         final long start = System.nanoTime();
-        dummies.get(kind).matches(password == null ? "" : password);
+        current.dummies().get(kind).matches(password == null ? "" : password);
         dummyChecks.record(System.nanoTime() - start);
     }
 
-    private Usable usable(final Principal.Kind kind, final String storedHash) {
+    private static Usable usable(final Policy current, final Principal.Kind kind, final String storedHash) {
         final StoredHash hash;
         try {
-            hash = schemes.parse(storedHash);
+            hash = current.schemes().parse(storedHash);
         } catch (final UnusableHashException e) {
             return new Usable(Optional.empty(), Optional.of(e.getMessage()));
         }
-        final KindPolicy policy = kinds.get(kind);
-        if (!policy.formats().contains(hash.format())) {
+        if (!current.kinds().get(kind).formats().contains(hash.format())) {
             return new Usable(Optional.empty(), Optional.of("the stored hash is " + hash.format() + ", which a " +
                     kind.name().toLowerCase(java.util.Locale.ROOT) + " may not use (<passwords><" +
                     kind.name().toLowerCase(java.util.Locale.ROOT) + "><formats>)"));
         }
-        final Optional<String> beyond = hash.beyond(limits);
+        final Optional<String> beyond = hash.beyond(current.limits());
         return beyond.isPresent() ? new Usable(Optional.empty(), beyond) : new Usable(Optional.of(hash),
                 Optional.empty());
     }
 
     private record Usable(Optional<StoredHash> hash, Optional<String> problem) {
+    }
+
+    /** One version of what a check is judged by, with the dummy hashes of each kind's target made from it. */
+    private record Policy(HashSchemes schemes, CostLimits limits, Map<Principal.Kind, KindPolicy> kinds,
+                          Map<Principal.Kind, StoredHash> dummies) {
+
+        static Policy of(final HashSchemes schemes, final CostLimits limits,
+                         final Map<Principal.Kind, KindPolicy> kinds) {
+            final Map<Principal.Kind, StoredHash> dummies = new EnumMap<>(Principal.Kind.class);
+            for (final Principal.Kind kind : Principal.Kind.values()) {
+                final KindPolicy policy = kinds.get(kind);
+                if (policy == null) {
+                    throw new IllegalArgumentException("no password policy for " + kind);
+                }
+                try {
+                    dummies.put(kind, schemes.parse(schemes.make(policy.target(), DUMMY_PASSWORD)));
+                } catch (final UnusableHashException e) {
+                    throw new IllegalStateException("a hash just made cannot be read: " + e.getMessage(), e);
+                }
+            }
+            return new Policy(schemes, limits, new EnumMap<>(kinds), dummies);
+        }
     }
 }

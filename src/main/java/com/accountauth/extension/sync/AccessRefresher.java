@@ -29,6 +29,9 @@ import java.util.Set;
  * looking again, and there is no way to change a Will after CONNECT. So every disconnect for a change prevents the
  * Will, and when a change takes away a client's Will topic, {@link PendingWills} disconnects it without its Will, or
  * cancels the Will still pending for a connection that has gone (a Will Delay Interval).
+ * <p>
+ * A client that a rule of CONNECT would now refuse ({@link Recheck}: a config reload tightened its client id's
+ * pattern or the formats and costs its stored hash may have) is disconnected as well.
  */
 public final class AccessRefresher {
 
@@ -39,11 +42,29 @@ public final class AccessRefresher {
     private final SessionSubscriptions subscriptions;
     private final PendingWills pendingWills;
     private final Rehashes rehashes;
+    private final Recheck recheck;
+
+    /** Why a connected client would now be refused at CONNECT, by a rule that needs neither the DB nor a password. */
+    @FunctionalInterface
+    public interface Recheck {
+        /** None: the rules of CONNECT are those the clients were admitted by. */
+        Recheck NONE = (record, grant) -> Optional.empty();
+
+        Optional<String> refusal(PrincipalRecord record, ConnectedClients.Grant grant);
+    }
 
     /** @param rehashes the hashes this node rewrote on login: a rewrite is no change of password */
     public AccessRefresher(final ConnectedClients clients, final PrincipalLoader loader,
                            final SessionSubscriptions subscriptions, final PendingWills pendingWills,
                            final Rehashes rehashes) {
+        this(clients, loader, subscriptions, pendingWills, rehashes, Recheck.NONE);
+    }
+
+    /** @param recheck asked for every connected client refreshed, with its principal's row as read now */
+    public AccessRefresher(final ConnectedClients clients, final PrincipalLoader loader,
+                           final SessionSubscriptions subscriptions, final PendingWills pendingWills,
+                           final Rehashes rehashes, final Recheck recheck) {
+        this.recheck = recheck;
         this.clients = clients;
         this.loader = loader;
         this.subscriptions = subscriptions;
@@ -87,6 +108,12 @@ public final class AccessRefresher {
                     record.passwordHash())) {
                 disconnect(List.of(grant), DisconnectReasonCode.ADMINISTRATIVE_ACTION,
                         principal + " changed its password");
+                continue;
+            }
+            final Optional<String> refusal = recheck.refusal(record, grant);
+            if (refusal.isPresent()) {
+                disconnect(List.of(grant), DisconnectReasonCode.NOT_AUTHORIZED,
+                        refusal.get() + " (now refused at CONNECT)");
                 continue;
             }
             if (!plan.permissions().allowsEverySubscriptionOf(grant.permissions())) {

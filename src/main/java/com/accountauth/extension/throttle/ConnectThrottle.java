@@ -26,6 +26,11 @@ import java.util.function.LongSupplier;
  * not even after a broker restart (which forgets its last address) or when its address changed. A guesser from many
  * addresses gets one guess per address and username per half hour on top of each address's own limit. An IPv6
  * address counts by its /64, the block one subscriber gets, so a guesser cannot take a fresh address per guess.
+ * <p>
+ * The limits may be swapped while the broker runs ({@link #use}, a config reload): a CONNECT keeps the version it was
+ * admitted with. A bucket in use keeps what was spent from it: a lower burst counts the failures already spent
+ * against the new one (as if it had always been the new one), a higher one is earned at the new rate, never handed
+ * out as a fresh bucket; so a reload gives nobody more tries than the old or the new limits alone would.
  */
 public final class ConnectThrottle {
 
@@ -38,7 +43,7 @@ public final class ConnectThrottle {
     private static final int MAX_TRACKED = 100_000;
     private static final Duration FORGET_AFTER = Duration.ofMinutes(30);
 
-    private final ThrottleSettings settings;
+    private volatile ThrottleSettings settings;
     private final LongSupplier nanoTime;
     private final Cache<String, AddressState> addresses;
     private final Cache<String, Bucket> usernames;
@@ -61,20 +66,27 @@ public final class ConnectThrottle {
         failedFrom = Caffeine.newBuilder().maximumSize(MAX_TRACKED * 4L).expireAfterWrite(FORGET_AFTER).build();
     }
 
+    /** Takes over reloaded limits for every CONNECT admitted from now on. */
+    public void use(final ThrottleSettings next) {
+        settings = next;
+    }
+
     /** One CONNECT's place in the throttle: what it was told, and what to give back when it ends. */
     public static final class Admission {
         private final Verdict verdict;
         private final AddressState address;
         private final String addressKey;
         private final String username;
+        private final ThrottleSettings limits;
         private boolean finished;
 
         private Admission(final Verdict verdict, final AddressState address, final String addressKey,
-                          final String username) {
+                          final String username, final ThrottleSettings limits) {
             this.verdict = verdict;
             this.address = address;
             this.addressKey = addressKey;
             this.username = username;
+            this.limits = limits;
         }
 
         public Verdict verdict() {
@@ -97,23 +109,24 @@ public final class ConnectThrottle {
      */
     public Admission admit(final Optional<InetAddress> address, final Optional<String> username) {
         final String addressKey = address.map(ConnectThrottle::addressKey).orElse("unknown");
-        if (!settings.enabled()) {
-            return new Admission(Verdict.ADMITTED, null, addressKey, null);
+        final ThrottleSettings limits = settings;
+        if (!limits.enabled()) {
+            return new Admission(Verdict.ADMITTED, null, addressKey, null, limits);
         }
         final long now = nanoTime.getAsLong();
         final AddressState state = addresses.get(addressKey, key -> new AddressState(
-                settings.addressFailureBurst(), settings.addressFailuresPerMinute(), now));
+                limits.addressFailureBurst(), now));
         final String user = username.orElse(null);
         if (user != null && usernameLimitApplies(user, addressKey)) {
             final Bucket bucket = usernames.getIfPresent(user);
-            if (bucket != null && !bucket.hasToken(now)) {
-                return new Admission(Verdict.USERNAME_THROTTLED, null, addressKey, user);
+            if (bucket != null && !bucket.hasToken(now, usernameRate(limits))) {
+                return new Admission(Verdict.USERNAME_THROTTLED, null, addressKey, user, limits);
             }
         }
-        if (!state.enter(now, settings.addressMaxInFlight())) {
-            return new Admission(Verdict.ADDRESS_THROTTLED, null, addressKey, user);
+        if (!state.enter(now, addressRate(limits), limits.addressMaxInFlight())) {
+            return new Admission(Verdict.ADDRESS_THROTTLED, null, addressKey, user, limits);
         }
-        return new Admission(Verdict.ADMITTED, state, addressKey, user);
+        return new Admission(Verdict.ADMITTED, state, addressKey, user, limits);
     }
 
     /**
@@ -125,12 +138,12 @@ public final class ConnectThrottle {
             return admission.verdict;
         }
         final long now = nanoTime.getAsLong();
-        if (!admission.address.hasToken(now)) {
+        if (!admission.address.hasToken(now, addressRate(admission.limits))) {
             return Verdict.ADDRESS_THROTTLED;
         }
         if (admission.username != null && usernameLimitApplies(admission.username, admission.addressKey)) {
             final Bucket bucket = usernames.getIfPresent(admission.username);
-            if (bucket != null && !bucket.hasToken(now)) {
+            if (bucket != null && !bucket.hasToken(now, usernameRate(admission.limits))) {
                 return Verdict.USERNAME_THROTTLED;
             }
         }
@@ -144,7 +157,7 @@ public final class ConnectThrottle {
         }
         admission.finished = true;
         final long now = nanoTime.getAsLong();
-        admission.address.leave(now, outcome == Outcome.BAD_CREDENTIALS);
+        admission.address.leave(now, addressRate(admission.limits), outcome == Outcome.BAD_CREDENTIALS);
         if (admission.username == null) {
             return;
         }
@@ -152,8 +165,8 @@ public final class ConnectThrottle {
             knownAddresses.put(admission.username, admission.addressKey);
         } else if (outcome == Outcome.BAD_CREDENTIALS
                 && !admission.addressKey.equals(knownAddresses.getIfPresent(admission.username))) {
-            usernames.get(admission.username, key -> new Bucket(settings.usernameFailureBurst(),
-                    settings.usernameFailuresPerMinute(), now)).take(now);
+            final Rate rate = usernameRate(admission.limits);
+            usernames.get(admission.username, key -> new Bucket(rate.burst(), now)).take(now, rate);
             failedFrom.put(admission.username + '\n' + admission.addressKey, Boolean.TRUE);
         }
     }
@@ -175,32 +188,53 @@ public final class ConnectThrottle {
         return address.getHostAddress();
     }
 
-    /** Failures allowed in a row, refilled at a steady rate. */
+    private static Rate addressRate(final ThrottleSettings limits) {
+        return new Rate(limits.addressFailureBurst(), limits.addressFailuresPerMinute());
+    }
+
+    private static Rate usernameRate(final ThrottleSettings limits) {
+        return new Rate(limits.usernameFailureBurst(), limits.usernameFailuresPerMinute());
+    }
+
+    /** A bucket's parameters, given with each use: a reload changes them for buckets already in use. */
+    record Rate(int burst, int perMinute) {
+        double perNano() {
+            return perMinute / (double) TimeUnit.MINUTES.toNanos(1);
+        }
+    }
+
+    /**
+     * Failures allowed in a row, refilled at a steady rate. Under a new burst it keeps the stricter of "the tokens it
+     * holds" and "the new burst minus what was spent", so a reload resets nobody's allowance.
+     */
     static class Bucket {
-        private final double capacity;
-        private final double perNano;
         private double tokens;
         private long refilledAt;
+        private int burst;
 
-        Bucket(final int capacity, final int perMinute, final long now) {
-            this.capacity = capacity;
-            this.perNano = perMinute / (double) TimeUnit.MINUTES.toNanos(1);
+        Bucket(final int capacity, final long now) {
             this.tokens = capacity;
             this.refilledAt = now;
+            this.burst = capacity;
         }
 
-        synchronized boolean hasToken(final long now) {
-            refill(now);
+        synchronized boolean hasToken(final long now, final Rate rate) {
+            refill(now, rate);
             return tokens >= 1;
         }
 
-        synchronized void take(final long now) {
-            refill(now);
-            tokens = Math.max(tokens - 1, -capacity); // a flood in flight digs a hole, but not a bottomless one
+        synchronized void take(final long now, final Rate rate) {
+            refill(now, rate);
+            tokens = Math.max(tokens - 1, -rate.burst()); // a flood in flight digs a hole, but not a bottomless one
         }
 
-        private void refill(final long now) {
-            tokens = Math.min(capacity, tokens + (now - refilledAt) * perNano);
+        private void refill(final long now, final Rate rate) {
+            if (rate.burst() != burst) {
+                // spent (burst - tokens) stays spent; a higher burst adds nothing until it is refilled
+                tokens = Math.max(tokens - Math.max(0, burst - rate.burst()), -rate.burst());
+                burst = rate.burst();
+            }
+            tokens = Math.min(rate.burst(), tokens + (now - refilledAt) * rate.perNano());
             refilledAt = now;
         }
     }
@@ -209,22 +243,22 @@ public final class ConnectThrottle {
     static final class AddressState extends Bucket {
         private int inFlight;
 
-        AddressState(final int capacity, final int perMinute, final long now) {
-            super(capacity, perMinute, now);
+        AddressState(final int capacity, final long now) {
+            super(capacity, now);
         }
 
-        synchronized boolean enter(final long now, final int maxInFlight) {
-            if (inFlight >= maxInFlight || !hasToken(now)) {
+        synchronized boolean enter(final long now, final Rate rate, final int maxInFlight) {
+            if (inFlight >= maxInFlight || !hasToken(now, rate)) {
                 return false;
             }
             inFlight++;
             return true;
         }
 
-        synchronized void leave(final long now, final boolean failed) {
+        synchronized void leave(final long now, final Rate rate, final boolean failed) {
             inFlight--;
             if (failed) {
-                take(now);
+                take(now, rate);
             }
         }
     }

@@ -13,7 +13,15 @@ import com.accountauth.extension.config.ConfigLoader;
 import com.accountauth.extension.config.ThrottleSettings;
 import com.accountauth.extension.db.ChangeSet;
 import com.accountauth.extension.db.DbHealth;
+import com.accountauth.extension.config.ClientIdSettings;
+import com.accountauth.extension.identity.ClientIdPattern;
+import com.accountauth.extension.password.CostLimits;
+import com.accountauth.extension.password.HashSchemes;
+import com.accountauth.extension.password.KindPolicy;
+import com.accountauth.extension.password.PasswordFormat;
 import com.accountauth.extension.password.PasswordUpgrade;
+import com.accountauth.extension.password.PasswordVerifier;
+import com.accountauth.extension.principal.PrincipalRecord;
 import com.accountauth.extension.testsupport.HashVectors;
 import com.accountauth.extension.testsupport.LogCapture;
 import com.accountauth.extension.testsupport.TestPasswords;
@@ -39,6 +47,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -72,6 +81,8 @@ class AccountAuthenticatorTest {
     ConnectedClients clients;
     AuthenticationWorkers workers;
     AccountAuthenticator authenticator;
+    CredentialChecker checker;
+    PasswordVerifier verifier;
     final List<PasswordUpgrade> upgrades = new CopyOnWriteArrayList<>();
 
     static final long GRACE_SECONDS = 60;
@@ -111,7 +122,8 @@ class AccountAuthenticatorTest {
         // upgrade on login is on: rows at the target (bcrypt cost 4, as HASH) are never upgraded
         registry = new MetricRegistry();
         final ExtensionMetrics metrics = new ExtensionMetrics(registry);
-        final CredentialChecker checker = new CredentialChecker(loader, store, TestPasswords.verifier(), caches,
+        verifier = TestPasswords.verifier();
+        checker = new CredentialChecker(loader, store, verifier, caches,
                 config.clientIds(), health, uses, true, metrics);
         workers = new AuthenticationWorkers(new AuthenticationSettings(5000, 2, 100, 14, 4), metrics);
         clients = new ConnectedClients();
@@ -634,5 +646,81 @@ class AccountAuthenticatorTest {
                             "'alice@example.com' is not a device's MAC"), Set.copyOf(audit.lines()));
             assertEquals(2, audit.lines().size(), audit.lines().toString());
         }
+    }
+
+    private ClientIdSettings withPatterns(final String device, final String account) {
+        return new ClientIdSettings(true, true, config.clientIds().maxLength(),
+                config.clientIds().expireUnusedAfterSeconds(), config.clientIds().lastUsedIntervalSeconds(),
+                Optional.ofNullable(device).map(t -> ClientIdPattern.parse(t, ClientIdPattern.DEVICE_PLACEHOLDERS)
+                        .pattern()),
+                Optional.ofNullable(account).map(t -> ClientIdPattern.parse(t, ClientIdPattern.ACCOUNT_PLACEHOLDERS)
+                        .pattern()));
+    }
+
+    private PrincipalRecord record(final String login) throws Exception {
+        return loader.find(com.accountauth.extension.identity.UsernameParser.parse(login).orElseThrow(), "x")
+                .orElseThrow().record();
+    }
+
+    @Test
+    void aClientIdPatternTightenedByAReloadRefusesTheNextConnectEvenACachedReconnect() throws Exception {
+        assertTrue(answer("alice-phone", "alice@example.com", PASSWORD).granted());
+        checker.useClientIds(withPatterns(null, "app-${{id}}-.*"));
+        final FakeConnect again = connect("alice-phone", "alice@example.com", PASSWORD);
+        assertTrue(again.answer.isDone(), "still decided from the caches, with the new pattern");
+        assertEquals(refusedWith(ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID), again.awaitAnswer());
+        assertTrue(answer("app-1-tablet", "alice@example.com", PASSWORD).granted());
+        // what the refresher asks of the connected client at the resync
+        final PrincipalRecord alice = record("alice@example.com");
+        assertTrue(checker.refusalOfConnected(alice, "alice-phone", true).orElseThrow().contains("does not match"));
+        assertEquals(Optional.empty(), checker.refusalOfConnected(alice, "app-1-tablet", true));
+        // loosened again: the old id gets in
+        checker.useClientIds(config.clientIds());
+        assertTrue(answer("alice-phone", "alice@example.com", PASSWORD).granted());
+        assertEquals(Optional.empty(), checker.refusalOfConnected(alice, "alice-phone", true));
+    }
+
+    @Test
+    void aShorterMaxLengthReachesConnectedClientsToo() throws Exception {
+        assertTrue(answer("alice-phone-0123456789", "alice@example.com", PASSWORD).granted());
+        checker.useClientIds(new ClientIdSettings(true, true, 12, config.clientIds().expireUnusedAfterSeconds(),
+                config.clientIds().lastUsedIntervalSeconds(), Optional.empty(), Optional.empty()));
+        assertEquals(refusedWith(ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID),
+                answer("alice-phone-0123456789", "alice@example.com", PASSWORD));
+        assertTrue(checker.refusalOfConnected(record("alice@example.com"), "alice-phone-0123456789", true)
+                .orElseThrow().contains("over <client-ids><max-length> 12"));
+    }
+
+    @Test
+    void aFormatAReloadNoLongerAllowsRefusesTheNextConnectThoughItsPasswordWasRememberedAndIsFoundOnConnected()
+            throws Exception {
+        final String fastPassword = HashVectors.first("hmac-fast-hmac-sha256").password();
+        assertTrue(answer("camera-3", "00:1B:FE:0D:44:23", fastPassword).granted());
+        assertTrue(connect("camera-3", "00:1B:FE:0D:44:23", fastPassword).answer.isDone(), "remembered");
+        final Map<Principal.Kind, KindPolicy> kinds = TestPasswords.defaultPolicies();
+        kinds.put(Principal.Kind.DEVICE, new KindPolicy(Set.of(PasswordFormat.BCRYPT),
+                kinds.get(Principal.Kind.DEVICE).target()));
+        verifier.use(new HashSchemes(Optional.of(TestPasswords.VECTOR_PEPPER)), TestPasswords.LIMITS, kinds);
+        final FakeConnect again = connect("camera-3", "00:1B:FE:0D:44:23", fastPassword);
+        assertEquals(refusedWith(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD), again.awaitAnswer());
+        assertTrue(again.wentAsync, "judged again on a worker, not from the remembered match");
+        final PrincipalRecord camera = record("00:1B:FE:0D:44:23");
+        assertTrue(checker.refusalOfConnected(camera, "camera-3", true).orElseThrow().contains("may not use"));
+        // a client in by its certificate alone never used the password
+        assertEquals(Optional.empty(), checker.refusalOfConnected(camera, "camera-3", false));
+        // bcrypt rows are untouched
+        assertTrue(answer("camera-1", "00:1B:FE:0D:44:21", PASSWORD).granted());
+    }
+
+    @Test
+    void aLowerBcryptBoundFromAReloadRefusesRowsAboveIt() throws Exception {
+        assertTrue(answer("alice-phone", "alice@example.com", PASSWORD).granted());
+        verifier.use(new HashSchemes(Optional.of(TestPasswords.VECTOR_PEPPER)), new CostLimits(3,
+                TestPasswords.LIMITS.maxPbkdf2Iterations(), TestPasswords.LIMITS.maxArgon2MemoryKib(),
+                TestPasswords.LIMITS.maxArgon2Iterations(), TestPasswords.LIMITS.maxArgon2Parallelism()),
+                TestPasswords.defaultPolicies());
+        assertEquals(refusedWith(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD),
+                answer("alice-phone", "alice@example.com", PASSWORD));
+        assertTrue(checker.refusalOfConnected(record("alice@example.com"), "alice-phone", true).isPresent());
     }
 }

@@ -164,6 +164,21 @@ class AccessCachesTest {
     }
 
     @Test
+    void aReloadThatTurnsTheCredentialCacheOffForgetsNoLaterThanTheNextAskAndOnRemembersAgain() throws Exception {
+        final CachedPrincipal alice = alice();
+        assertTrue(caches.verified(alice, "right", () -> true));
+        assertTrue(caches.verifiedIfCached(alice, "right"));
+        caches.use(new CacheSettings(10, 60, 5, 0, 10));
+        assertFalse(caches.verifiedIfCached(alice, "right"), "off: a remembered match no longer counts");
+        final AtomicInteger checks = new AtomicInteger();
+        assertTrue(caches.verified(alice, "right", () -> checks.incrementAndGet() > 0));
+        assertEquals(1, checks.get(), "off: every CONNECT is checked");
+        caches.use(new CacheSettings(10, 60, 5, 1000, 10));
+        assertTrue(caches.verified(alice, "right", () -> checks.incrementAndGet() > 0));
+        assertTrue(caches.verifiedIfCached(alice, "right"));
+    }
+
+    @Test
     void databaseFailuresAreNotCached() throws Exception {
         assertThrows(AccountStoreUnavailableException.class, () -> caches.principal(ALICE_LOGIN, readAt -> {
             throw new AccountStoreUnavailableException("down", null);

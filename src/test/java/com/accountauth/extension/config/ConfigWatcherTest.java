@@ -28,6 +28,7 @@ class ConfigWatcherTest {
     private Path file;
     private final ConfigLoader loader = new ConfigLoader(ENV::get);
     private final List<AccountAuthConfig> reloads = new ArrayList<>();
+    private final List<Boolean> recomputes = new ArrayList<>();
     private ConfigWatcher watcher;
     private LogCapture log;
 
@@ -43,8 +44,20 @@ class ConfigWatcherTest {
         file = dir.resolve("config.xml");
         Files.writeString(file, config(EVENTS, "8", "${ENV:DB_PASSWORD}"));
         final ConfigFile atStart = ConfigFile.read(file);
-        watcher = new ConfigWatcher(loader, atStart, loader.load(atStart), reloads::add);
+        watcher = watcherOf(atStart);
         log = new LogCapture();
+    }
+
+    private ConfigWatcher watcherOf(final ConfigFile atStart) throws InvalidConfigException {
+        return new ConfigWatcher(loader, atStart, loader.load(atStart), (adopted, recompute) -> {
+            reloads.add(adopted);
+            recomputes.add(recompute);
+        });
+    }
+
+    /** The test's file with these sections added. */
+    private static String with(final String sections) {
+        return config(EVENTS, "8", "${ENV:DB_PASSWORD}").replace("</account-auth>", sections + "</account-auth>");
     }
 
     @AfterEach
@@ -73,7 +86,9 @@ class ConfigWatcherTest {
         assertEquals(1, reloads.size());
         assertEquals("[" + EVENTS_ONLY + "]", devicePublish(reloads.get(0)));
         assertEquals("[" + EVENTS_ONLY + "]", devicePublish(watcher.running()));
-        assertTrue(log.contains("reloaded <permissions> and <auto-subscribe>"), log.lines().toString());
+        assertTrue(log.contains("reloaded <permissions>; the grants of connected clients are recomputed"),
+                log.lines().toString());
+        assertEquals(List.of(true), recomputes);
         // looked at again: nothing new
         assertEquals(ConfigWatcher.Outcome.UNCHANGED, watcher.check());
         assertEquals(1, reloads.size());
@@ -154,23 +169,112 @@ class ConfigWatcherTest {
         final AccountAuthConfig same = loader.load(file);
         assertFalse(ReloadableParts.differ(running, same));
         assertEquals(List.of(), ReloadableParts.needingRestart(running, same));
-        Files.writeString(file, config(EVENTS, "8", "${ENV:DB_PASSWORD}").replace("</account-auth>",
-                "<cache><principal-ttl-seconds>60</principal-ttl-seconds></cache>" +
-                        "<passwords><pbkdf2-iterations>300000</pbkdf2-iterations><user><formats>bcrypt</formats>" +
-                        "<target>bcrypt</target></user><service><target>pbkdf2</target></service></passwords>" +
-                        "<reload><interval-seconds>5</interval-seconds></reload></account-auth>"));
+        Files.writeString(file, with("<cache><principal-ttl-seconds>60</principal-ttl-seconds></cache>" +
+                "<passwords><pbkdf2-iterations>300000</pbkdf2-iterations><user><formats>bcrypt</formats>" +
+                "<target>bcrypt</target></user><service><target>pbkdf2</target></service></passwords>" +
+                "<reload><interval-seconds>5</interval-seconds></reload>"));
         final AccountAuthConfig other = loader.load(file);
+        assertEquals(List.of("<reload>/<interval-seconds>"), ReloadableParts.needingRestart(running, other));
         assertEquals(List.of("<cache>/<principal-ttl-seconds>", "<passwords>/<pbkdf2-iterations>",
-                "<passwords>/<user>/<formats>", "<passwords>/<service>/<target>", "<reload>/<interval-seconds>"), ReloadableParts.needingRestart(running, other));
-        assertFalse(ReloadableParts.differ(running, other));
+                "<passwords>/<user>/<formats>", "<passwords>/<service>/<target>"),
+                ReloadableParts.reloaded(running, other));
+        assertTrue(ReloadableParts.needsResync(ReloadableParts.reloaded(running, other)));
 
         // two elements of the same name in two sections are both named; a cost copied into <passwords> only once
-        Files.writeString(file, config(EVENTS, "8", "${ENV:DB_PASSWORD}").replace("</account-auth>",
-                "<live-changes><enabled>false</enabled></live-changes><throttling><enabled>false</enabled>" +
-                        "</throttling><authentication><max-bcrypt-cost>13</max-bcrypt-cost>" +
-                        "<dummy-bcrypt-cost>11</dummy-bcrypt-cost></authentication></account-auth>"));
+        Files.writeString(file, with("<live-changes><enabled>false</enabled></live-changes><throttling><enabled>" +
+                "false</enabled></throttling><authentication><max-bcrypt-cost>13</max-bcrypt-cost>" +
+                "<dummy-bcrypt-cost>11</dummy-bcrypt-cost><worker-threads>3</worker-threads></authentication>" +
+                "<client-ids><bind-to-principal>false</bind-to-principal><device-pattern>${{mac}}</device-pattern>" +
+                "</client-ids><audit><format>json</format></audit>"));
+        final AccountAuthConfig third = loader.load(file);
+        assertEquals(List.of("<authentication>/<worker-threads>", "<live-changes>/<enabled>",
+                "<client-ids>/<bind-to-principal>"), ReloadableParts.needingRestart(running, third));
         assertEquals(List.of("<authentication>/<max-bcrypt-cost>", "<authentication>/<dummy-bcrypt-cost>",
-                "<live-changes>/<enabled>", "<throttling>/<enabled>"),
-                ReloadableParts.needingRestart(running, loader.load(file)));
+                "<client-ids>/<device-pattern>", "<throttling>/<enabled>", "<audit>/<format>"),
+                ReloadableParts.reloaded(running, third));
+    }
+
+    @Test
+    void aThrottleChangeIsTakenOverWithoutRecomputingGrants() throws Exception {
+        Files.writeString(file, with("<throttling><address-failure-burst>3</address-failure-burst></throttling>" +
+                "<audit><format>json</format></audit>"));
+        assertEquals(ConfigWatcher.Outcome.RELOADED, watcher.check());
+        assertEquals(3, watcher.running().throttling().addressFailureBurst());
+        assertTrue(watcher.running().audit().jsonLines());
+        // neither concerns a connected client: no resync, no DB read of every connected principal
+        assertEquals(List.of(false), recomputes);
+        assertTrue(log.contains("reloaded <throttling>/<address-failure-burst>, <audit>/<format>"),
+                log.lines().toString());
+        assertFalse(log.contains("recomputed"), log.lines().toString());
+    }
+
+    @Test
+    void theReloadableClientIdRulesAreTakenOverAndTheRestKeepsItsRunningValue() throws Exception {
+        Files.writeString(file, with("<client-ids><device-pattern>${{mac}}</device-pattern><max-length>64" +
+                "</max-length><reserve-device-ids>false</reserve-device-ids><expire-unused-after-seconds>0" +
+                "</expire-unused-after-seconds></client-ids><authentication><dummy-bcrypt-cost>11" +
+                "</dummy-bcrypt-cost><timeout-millis>5000</timeout-millis></authentication>"));
+        assertEquals(ConfigWatcher.Outcome.RELOADED, watcher.check());
+        final ClientIdSettings ids = watcher.running().clientIds();
+        assertEquals("${{mac}}", ids.devicePattern().orElseThrow().toString());
+        assertEquals(64, ids.maxLength());
+        assertTrue(ids.reserveDeviceIds(), "restart-only, kept");
+        assertEquals(ClientIdSettings.DEFAULT_EXPIRE_UNUSED_AFTER_SECONDS, ids.expireUnusedAfterSeconds());
+        assertEquals(11, watcher.running().authentication().dummyBcryptCost());
+        assertEquals(11, watcher.running().passwords().kinds().values().iterator().next().target().bcryptCost());
+        assertEquals(AuthenticationSettings.DEFAULT_TIMEOUT_MILLIS, watcher.running().authentication().timeoutMillis());
+        assertEquals(List.of(true), recomputes);
+        for (final String element : List.of("<client-ids>/<reserve-device-ids>",
+                "<client-ids>/<expire-unused-after-seconds>", "<authentication>/<timeout-millis>")) {
+            assertTrue(log.contains("WARN account-auth: " + file + ": " + element + " changed, which takes effect " +
+                    "only after a restart"), element + " in " + log.lines());
+        }
+    }
+
+    @Test
+    void anInvalidValueOfEachReloadableElementKeepsTheRunningOne() throws Exception {
+        final AccountAuthConfig before = watcher.running();
+        final List<String> invalid = List.of(
+                "<throttling><address-failure-burst>0</address-failure-burst></throttling>",
+                "<throttling><enabled>maybe</enabled></throttling>",
+                "<cache><principal-ttl-seconds>0</principal-ttl-seconds></cache>",
+                "<client-ids><device-pattern>${{colour}}</device-pattern></client-ids>",
+                "<client-ids><account-pattern>(</account-pattern></client-ids>",
+                "<client-ids><max-length>0</max-length></client-ids>",
+                "<passwords><user><formats>bcrypt md5</formats></user></passwords>",
+                "<passwords><max-argon2-iterations>0</max-argon2-iterations></passwords>",
+                "<passwords><pepper>short</pepper></passwords>",
+                "<authentication><dummy-bcrypt-cost>15</dummy-bcrypt-cost></authentication>",
+                "<audit><format>xml</format></audit>");
+        for (final String sections : invalid) {
+            Files.writeString(file, with(sections));
+            final List<String> atStart = startProblems();
+            assertFalse(atStart.isEmpty(), sections + " is invalid at start too");
+            assertEquals(ConfigWatcher.Outcome.INVALID, watcher.check(), sections);
+            for (final String problem : atStart) {
+                assertTrue(log.contains("ERROR account-auth: " + file + ": " + problem), problem + " in " +
+                        log.lines());
+            }
+            assertEquals(before, watcher.running(), sections);
+        }
+        assertEquals(List.of(), reloads);
+    }
+
+    @Test
+    void aReloadedElementThatBreaksARuleWithARunningOneIsRefused() throws Exception {
+        // the running binding expiry is just long enough for the running principal TTL
+        Files.writeString(file, with("<client-ids><expire-unused-after-seconds>10800</expire-unused-after-seconds>" +
+                "</client-ids>"));
+        final ConfigWatcher short10800 = watcherOf(ConfigFile.read(file));
+        // valid on its own (its own expiry is longer), but its TTL would outlive the running expiry
+        Files.writeString(file, with("<client-ids><expire-unused-after-seconds>20000</expire-unused-after-seconds>" +
+                "</client-ids><cache><principal-ttl-seconds>7200</principal-ttl-seconds></cache>"));
+        assertEquals(ConfigWatcher.Outcome.INVALID, short10800.check());
+        assertTrue(log.contains("ERROR account-auth: " + file + ": <client-ids>/<expire-unused-after-seconds>: " +
+                "10800 s is less than <cache>/<principal-ttl-seconds> plus twice <last-used-interval-seconds> " +
+                "(14400 s) (the running value of what needs a restart)"), log.lines().toString());
+        assertTrue(log.contains("not reloaded, kept the running configuration (1 problem,"), log.lines().toString());
+        assertEquals(3600, short10800.running().cache().principalTtlSeconds());
+        assertEquals(List.of(), reloads);
     }
 }

@@ -7,6 +7,7 @@ import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
 import org.junit.jupiter.api.AfterAll;
@@ -29,7 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * config.xml changed while the broker runs, with a connected client probed by real SUBSCRIBEs (SUBACK codes) and
  * real deliveries: a valid version's templates reach it, an invalid one and a half-written one change nothing and
- * say why in the log, and the completed version is taken over. Real broker, real MariaDB, real MQTT 5 clients.
+ * say why in the log, and the completed version is taken over; a reloaded throttle limits the next guesses, a
+ * tightened client-id pattern disconnects the connected client it refuses and refuses its next CONNECT, and a broken
+ * version of any reloadable element keeps the running values of all. Real broker, real MariaDB, real MQTT 5 clients.
  */
 class ConfigReloadIT {
 
@@ -39,6 +42,10 @@ class ConfigReloadIT {
     private static final String MOTION = "/orbweb/ipcam/motion/" + UID;
     private static final String EVENT = "/orbweb/ipcam/event/" + UID;
     private static final String PASSWORD = "pass-1";
+    // the tests' shipped config throttles nobody (EmbeddedBroker.shippedConfigFor)
+    private static final String BURST_SHIPPED = "<address-failure-burst>100000</address-failure-burst>";
+    private static final String NO_ACCOUNT_PATTERN = "<!-- <account-pattern>app-${{id}}-.+</account-pattern> -->";
+    private static final String ACCOUNT_PATTERN = "<account-pattern>app-${{id}}-.+</account-pattern>";
     private static final String PAIRED_ANY = "<paired-device>\n            <subscribe>/${{vendor}}/${{model}}/+/${{uid}}" +
             "</subscribe>\n            <subscribe>/${{vendor}}/${{model}}/+/${{uid}}/#</subscribe>";
     private static final String PAIRED_EVENT_ONLY = "<paired-device>\n            <subscribe>/${{vendor}}/${{model}}" +
@@ -58,6 +65,11 @@ class ConfigReloadIT {
             return shipped;
         });
         assertTrue(shipped.contains(PAIRED_ANY) && shipped.contains("<interval-seconds>1<"), "the shipped config");
+        for (final String element : List.of(BURST_SHIPPED, NO_ACCOUNT_PATTERN, "<principal-ttl-seconds>3600<",
+                "<max-length>191<", "<formats>bcrypt pbkdf2 argon2id</formats>", "<dummy-bcrypt-cost>10<",
+                "<format>text</format>")) {
+            assertTrue(shipped.contains(element), "the shipped config has " + element);
+        }
         mqtt = new MqttClients(env.broker().port());
         configFile = env.broker().home().resolve("extensions/account-auth/conf/config.xml");
         assertTrue(Files.isRegularFile(configFile), configFile.toString());
@@ -98,7 +110,8 @@ class ConfigReloadIT {
             assertDelivered(cam, inbox, EVENT, true);
             // and a new CONNECT gets the new rights too
             assertEquals(Mqtt5SubAckReasonCode.NOT_AUTHORIZED, subscribe(fresh(), ANY_EVENT));
-            assertTrue(log.contains("reloaded <permissions> and <auto-subscribe>"), log.lines().toString());
+            assertTrue(log.lines().stream().anyMatch(line -> line.contains(": reloaded <permissions>")
+                    && line.endsWith("; the grants of connected clients are recomputed")), log.lines().toString());
 
             // 2. invalid, and broader: refused with the start's message, the running config kept
             final String invalid = shipped.replace(PAIRED_ANY, "<paired-device>\n            <subscribe>" +
@@ -128,6 +141,167 @@ class ConfigReloadIT {
             alice.disconnect();
             cam.disconnect();
         }
+    }
+
+    @Test
+    void aReloadedThrottleLimitsTheNextGuessesAtOnce() throws Exception {
+        try (LogCapture log = new LogCapture()) {
+            // the burst the tests start with throttles nobody; 2 failures from now on
+            writeAndAwait(log, shipped.replace(BURST_SHIPPED, "<address-failure-burst>2</address-failure-burst>"),
+                    "reloaded <throttling>/<address-failure-burst>");
+            assertFalse(loggedSince(log, 0, "recomputed"), "a throttle change needs no resync: " + log.lines());
+            for (int i = 0; i < 2; i++) {
+                assertEquals(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD,
+                        connectFrom("127.0.0.71", MqttClients.newId(), "nobody-" + i + "@example.com", "wrong"));
+            }
+            assertEquals(Mqtt5ConnAckReasonCode.CONNECTION_RATE_EXCEEDED,
+                    connectFrom("127.0.0.71", MqttClients.newId(), "alice@example.com", PASSWORD),
+                    "the third failure in a row from one address, past the reloaded burst");
+            assertEquals(Mqtt5ConnAckReasonCode.SUCCESS,
+                    connectFrom("127.0.0.72", MqttClients.newId(), "alice@example.com", PASSWORD),
+                    "another address is not held back");
+        } finally {
+            restoreShipped();
+        }
+    }
+
+    @Test
+    void aTightenedClientIdPatternDisconnectsTheClientItRefusesAndRefusesItsNextConnect() throws Exception {
+        final Mqtt5BlockingClient alice = mqtt.connected5(MqttClients.newId(), "alice@example.com", PASSWORD);
+        final Mqtt5BlockingClient app = mqtt.connected5("app-1-phone", "alice@example.com", PASSWORD);
+        final Mqtt5BlockingClient cam = mqtt.connected5(MqttClients.newId(), CAM_MAC, PASSWORD);
+        try (LogCapture log = new LogCapture()) {
+            writeAndAwait(log, shipped.replace(NO_ACCOUNT_PATTERN, ACCOUNT_PATTERN),
+                    "reloaded <client-ids>/<account-pattern>; the grants of connected clients are recomputed");
+            awaitTrue(() -> !alice.getState().isConnected(),
+                    "the connected client whose id the new pattern refuses is disconnected");
+            assertTrue(log.contains("does not match app-${{id}}-.+ (now refused at CONNECT)"), log.lines().toString());
+            assertEquals(Mqtt5ConnAckReasonCode.CLIENT_IDENTIFIER_NOT_VALID, aliceWith(MqttClients.newId()));
+            // a matching id, connected or new, and the devices (no device pattern) stay
+            assertTrue(app.getState().isConnected(), "its id matches");
+            assertTrue(cam.getState().isConnected(), "no device pattern");
+            assertEquals(Mqtt5SubAckReasonCode.GRANTED_QOS_1, subscribe(app, EVENT));
+            final Mqtt5BlockingClient tablet = mqtt.connected5("app-1-tablet", "alice@example.com", PASSWORD);
+            tablet.disconnect();
+        } finally {
+            restoreShipped();
+            if (app.getState().isConnected()) {
+                app.disconnect();
+            }
+            cam.disconnect();
+        }
+        mqtt.connected5(MqttClients.newId(), "alice@example.com", PASSWORD).disconnect();
+    }
+
+    @Test
+    void aFormatTakenAwayFromUsersDisconnectsTheUsersInByPasswordAndRefusesTheirNextConnect() throws Exception {
+        final Mqtt5BlockingClient alice = mqtt.connected5(MqttClients.newId(), "alice@example.com", PASSWORD);
+        final Mqtt5BlockingClient cam = mqtt.connected5(MqttClients.newId(), CAM_MAC, PASSWORD);
+        final String users = "<formats>bcrypt pbkdf2 argon2id</formats>\n            <target>bcrypt</target>";
+        final int at = shipped.indexOf(users); // <user>'s, the first after <device>'s
+        assertTrue(at > 0 && shipped.lastIndexOf("<user>", at) > shipped.lastIndexOf("<device>", at), "user formats");
+        try (LogCapture log = new LogCapture()) {
+            final String noBcrypt = "<formats>pbkdf2 argon2id</formats><target>pbkdf2</target>";
+            writeAndAwait(log, shipped.substring(0, at) + noBcrypt + shipped.substring(at + users.length()),
+                    "<passwords>/<user>/<formats>, <passwords>/<user>/<target>; the grants of connected clients are " +
+                            "recomputed");
+            awaitTrue(() -> !alice.getState().isConnected(), "the user whose bcrypt row users may no longer have");
+            assertTrue(log.contains("which a user may not use (<passwords><user><formats>) (now refused at CONNECT)"),
+                    log.lines().toString());
+            // its password was remembered as verified: not trusted past the new policy
+            assertEquals(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD, aliceWith(MqttClients.newId()));
+            assertTrue(cam.getState().isConnected(), "devices may still have bcrypt rows");
+        } finally {
+            restoreShipped();
+            cam.disconnect();
+        }
+        assertEquals(Mqtt5ConnAckReasonCode.SUCCESS, aliceWith(MqttClients.newId()));
+    }
+
+    @Test
+    void aBrokenVersionOfAnyReloadableElementKeepsTheRunningValues() throws Exception {
+        final String running = shipped.replace(NO_ACCOUNT_PATTERN, ACCOUNT_PATTERN)
+                .replace(BURST_SHIPPED, "<address-failure-burst>3</address-failure-burst>");
+        try (LogCapture log = new LogCapture(); LogCapture audit = new LogCapture("account-auth.audit")) {
+            writeAndAwait(log, running, "reloaded <client-ids>/<account-pattern>, <throttling>");
+            final List<List<String>> broken = List.of(
+                    List.of("<address-failure-burst>3<", "<address-failure-burst>0<",
+                            "<throttling>/<address-failure-burst>: 0 is outside"),
+                    List.of("<principal-ttl-seconds>3600<", "<principal-ttl-seconds>0<",
+                            "<cache>/<principal-ttl-seconds>: 0 is outside"),
+                    List.of(ACCOUNT_PATTERN, "<account-pattern>app-${{colour}}</account-pattern>",
+                            "<client-ids>/<account-pattern>: unknown placeholder ${{colour}}"),
+                    List.of("<max-length>191<", "<max-length>0<", "<client-ids>/<max-length>: 0 is outside"),
+                    List.of("<formats>bcrypt pbkdf2 argon2id</formats>", "<formats>bcrypt md5</formats>",
+                            "unknown format 'md5'"),
+                    List.of("<dummy-bcrypt-cost>10<", "<dummy-bcrypt-cost>15<", "15 is over <max-bcrypt-cost> 14"),
+                    List.of("<format>text</format>", "<format>xml</format>", "<audit>/<format>: 'xml' is not one of"));
+            for (final List<String> edit : broken) {
+                assertTrue(running.contains(edit.get(0)), edit.get(0));
+                final int from = log.lines().size();
+                writeAndAwait(log, running.replace(edit.get(0), edit.get(1)), "not reloaded, kept the running");
+                assertTrue(loggedSince(log, from, edit.get(2)), edit.get(2) + " in " + log.lines());
+                assertFalse(loggedSince(log, from, ": reloaded "), log.lines().toString());
+                // the running pattern still refuses what it refused and admits what it admitted
+                assertEquals(Mqtt5ConnAckReasonCode.CLIENT_IDENTIFIER_NOT_VALID, aliceWith(MqttClients.newId()),
+                        "after " + edit.get(1));
+                assertEquals(Mqtt5ConnAckReasonCode.SUCCESS, aliceWith("app-1-" + MqttClients.newId()),
+                        "after " + edit.get(1));
+            }
+            // the running burst of 3, neither 0 nor the one of the start
+            for (int i = 0; i < 3; i++) {
+                assertEquals(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD,
+                        connectFrom("127.0.0.81", "app-1-" + MqttClients.newId(), "nobody-" + i + "@example.com",
+                                "wrong"));
+            }
+            assertEquals(Mqtt5ConnAckReasonCode.CONNECTION_RATE_EXCEEDED,
+                    connectFrom("127.0.0.81", "app-1-" + MqttClients.newId(), "alice@example.com", PASSWORD));
+            // the audit trail still writes text, not JSON
+            final List<String> trail = audit.lines();
+            assertTrue(trail.stream().anyMatch(line -> line.contains("CONNECT allowed client='app-1-")),
+                    trail.toString());
+            assertTrue(trail.stream().noneMatch(line -> line.contains(" {")), trail.toString());
+        } finally {
+            restoreShipped();
+        }
+    }
+
+    /** Alice's CONNECT with this client id: its CONNACK's code (disconnected again if it got in). */
+    private static Mqtt5ConnAckReasonCode aliceWith(final String clientId) {
+        final Mqtt5BlockingClient client = mqtt.v5(clientId);
+        final Mqtt5ConnAckReasonCode code = mqtt.connect5(client, "alice@example.com", MqttClients.bytes(PASSWORD));
+        if (client.getState().isConnected()) {
+            client.disconnect();
+        }
+        return code;
+    }
+
+    /** Writes a version and waits until the watcher says {@code expected} about it. */
+    private static void writeAndAwait(final LogCapture log, final String xml, final String expected)
+            throws Exception {
+        final int from = log.lines().size();
+        write(xml);
+        try {
+            awaitTrue(() -> loggedSince(log, from, expected), "'" + expected + "'");
+        } catch (final AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; log: " + log.lines(), e);
+        }
+    }
+
+    /** Back to the shipped file (another content than the last one written, so a look of its own), once looked at. */
+    private static void restoreShipped() throws Exception {
+        try (LogCapture log = new LogCapture()) {
+            final String again = shipped.replace("<!-- How often, in seconds", "<!-- (again " +
+                    MqttClients.newId() + ") How often, in seconds");
+            writeAndAwait(log, again, configFile + ": ");
+            // the resync, if any, has had its poll
+            Thread.sleep(1000);
+        }
+    }
+
+    private static Mqtt5ConnAckReasonCode connectFrom(final String from, final String clientId, final String username,
+                                                      final String password) {
+        return mqtt.connect5From(from, clientId, username, password);
     }
 
     private static void assertRightsOfTheEventOnlyVersion(final Mqtt5BlockingClient alice) throws Exception {

@@ -8,6 +8,7 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
@@ -58,6 +59,25 @@ final class MqttClients {
             client.disconnect();
         }
         return code;
+    }
+
+    /**
+     * Connects with MQTT 5 from a source address of its own in 127.0.0.0/8 (the throttle counts per address), and
+     * disconnects again; the CONNACK's reason code.
+     */
+    Mqtt5ConnAckReasonCode connect5From(final String from, final String clientId, final String username,
+                                        final String password) {
+        final Mqtt5BlockingClient client = MqttClient.builder().useMqttVersion5().identifier(clientId)
+                .transportConfig().serverAddress(new InetSocketAddress(host, port))
+                .localAddress(new InetSocketAddress(from, 0)).applyTransportConfig().buildBlocking();
+        try {
+            final Mqtt5ConnAckReasonCode code = client.connectWith().simpleAuth().username(username)
+                    .password(bytes(password)).applySimpleAuth().send().getReasonCode();
+            client.disconnect();
+            return code;
+        } catch (final Mqtt5ConnAckException e) {
+            return e.getMqttMessage().getReasonCode();
+        }
     }
 
     /** Connects with MQTT 3.1.1; the CONNACK's return code. */

@@ -146,4 +146,78 @@ class ConnectThrottleTest {
         }
         assertEquals(10, checked);
     }
+
+    private void failUntilThrottled(final String from, final int expectedBurst) {
+        for (int i = 0; i < expectedBurst; i++) {
+            assertEquals(Verdict.ADMITTED, attempt(from, Optional.of("guess" + i + "@x.example"),
+                    Outcome.BAD_CREDENTIALS), "failure " + (i + 1) + " of " + expectedBurst);
+        }
+        assertEquals(Verdict.ADDRESS_THROTTLED, attempt(from, Optional.of("more@x.example"), Outcome.BAD_CREDENTIALS));
+    }
+
+    @Test
+    void aReloadedSmallerBurstHoldsBackAnAddressThatHadAllowanceLeft() {
+        for (int i = 0; i < 3; i++) {
+            assertEquals(Verdict.ADMITTED, attempt("192.0.2.1", Optional.of("g" + i + "@x.example"),
+                    Outcome.BAD_CREDENTIALS));
+        }
+        throttle.use(new ThrottleSettings(true, 3, 60, 32, 5, 5));
+        // 7 tries left under the old burst of 10; the 3 failures spent the new one, as if it had always been 3
+        assertEquals(Verdict.ADDRESS_THROTTLED, attempt("192.0.2.1", Optional.of("x@x.example"),
+                Outcome.BAD_CREDENTIALS));
+        failUntilThrottled("192.0.2.2", 3);
+    }
+
+    @Test
+    void aReloadedLargerBurstIsEarnedAtTheRateNotHandedOutAsAFreshBucket() {
+        failUntilThrottled("192.0.2.1", 10);
+        throttle.use(new ThrottleSettings(true, 100, 60, 32, 5, 5));
+        assertEquals(Verdict.ADDRESS_THROTTLED, attempt("192.0.2.1", Optional.of("x@x.example"),
+                Outcome.BAD_CREDENTIALS), "a reload resets no spent allowance");
+        advanceSeconds(2);
+        assertEquals(Verdict.ADMITTED, attempt("192.0.2.1", Optional.of("y@x.example"), Outcome.SUCCEEDED),
+                "refilled at one a second");
+        // an address never seen gets the new burst
+        failUntilThrottled("192.0.2.3", 100);
+    }
+
+    @Test
+    void aReloadedRateRefillsSpentBucketsFromNowOn() {
+        failUntilThrottled("192.0.2.1", 10);
+        throttle.use(new ThrottleSettings(true, 10, 1, 32, 5, 5));
+        advanceSeconds(2);
+        assertEquals(Verdict.ADDRESS_THROTTLED, attempt("192.0.2.1", Optional.of("x@x.example"),
+                Outcome.BAD_CREDENTIALS), "one a minute now: two seconds refill nothing");
+        advanceSeconds(60);
+        assertEquals(Verdict.ADMITTED, attempt("192.0.2.1", Optional.of("y@x.example"), Outcome.SUCCEEDED));
+    }
+
+    @Test
+    void anAdmissionKeepsTheLimitsItWasAdmittedWith() {
+        final Admission first = throttle.admit(address("192.0.2.1"), CAMERA);
+        assertEquals(Verdict.ADMITTED, first.verdict());
+        throttle.use(new ThrottleSettings(false, 1, 1, 1, 1, 1));
+        // off from now on: any number of failures in flight, none spends a bucket
+        for (int i = 0; i < 50; i++) {
+            assertEquals(Verdict.ADMITTED, attempt("192.0.2.9", Optional.of("g" + i + "@x.example"),
+                    Outcome.BAD_CREDENTIALS));
+        }
+        // the CONNECT admitted before still gives back its place and spends its failure in its own bucket
+        throttle.finished(first, Outcome.BAD_CREDENTIALS);
+        throttle.use(new ThrottleSettings(true, 10, 60, 32, 5, 5));
+        failUntilThrottled("192.0.2.1", 9);
+        failUntilThrottled("192.0.2.9", 10);
+    }
+
+    @Test
+    void aReloadedInFlightLimitAppliesToTheNextConnect() {
+        final List<Admission> waiting = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            waiting.add(throttle.admit(address("192.0.2.1"), Optional.of("d" + i)));
+        }
+        throttle.use(new ThrottleSettings(true, 10, 60, 3, 5, 5));
+        assertEquals(Verdict.ADDRESS_THROTTLED, throttle.admit(address("192.0.2.1"), Optional.of("d4")).verdict());
+        throttle.finished(waiting.get(0), Outcome.SUCCEEDED);
+        assertEquals(Verdict.ADMITTED, throttle.admit(address("192.0.2.1"), Optional.of("d5")).verdict());
+    }
 }
