@@ -93,6 +93,16 @@ final class DbState {
         return enabled(who) && Objects.equals(hashOf(who), hash);
     }
 
+    /** The rows that decide what this connection may do with the device, in short (for a failure's trace). */
+    String describe(final Who who, final String hash, final long deviceId) {
+        final String hashNow = hashOf(who);
+        return who + (exists(who) ? "" : " gone") + (enabled(who) ? "" : " disabled")
+                + (hashNow == null || hashNow.equals(hash) ? "" : " other hash")
+                + ", role with device " + deviceId + ": " + (who.kind() == Who.Kind.USER ? role(who.id(), deviceId)
+                : "-") + (deviceEnabled(deviceId) ? "" : " (device disabled or gone)")
+                + ", admits " + admits(who, hash);
+    }
+
     /** The pairing's role, or null when the account is not paired to the device. */
     String role(final long accountId, final long deviceId) {
         final Map<Long, String> mine = pairings.get(accountId);

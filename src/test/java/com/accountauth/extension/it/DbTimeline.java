@@ -68,6 +68,32 @@ final class DbTimeline {
         entries.subList(0, drop).clear();
     }
 
+    /**
+     * The states that may have been in force at some time in [from, to], one line each with the wall-clock times of
+     * their COMMIT and read-back and what {@code describe} says of them: for tracing a failure against the broker's
+     * log.
+     */
+    synchronized List<String> describeDuring(final long fromNanos, final long toNanos,
+                                             final java.util.function.Function<DbState, String> describe) {
+        final List<String> lines = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            final Entry entry = entries.get(i);
+            if (end(i) >= fromNanos && entry.committingNanos() <= toNanos) {
+                lines.add("committed " + (entry.committingNanos() == Long.MIN_VALUE ? "at start" :
+                        wallClock(entry.committingNanos())) + ", read " + wallClock(entry.readNanos()) + ": "
+                        + describe.apply(entry.state()));
+            }
+        }
+        return lines;
+    }
+
+    /** A System.nanoTime as the time of day, as the broker's log prints it. */
+    static String wallClock(final long nanos) {
+        final long millis = System.currentTimeMillis() - (System.nanoTime() - nanos) / 1_000_000;
+        return java.time.LocalTime.ofInstant(java.time.Instant.ofEpochMilli(millis), java.time.ZoneId.systemDefault())
+                .toString();
+    }
+
     synchronized int size() {
         return entries.size();
     }

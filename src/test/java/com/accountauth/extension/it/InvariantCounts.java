@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class InvariantCounts {
 
-    private static final int MAX_EXAMPLES = 40;
+    private static final int MAX_EXAMPLES = 60;
 
     // the driver
     final AtomicLong changesApplied = new AtomicLong();
