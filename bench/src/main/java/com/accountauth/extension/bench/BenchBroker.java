@@ -31,7 +31,7 @@ import java.util.Optional;
  * answered by one line "OK ..." or "ERR ..." on stdout. Its own JVM keeps the client sockets out of the broker's file
  * descriptor budget and the clients' objects out of the broker's heap figures.
  * <pre>
- * account-auth DATA_DIR ZIP JDBC_URL USER PASSWORD LOG_FILE   -> OK port=P
+ * account-auth DATA_DIR ZIP JDBC_URL USER PASSWORD LOG_FILE [PORT]   -> OK port=P
  * allow-all CONF_DIR DATA_DIR [SUBSCRIPTIONS_FILE]            -> OK
  * restart | stop | heap (-> OK used=B) | page-cache (-> OK bytes=B) | histogram FILE | jfr-start FILE | jfr-stop | exit
  * cpu (-> OK process=NANOS t=ID:THREAD_NAME:NANOS ...)
@@ -81,9 +81,11 @@ public final class BenchBroker {
             case "account-auth" -> {
                 final Path data = Path.of(words[1]);
                 writeLogback(data.resolve("hivemq/conf"), Path.of(words[6]));
+                // an 8th word: the MQTT port (a restarted broker process takes the port its clients know)
+                final int mqttPort = words.length > 7 ? Integer.parseInt(words[7]) : 0;
                 final TestBroker.Settings settings = TestBroker.Settings.defaults()
                         .withDataDir(data)
-                        .withPorts(0, 0, 0)
+                        .withPorts(mqttPort, 0, 0)
                         .withDeviceTlsPort(0)
                         .withBindAddress("127.0.0.1")
                         .withExtensionZip(Path.of(words[2]))

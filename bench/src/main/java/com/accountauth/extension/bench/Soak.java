@@ -94,6 +94,9 @@ public final class Soak {
     private final Path artifacts = project.resolve("target/soak-" +
             LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     private BrokerProcess broker;
+    // the command that starts the test broker in a broker process, without its port; and that port
+    private String startBroker;
+    private int brokerPort;
     private long firstHeapMb = -1;
     private long lastHeapMb = -1;
     private long maxHeapMb = -1;
@@ -101,6 +104,15 @@ public final class Soak {
     private long firstRestMb = -1;
     private long lastRestMb = -1;
     private long maxRestMb = -1;
+
+    /** A broker process with the test broker on {@code port} (0: a free one); returns the port. */
+    private int launchBroker(final int port) throws IOException, InterruptedException {
+        broker = BrokerProcess.launch("account-auth", 1024 + settings.clients() / 5, 256, List.of(),
+                artifacts.resolve("broker.stderr.log"));
+        final String started = broker.call(startBroker + " " + port, Duration.ofMinutes(3));
+        brokerPort = Integer.parseInt(started.replace("port=", "").trim());
+        return brokerPort;
+    }
 
     public static void main(final String[] args) throws Exception {
         final boolean passed;
@@ -135,12 +147,10 @@ public final class Soak {
             seedStrangers(admin, BCrypt.hashpw(STRANGER_PASSWORD, BCrypt.gensalt(settings.bcryptCost())));
             say(String.format("MariaDB on port %d: %,d devices, %,d users, %d strangers", db.port(),
                     population.devices.size(), population.users.size(), strangers));
-            broker = BrokerProcess.launch("account-auth", 1024 + settings.clients() / 5, 256, List.of(),
-                    artifacts.resolve("broker.stderr.log"));
-            final String started = broker.call(String.join(" ", "account-auth", artifacts.resolve("broker").toString(),
+            startBroker = String.join(" ", "account-auth", artifacts.resolve("broker").toString(),
                     shippedZip(db, artifacts).toString(), db.jdbcUrl(), db.appUser(), db.appPassword(),
-                    artifacts.resolve("hivemq.log").toString()), Duration.ofMinutes(3));
-            final int port = Integer.parseInt(started.replace("port=", "").trim());
+                    artifacts.resolve("hivemq.log").toString());
+            final int port = launchBroker(0);
             say("broker (pid " + broker.pid() + ") on 127.0.0.1:" + port + ", the shipped config.xml");
             try {
                 return soak(db, admin, port);
@@ -168,6 +178,7 @@ public final class Soak {
                 dbRestarted = true;
                 say("killing MariaDB (SIGKILL) for " + settings.dbDownSeconds() + " s");
                 final long killed = System.nanoTime();
+                ledger.outageBegins(killed);
                 db.killServer();
                 Thread.sleep(TimeUnit.SECONDS.toMillis(settings.dbDownSeconds()));
                 db.startServerAgain();
@@ -176,8 +187,10 @@ public final class Soak {
                 say("MariaDB is back");
             } else if (!brokerRestarted && elapsed > 2 * (end - heldFrom) / 3) {
                 brokerRestarted = true;
-                say("restarting the broker (persistent sessions on disk)");
-                broker.call("restart", Duration.ofMinutes(5));
+                // as an operator restarts HiveMQ: the process (its sessions on disk), not HiveMQ inside the same JVM
+                say("restarting the broker process (persistent sessions on disk)");
+                broker.close();
+                launchBroker(port);
                 say("broker is back; clients reconnect on their own");
             }
             if (System.nanoTime() >= nextSample) {

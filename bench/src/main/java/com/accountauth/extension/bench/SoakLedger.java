@@ -55,6 +55,14 @@ final class SoakLedger {
         outageTo = to;
     }
 
+    /**
+     * The DB became unreachable at {@code from} and is not back yet: deliveries meanwhile are judged as in the
+     * outage (a change committed just before it cannot reach the broker until the DB answers again).
+     */
+    void outageBegins(final long from) {
+        outage(from, Long.MAX_VALUE);
+    }
+
     /** Marks the pairing of user and device as churned, paired from now on. */
     void churnStarts(final int user, final int device) {
         final List<long[]> states = new ArrayList<>();
@@ -106,9 +114,29 @@ final class SoakLedger {
         synchronized (examples) {
             if (examples.size() < 10) {
                 examples.add((user < 0 ? "a stranger" : "user " + user) + " received message " + seq
-                        + " of device " + device);
+                        + " of device " + device + " at " + wallClock(nanos) + (user >= 0 && user == owner ?
+                        "; the pairing's changes as the churn recorded them: " + history(user, device) : ""));
             }
         }
+    }
+
+    private String history(final int user, final int device) {
+        final List<long[]> states = churned.get(pair(user, device));
+        final StringBuilder out = new StringBuilder();
+        synchronized (states) {
+            for (final long[] state : states) {
+                out.append(state[1] == 1 ? " paired " : " unpaired ").append(wallClock(state[0]));
+            }
+        }
+        return out + (outageTo == Long.MIN_VALUE ? "" : "; DB down from " + wallClock(outageFrom)
+                + (outageTo == Long.MAX_VALUE ? ", not back yet" : " to " + wallClock(outageTo)));
+    }
+
+    /** A System.nanoTime as the time of day, as the broker's log prints it. */
+    private static String wallClock(final long nanos) {
+        final long millis = System.currentTimeMillis() - (System.nanoTime() - nanos) / 1_000_000;
+        return java.time.LocalTime.ofInstant(java.time.Instant.ofEpochMilli(millis), java.time.ZoneId.systemDefault())
+                .toString();
     }
 
     /** Whether the pairing was in force at any moment of [from, to]. */
