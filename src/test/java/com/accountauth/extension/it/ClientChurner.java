@@ -73,6 +73,8 @@ final class ClientChurner implements AutoCloseable {
     final Map<Integer, ChurnedConnection> byId = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
     private final AtomicInteger trafficNumber = new AtomicInteger();
+    /** When each traffic message ('t:N') was sent, for tracing a late delivery. */
+    final java.util.Map<Integer, Long> trafficSentNanos = new java.util.concurrent.ConcurrentHashMap<>();
     private Mqtt5AsyncClient publisher;
     private Mqtt5AsyncClient observer;
     private final List<Thread> threads = new ArrayList<>();
@@ -267,8 +269,10 @@ final class ClientChurner implements AutoCloseable {
             final Who device = population.devices.get(random.nextInt(population.devices.size()));
             final String topic = random.nextInt(100) < 70 ? RandomPopulation.topic(device, "motiondetector") :
                     RandomPopulation.topic(device, "command") + "/x";
+            final int number = trafficNumber.incrementAndGet();
+            trafficSentNanos.put(number, System.nanoTime());
             publisher.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE)
-                    .payload(("t:" + trafficNumber.incrementAndGet()).getBytes(StandardCharsets.UTF_8)).send();
+                    .payload(("t:" + number).getBytes(StandardCharsets.UTF_8)).send();
             counts.trafficMessages.incrementAndGet();
             sleep(20);
         }

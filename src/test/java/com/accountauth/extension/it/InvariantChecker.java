@@ -334,7 +334,7 @@ final class InvariantChecker implements AutoCloseable {
                 counts.example(round, c + " received " + delivery.topic() + " '" + delivery.payload() + "' "
                         + (end.isPresent() ? TimeUnit.NANOSECONDS.toMillis(delivery.nanos() - end.getAsLong())
                         + " ms after the DB took the right away" : "without a right in the states kept")
-                        + " (bound " + size.boundMillis() + " ms)");
+                        + " (bound " + size.boundMillis() + " ms; " + sentAndArrived(delivery) + ")");
             }
         }
         ClientChurner.WillSeen will;
@@ -355,6 +355,20 @@ final class InvariantChecker implements AutoCloseable {
                         + "away the right to publish it" + (caused != 0 ? " more than the bound before" : ""));
             }
         }
+    }
+
+    /** When a traffic message was sent and when it arrived, as the broker's log prints times. */
+    private String sentAndArrived(final ClientChurner.Delivery delivery) {
+        Long sent = null;
+        if (delivery.payload().startsWith("t:")) {
+            try {
+                sent = churner.trafficSentNanos.get(Integer.parseInt(delivery.payload().substring(2)));
+            } catch (final NumberFormatException e) {
+                // not a traffic message
+            }
+        }
+        return (sent == null ? "" : "sent " + DbTimeline.wallClock(sent) + ", ") + "arrived "
+                + DbTimeline.wallClock(delivery.nanos());
     }
 
     @Override
