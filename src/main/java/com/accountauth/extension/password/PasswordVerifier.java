@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,6 +18,10 @@ import java.util.concurrent.TimeUnit;
  * the formats each kind of principal may use. A hash that cannot be used (malformed, beyond its cost bound, a format
  * the kind may not use) never matches: the check then costs a dummy check of the kind's target, so that it takes as
  * long as a real one, and a warning is logged (rate-limited; the refusal's own line says whose row it was).
+ * <p>
+ * Costly checks ({@link PasswordFormat#costly}: bcrypt, PBKDF2, Argon2id, dummy checks of them alike) run at most
+ * {@code costlyChecksAtOnce} at a time: the workers may be more than the cores, for the CONNECTs that wait on the DB,
+ * while the CPU that password checks take stays bounded by the cores.
  */
 public final class PasswordVerifier {
 
@@ -32,6 +37,9 @@ public final class PasswordVerifier {
     private final Map<Principal.Kind, StoredHash> dummies = new EnumMap<>(Principal.Kind.class);
     private final Map<PasswordFormat, Timing> checks = new EnumMap<>(PasswordFormat.class);
     private final Timing dummyChecks;
+    private final Timing gateWaits;
+    // null: no bound (the admin CLI, tests)
+    private final Semaphore costlyChecks;
     private final RateLimitedLog warnings = new RateLimitedLog(TimeUnit.SECONDS.toNanos(10), System::nanoTime);
 
     /**
@@ -48,6 +56,19 @@ public final class PasswordVerifier {
      */
     public PasswordVerifier(final HashSchemes schemes, final CostLimits limits,
                             final Map<Principal.Kind, KindPolicy> kinds, final ExtensionMetrics metrics) {
+        this(schemes, limits, kinds, 0, metrics);
+    }
+
+    /**
+     * @param costlyChecksAtOnce {@code <authentication><password-check-threads>}: costly checks running at once (0:
+     *                           no bound); also gets {@code password.checks.wait}, how long a costly check waited
+     */
+    public PasswordVerifier(final HashSchemes schemes, final CostLimits limits,
+                            final Map<Principal.Kind, KindPolicy> kinds, final int costlyChecksAtOnce,
+                            final ExtensionMetrics metrics) {
+        // fair: a check waits behind those that came first, not behind a later flood's
+        this.costlyChecks = costlyChecksAtOnce > 0 ? new Semaphore(costlyChecksAtOnce, true) : null;
+        this.gateWaits = metrics.timer("password.checks.wait");
         for (final PasswordFormat format : PasswordFormat.values()) {
             checks.put(format, metrics.timer("password.checks." + format.configName()));
         }
@@ -98,13 +119,27 @@ public final class PasswordVerifier {
             return false;
         }
         final StoredHash hash = usable.hash().get();
+        return matches(hash, password, checks.get(hash.format()));
+    }
+
+    /** One check, after waiting for its turn if it is costly; false when the check throws. */
+    private boolean matches(final StoredHash hash, final String password, final Timing timing) {
+        final boolean gated = costlyChecks != null && hash.format().costly();
+        if (gated) {
+            final long queued = System.nanoTime();
+            costlyChecks.acquireUninterruptibly();
+            gateWaits.record(System.nanoTime() - queued);
+        }
         final long start = System.nanoTime();
         try {
             return hash.matches(password);
         } catch (final RuntimeException e) {
             return false;
         } finally {
-            checks.get(hash.format()).record(System.nanoTime() - start);
+            timing.record(System.nanoTime() - start);
+            if (gated) {
+                costlyChecks.release();
+            }
         }
     }
 
@@ -137,9 +172,8 @@ public final class PasswordVerifier {
 
     /** Spends one check of the kind's target on nothing, for unknown usernames and refused input. */
     public void burnDummyCheck(final Principal.Kind kind, final String password) {
-        final long start = System.nanoTime();
-        dummies.get(kind).matches(password == null ? "" : password);
-        dummyChecks.record(System.nanoTime() - start);
+        // through the same gate as a real check of the target: an unknown username waits and costs alike
+        matches(dummies.get(kind), password == null ? "" : password, dummyChecks);
     }
 
     private Usable usable(final Principal.Kind kind, final String storedHash) {

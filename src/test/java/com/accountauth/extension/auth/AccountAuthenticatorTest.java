@@ -113,7 +113,7 @@ class AccountAuthenticatorTest {
         final ExtensionMetrics metrics = new ExtensionMetrics(registry);
         final CredentialChecker checker = new CredentialChecker(loader, store, TestPasswords.verifier(), caches,
                 config.clientIds(), health, uses, true, metrics);
-        workers = new AuthenticationWorkers(new AuthenticationSettings(5000, 2, 100, 14, 4), metrics);
+        workers = new AuthenticationWorkers(new AuthenticationSettings(5000, 2, 2, 100, 14, 4), metrics);
         clients = new ConnectedClients();
         authenticator = new AccountAuthenticator(checker, new ConnectThrottle(ThrottleSettings.defaults()), workers,
                 clients, Duration.ofSeconds(5), upgrades::add, metrics,
