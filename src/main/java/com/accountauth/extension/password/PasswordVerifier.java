@@ -10,7 +10,6 @@ import org.slf4j.LoggerFactory;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -37,9 +36,7 @@ public final class PasswordVerifier {
     private final Map<Principal.Kind, StoredHash> dummies = new EnumMap<>(Principal.Kind.class);
     private final Map<PasswordFormat, Timing> checks = new EnumMap<>(PasswordFormat.class);
     private final Timing dummyChecks;
-    private final Timing gateWaits;
-    // null: no bound (the admin CLI, tests)
-    private final Semaphore costlyChecks;
+    private final CheckGate gate;
     private final RateLimitedLog warnings = new RateLimitedLog(TimeUnit.SECONDS.toNanos(10), System::nanoTime);
 
     /**
@@ -66,9 +63,7 @@ public final class PasswordVerifier {
     public PasswordVerifier(final HashSchemes schemes, final CostLimits limits,
                             final Map<Principal.Kind, KindPolicy> kinds, final int costlyChecksAtOnce,
                             final ExtensionMetrics metrics) {
-        // fair: a check waits behind those that came first, not behind a later flood's
-        this.costlyChecks = costlyChecksAtOnce > 0 ? new Semaphore(costlyChecksAtOnce, true) : null;
-        this.gateWaits = metrics.timer("password.checks.wait");
+        this.gate = new CheckGate(costlyChecksAtOnce, metrics.timer("password.checks.wait"));
         for (final PasswordFormat format : PasswordFormat.values()) {
             checks.put(format, metrics.timer("password.checks." + format.configName()));
         }
@@ -122,25 +117,18 @@ public final class PasswordVerifier {
         return matches(hash, password, checks.get(hash.format()));
     }
 
-    /** One check, after waiting for its turn if it is costly; false when the check throws. */
+    /** One check, after waiting for its turn if it is costly (the wait is not in its time); false if it throws. */
     private boolean matches(final StoredHash hash, final String password, final Timing timing) {
-        final boolean gated = costlyChecks != null && hash.format().costly();
-        if (gated) {
-            final long queued = System.nanoTime();
-            costlyChecks.acquireUninterruptibly();
-            gateWaits.record(System.nanoTime() - queued);
-        }
-        final long start = System.nanoTime();
-        try {
-            return hash.matches(password);
-        } catch (final RuntimeException e) {
-            return false;
-        } finally {
-            timing.record(System.nanoTime() - start);
-            if (gated) {
-                costlyChecks.release();
+        return gate.check(hash.format(), () -> {
+            final long start = System.nanoTime();
+            try {
+                return hash.matches(password);
+            } catch (final RuntimeException e) {
+                return false;
+            } finally {
+                timing.record(System.nanoTime() - start);
             }
-        }
+        });
     }
 
     /**
