@@ -81,9 +81,12 @@ final class BenchDatabase implements AutoCloseable {
         }
     }
 
-    /** A generated value as an SQL literal (our own values: letters, digits and {@code @.:$/-} only). */
+    /**
+     * A generated value as an SQL literal (our own values: letters, digits, {@code @.:$/_-}, and the {@code +=} of a
+     * fast hash's base64; nothing that could end the quoted string).
+     */
     private static String q(final String value) {
-        if (!value.matches("[A-Za-z0-9@.:$/_-]*")) {
+        if (!value.matches("[A-Za-z0-9@.:$/+=_-]*")) {
             throw new IllegalArgumentException("unexpected character in " + value);
         }
         return "'" + value + "'";

@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * tests do), so the figures are rougher than bench/run.sh's, which runs the brokers in JVMs of their own.
  * <p>
  * Run with {@code bench/fast-cold-storm.sh [N] [fast|bcrypt]} (default 2000 fast); -Dbench.inFlight [100],
- * -Dbench.workers [as shipped: cores + 8] ({@code <worker-threads>}), -Dbench.pool [8] ({@code <pool-size>}).
+ * -Dbench.workers [as shipped: cores + 8] ({@code <worker-threads>}), -Dbench.pool [8] ({@code <pool-size>}),
+ * -Dbench.jdbcParams [none] (driver properties appended to the JDBC URL).
  */
 public final class FastColdStorm {
 
@@ -40,6 +41,8 @@ public final class FastColdStorm {
     private static final int WORKERS = Integer.getInteger("bench.workers", 0);
     /** {@code <database><pool-size>}, as shipped unless set. */
     private static final int POOL = Integer.getInteger("bench.pool", 8);
+    /** Driver properties added to the JDBC URL (e.g. {@code cachePrepStmts=true}), to try the driver's own knobs. */
+    private static final String JDBC_PARAMS = System.getProperty("bench.jdbcParams", "");
 
     private FastColdStorm() {
     }
@@ -56,7 +59,9 @@ public final class FastColdStorm {
         try (BrokerWithDatabase env = BrokerWithDatabase.start(db -> seed(db, fast, secrets),
                 config -> config.replace("<!-- <worker-threads>2</worker-threads> -->", WORKERS == 0 ? "" :
                         "<worker-threads>" + WORKERS + "</worker-threads>")
-                        .replace("<pool-size>8</pool-size>", "<pool-size>" + POOL + "</pool-size>"))) {
+                        .replace("<pool-size>8</pool-size>", "<pool-size>" + POOL + "</pool-size>")
+                        .replaceFirst("(<jdbc-url>[^<]*)</jdbc-url>", JDBC_PARAMS.isEmpty() ? "$1</jdbc-url>" :
+                                "$1&amp;" + JDBC_PARAMS.replace("&", "&amp;") + "</jdbc-url>"))) {
             final int port = env.broker().port();
             storm(port, secrets, 0, n);
             storm(port, secrets, 0, n);
@@ -65,8 +70,9 @@ public final class FastColdStorm {
             final String coldTimers = timers(env.broker().metricRegistry(), before, n);
             final double warm = storm(port, secrets, n, 2 * n);
             System.out.printf("fast-cold-storm: %,d devices on %s, <= %d CONNECTs in flight, %d worker threads, " +
-                    "pool of %d, broker in this JVM%n", n, fast ? "the fast scheme ($sha256$)" : "bcrypt cost 10",
-                    IN_FLIGHT, WORKERS == 0 ? Runtime.getRuntime().availableProcessors() + 8 : WORKERS, POOL);
+                    "pool of %d, broker in this JVM%s%n", n, fast ? "the fast scheme ($sha256$)" : "bcrypt cost 10",
+                    IN_FLIGHT, WORKERS == 0 ? Runtime.getRuntime().availableProcessors() + 8 : WORKERS, POOL,
+                    JDBC_PARAMS.isEmpty() ? "" : ", JDBC " + JDBC_PARAMS);
             System.out.printf("  cold (empty caches): %,.0f CONNECTs/s%n", cold);
             System.out.printf("  warm (cached):       %,.0f CONNECTs/s%n", warm);
             System.out.printf("  cold / warm = %.2f (bar: >= 0.80)%n", cold / warm);
