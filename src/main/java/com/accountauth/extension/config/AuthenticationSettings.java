@@ -24,8 +24,4 @@ public record AuthenticationSettings(long timeoutMillis, int workerThreads, int 
     public static int defaultWorkerThreads() {
         return ConfigElements.WORKER_THREADS.defaultValue();
     }
-
-    public static int defaultPasswordCheckThreads() {
-        return ConfigElements.PASSWORD_CHECK_THREADS.defaultValue();
-    }
 }
