@@ -3,7 +3,7 @@
 # connects once with empty caches (a DB read and a hash check each), then once more from the caches. Prints both
 # CONNECTs/s and their ratio (issue 18's bar: cold >= 0.8 x warm). Short (seconds to a minute for fast; bcrypt at
 # N = 2000 takes about a minute on 2 cores), but the broker runs in the driver's JVM: a rough figure, not bench/run.sh.
-#   bench/fast-cold-storm.sh [N] [fast|bcrypt]      knobs: BENCH_JAVA_OPTS="-Dbench.inFlight=100 -Dbench.workers=16"
+#   bench/fast-cold-storm.sh [N] [fast|bcrypt]      knobs: BENCH_JAVA_OPTS="-Dbench.inFlight=100 -Dbench.workers=10 -Dbench.pool=8" (workers: as shipped by default)
 # Needs JDK 17, Maven and the mariadb-server package (like the integration tests).
 set -euo pipefail
 

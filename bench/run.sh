@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The account-auth benchmark: a private MariaDB seeded with N devices and N/2 users (default N = 10000), the test
+# The account-auth benchmark: a private MariaDB seeded with N devices and N/2 users (default N = 10000; and N more
+# devices on the fast scheme, each with its own secret, for the fast cold storm after the warm storms), the test
 # broker with the extension and the same HiveMQ with an allow-all authenticator (each in its own JVM, both up, the
 # compared measurements alternating between them; a third, allow-all plus the extension's server-side subscriptions,
 # for reference), driven by real MQTT 5 clients over loopback. Prints one table (the brokers side by side, the

@@ -132,7 +132,7 @@ public final class AccountAuthMain implements ExtensionMain {
                 new PermissionPlanner(config.permissions(), config.autoSubscribe()));
         final PasswordSettings passwords = config.passwords();
         final PasswordVerifier verifier = new PasswordVerifier(new HashSchemes(passwords.pepper()),
-                passwords.limits(), passwords.kinds(), metrics);
+                passwords.limits(), passwords.kinds(), config.authentication().passwordCheckThreads(), metrics);
         final Rehashes rehashes = new Rehashes();
         final AccessCaches caches = new AccessCaches(config.cache(), changeHorizon(config));
         final ClientIdUses clientIdUses = new ClientIdUses();

@@ -23,6 +23,10 @@ public final class ConfigElements {
     private ConfigElements() {
     }
 
+    private static int cores() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors());
+    }
+
     /** A whole number element. */
     public record IntElement(String section, String name, IntSupplier defaults, String documentedDefault, int min,
                              int max) implements Element {
@@ -86,8 +90,12 @@ public final class ConfigElements {
 
     public static final IntElement AUTH_TIMEOUT_MILLIS =
             IntElement.of("authentication", "timeout-millis", 10_000, 100, 600_000);
+    // a cold CONNECT on the fast scheme waits on the DB, not the CPU: more workers than cores, with the costly
+    // password checks among them bounded by cores (password-check-threads)
     public static final IntElement WORKER_THREADS = new IntElement("authentication", "worker-threads",
-            () -> Math.max(1, Runtime.getRuntime().availableProcessors()), "cores", 1, 1024);
+            () -> cores() + 8, "cores + 8", 1, 1024);
+    public static final IntElement PASSWORD_CHECK_THREADS = new IntElement("authentication",
+            "password-check-threads", ConfigElements::cores, "cores", 1, 1024);
     public static final IntElement QUEUE_SIZE = IntElement.of("authentication", "queue-size", 10_000, 1, 10_000_000);
     public static final IntElement MAX_BCRYPT_COST = IntElement.of("authentication", "max-bcrypt-cost", 14, 4, 31);
     public static final IntElement DUMMY_BCRYPT_COST = IntElement.of("authentication", "dummy-bcrypt-cost", 10, 4, 31);
@@ -172,7 +180,7 @@ public final class ConfigElements {
     /** Every constant above, in the order of conf/config.xml. */
     public static final List<Element> ALL = List.of(
             POOL_SIZE, CONNECTION_TIMEOUT_MILLIS, QUERY_TIMEOUT_SECONDS, OUTAGE_GRACE_SECONDS,
-            AUTH_TIMEOUT_MILLIS, WORKER_THREADS, QUEUE_SIZE, MAX_BCRYPT_COST, DUMMY_BCRYPT_COST,
+            AUTH_TIMEOUT_MILLIS, WORKER_THREADS, PASSWORD_CHECK_THREADS, QUEUE_SIZE, MAX_BCRYPT_COST, DUMMY_BCRYPT_COST,
             RETAIN_DEVICE, RETAIN_USER, RETAIN_SERVICE, SHARED_DEVICE, SHARED_USER, SHARED_SERVICE,
             LIVE_CHANGES_ENABLED, POLL_INTERVAL_MILLIS, GAP_TIMEOUT_SECONDS, ERROR_AFTER_SECONDS,
             BIND_TO_PRINCIPAL, RESERVE_DEVICE_IDS, CLIENT_ID_MAX_LENGTH, EXPIRE_UNUSED_AFTER_SECONDS,

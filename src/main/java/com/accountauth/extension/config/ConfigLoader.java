@@ -171,6 +171,7 @@ public final class ConfigLoader {
         return new AuthenticationSettings(
                 section.integer(ConfigElements.AUTH_TIMEOUT_MILLIS),
                 section.integer(ConfigElements.WORKER_THREADS),
+                section.integer(ConfigElements.PASSWORD_CHECK_THREADS),
                 section.integer(ConfigElements.QUEUE_SIZE),
                 section.integer(ConfigElements.MAX_BCRYPT_COST),
                 section.integer(ConfigElements.DUMMY_BCRYPT_COST));

@@ -71,7 +71,8 @@ public final class ReloadableParts {
         final AuthenticationSettings was = running.authentication();
         final AuthenticationSettings now = loaded.authentication();
         final AuthenticationSettings authentication = new AuthenticationSettings(was.timeoutMillis(),
-                was.workerThreads(), was.queueSize(), now.maxBcryptCost(), now.dummyBcryptCost());
+                was.workerThreads(), was.passwordCheckThreads(), was.queueSize(), now.maxBcryptCost(),
+                now.dummyBcryptCost());
         final ClientIdSettings ids = running.clientIds();
         final ClientIdSettings newIds = loaded.clientIds();
         final ClientIdSettings clientIds = new ClientIdSettings(ids.bindToPrincipal(), ids.reserveDeviceIds(),

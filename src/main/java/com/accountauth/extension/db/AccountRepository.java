@@ -20,6 +20,7 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +37,7 @@ public final class AccountRepository implements AccountStore, ChangeSource {
     private final DbHealth health;
     private final ExtensionMetrics metrics;
     private final ConcurrentHashMap<String, StatementMetrics> statements = new ConcurrentHashMap<>();
+    private final boolean bindCountsInserts;
 
     public AccountRepository(final DataSource dataSource, final QuerySettings queries,
                              final int queryTimeoutSeconds, final DbHealth health) {
@@ -53,6 +55,7 @@ public final class AccountRepository implements AccountStore, ChangeSource {
         this.queries = queries;
         this.queryTimeoutSeconds = queryTimeoutSeconds;
         this.health = health;
+        this.bindCountsInserts = countsInserts(queries.bindClientId());
     }
 
     /**
@@ -97,7 +100,7 @@ public final class AccountRepository implements AccountStore, ChangeSource {
 
     /**
      * Binds the client id to the principal unless it is bound already, and answers who owns it now. An existing
-     * binding costs one query; only the first use of a client id writes.
+     * binding costs one query; only the first use of a client id writes, and a bind that inserted is not read back.
      *
      * @param knownUnbound the client id was just read without an owner (with the principal's row): skip the first
      *                     look-up and bind at once
@@ -112,10 +115,24 @@ public final class AccountRepository implements AccountStore, ChangeSource {
                 return owner;
             }
         }
-        // INSERT IGNORE keeps a row another node wrote meanwhile; reading back says who won
-        update("bind-client-id", queries.bindClientId(), clientId, device ? null : principalId,
+        // INSERT IGNORE keeps a row another node wrote meanwhile: its count says whether this one won (1: the row is
+        // ours, no read-back); otherwise, or with a statement whose count cannot say so, reading back says who won
+        final int inserted = update("bind-client-id", queries.bindClientId(), clientId, device ? null : principalId,
                 device ? principalId : null);
+        if (inserted == 1 && bindCountsInserts) {
+            return Optional.of((device ? "device:" : "account:") + principalId);
+        }
         return clientIdOwner(clientId);
+    }
+
+    /**
+     * Whether {@code <bind-client-id>}'s update count is 1 only when it inserted the row: true for an INSERT (IGNORE)
+     * without ON DUPLICATE KEY UPDATE, whose count of 1 may also mean an existing row found (the driver's
+     * CLIENT_FOUND_ROWS), and false for anything else (a CALL), which is read back after every bind.
+     */
+    static boolean countsInserts(final String bindClientId) {
+        final String sql = bindClientId.strip().toUpperCase(Locale.ROOT);
+        return sql.startsWith("INSERT") && !sql.replaceAll("\\s+", " ").contains("ON DUPLICATE");
     }
 
     /**

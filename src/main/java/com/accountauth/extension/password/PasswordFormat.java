@@ -36,6 +36,14 @@ public enum PasswordFormat {
         return configName;
     }
 
+    /**
+     * Whether a check costs real CPU time (bcrypt, PBKDF2, Argon2id: milliseconds by design), so that checks at once
+     * are bounded by cores; the fast scheme and mosquitto's {@code $6$} are one hash each, microseconds.
+     */
+    public boolean costly() {
+        return this == BCRYPT || this == PBKDF2 || this == ARGON2ID;
+    }
+
     /** Whether new hashes may be made in it (mosquitto's {@code $6$} is only read, never written). */
     public boolean canBeTarget() {
         return target;

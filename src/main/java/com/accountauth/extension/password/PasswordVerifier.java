@@ -20,6 +20,10 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * The schemes, bounds and kinds' policies are one {@link Policy}, swapped whole by a config reload ({@link #use}):
  * each call reads one version of it.
+ * <p>
+ * Costly checks ({@link PasswordFormat#costly}: bcrypt, PBKDF2, Argon2id, dummy checks of them alike) run at most
+ * {@code costlyChecksAtOnce} at a time: the workers may be more than the cores, for the CONNECTs that wait on the DB,
+ * while the CPU that password checks take stays bounded by the cores.
  */
 public final class PasswordVerifier {
 
@@ -32,6 +36,7 @@ public final class PasswordVerifier {
     private volatile Policy policy;
     private final Map<PasswordFormat, Timing> checks = new EnumMap<>(PasswordFormat.class);
     private final Timing dummyChecks;
+    private final CheckGate gate;
     private final RateLimitedLog warnings = new RateLimitedLog(TimeUnit.SECONDS.toNanos(10), System::nanoTime);
 
     /**
@@ -48,6 +53,17 @@ public final class PasswordVerifier {
      */
     public PasswordVerifier(final HashSchemes schemes, final CostLimits limits,
                             final Map<Principal.Kind, KindPolicy> kinds, final ExtensionMetrics metrics) {
+        this(schemes, limits, kinds, 0, metrics);
+    }
+
+    /**
+     * @param costlyChecksAtOnce {@code <authentication><password-check-threads>}: costly checks running at once (0:
+     *                           no bound); also gets {@code password.checks.wait}, how long a costly check waited
+     */
+    public PasswordVerifier(final HashSchemes schemes, final CostLimits limits,
+                            final Map<Principal.Kind, KindPolicy> kinds, final int costlyChecksAtOnce,
+                            final ExtensionMetrics metrics) {
+        this.gate = new CheckGate(costlyChecksAtOnce, metrics.timer("password.checks.wait"));
         for (final PasswordFormat format : PasswordFormat.values()) {
             checks.put(format, metrics.timer("password.checks." + format.configName()));
         }
@@ -94,14 +110,21 @@ public final class PasswordVerifier {
             return false;
         }
         final StoredHash hash = usable.hash().get();
-        final long start = System.nanoTime();
-        try {
-            return hash.matches(password);
-        } catch (final RuntimeException e) {
-            return false;
-        } finally {
-            checks.get(hash.format()).record(System.nanoTime() - start);
-        }
+        return matches(hash, password, checks.get(hash.format()));
+    }
+
+    /** One check, after waiting for its turn if it is costly (the wait is not in its time); false if it throws. */
+    private boolean matches(final StoredHash hash, final String password, final Timing timing) {
+        return gate.check(hash.format(), () -> {
+            final long start = System.nanoTime();
+            try {
+                return hash.matches(password);
+            } catch (final RuntimeException e) {
+                return false;
+            } finally {
+                timing.record(System.nanoTime() - start);
+            }
+        });
     }
 
     /**
@@ -140,9 +163,8 @@ public final class PasswordVerifier {
     }
 
     private void burn(final Policy current, final Principal.Kind kind, final String password) {
-        final long start = System.nanoTime();
-        current.dummies().get(kind).matches(password == null ? "" : password);
-        dummyChecks.record(System.nanoTime() - start);
+        // through the same gate as a real check of the target: an unknown username waits and costs alike
+        matches(current.dummies().get(kind), password == null ? "" : password, dummyChecks);
     }
 
     private static Usable usable(final Policy current, final Principal.Kind kind, final String storedHash) {

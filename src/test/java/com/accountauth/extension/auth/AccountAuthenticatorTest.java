@@ -125,7 +125,7 @@ class AccountAuthenticatorTest {
         verifier = TestPasswords.verifier();
         checker = new CredentialChecker(loader, store, verifier, caches,
                 config.clientIds(), health, uses, true, metrics);
-        workers = new AuthenticationWorkers(new AuthenticationSettings(5000, 2, 100, 14, 4), metrics);
+        workers = new AuthenticationWorkers(new AuthenticationSettings(5000, 2, 2, 100, 14, 4), metrics);
         clients = new ConnectedClients();
         authenticator = new AccountAuthenticator(checker, new ConnectThrottle(ThrottleSettings.defaults()), workers,
                 clients, Duration.ofSeconds(5), upgrades::add, metrics,

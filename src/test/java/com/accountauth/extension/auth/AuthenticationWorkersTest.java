@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AuthenticationWorkersTest {
 
     private static AuthenticationWorkers oneWorker(final int queueSize) {
-        return new AuthenticationWorkers(new AuthenticationSettings(5000, 1, queueSize, 14, 4));
+        return new AuthenticationWorkers(new AuthenticationSettings(5000, 1, 1, queueSize, 14, 4));
     }
 
     @Test
@@ -86,7 +86,7 @@ class AuthenticationWorkersTest {
     void theQueueDepthAndEachWaitAreMeasured() throws Exception {
         final MetricRegistry registry = new MetricRegistry();
         try (AuthenticationWorkers workers = new AuthenticationWorkers(
-                new AuthenticationSettings(5000, 1, 10, 14, 4), new ExtensionMetrics(registry))) {
+                new AuthenticationSettings(5000, 1, 1, 10, 14, 4), new ExtensionMetrics(registry))) {
             final Object depth = registry.getGauges().get("com.accountauth.connect.queue.depth");
             final CountDownLatch busy = new CountDownLatch(1);
             final CountDownLatch release = new CountDownLatch(1);

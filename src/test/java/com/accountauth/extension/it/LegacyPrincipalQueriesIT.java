@@ -44,12 +44,11 @@ class LegacyPrincipalQueriesIT extends ColdConnectQueries {
 
     @Override
     List<StatementKind> coldUserWithNewClientId() {
-        return List.of(ACCOUNT_BY_EMAIL, DEVICE_RESERVING_CLIENT_ID, CLIENT_ID_OWNER, BIND_CLIENT_ID, CLIENT_ID_OWNER,
-                PAIRED_DEVICES);
+        return List.of(ACCOUNT_BY_EMAIL, DEVICE_RESERVING_CLIENT_ID, CLIENT_ID_OWNER, BIND_CLIENT_ID, PAIRED_DEVICES);
     }
 
     @Override
     long crowdOwnerLookUps() {
-        return 200;
+        return 100;
     }
 }

@@ -1,5 +1,6 @@
 package com.accountauth.extension.bench;
 
+import com.accountauth.extension.testsupport.FastSchemeHashes;
 import com.accountauth.extension.testsupport.MariaDbServer;
 import com.accountauth.extension.testsupport.StatementKind;
 
@@ -49,6 +50,17 @@ final class BenchDatabase implements AutoCloseable {
                 d -> List.of(q(d.clientId()), d.id()));
         insertRows("INSERT INTO client_ids (client_id, account_id) VALUES ", population.users,
                 u -> List.of(q(u.clientId()), u.id()));
+        final List<Integer> fast = new ArrayList<>();
+        for (int i = 0; i < population.fastDevices.size(); i++) {
+            fast.add(i);
+        }
+        insertRows("INSERT INTO devices (id, mac, uid, vendor, model, password_hash) VALUES ", fast, i -> {
+            final Population.Device d = population.fastDevices.get(i);
+            return List.of(d.id(), q(d.mac()), q(d.uid()), q(Population.VENDOR), q(Population.MODEL),
+                    q(FastSchemeHashes.sha256(population.fastSecrets.get(i))));
+        });
+        insertRows("INSERT INTO client_ids (client_id, device_id) VALUES ", population.fastDevices,
+                d -> List.of(q(d.clientId()), d.id()));
     }
 
     private <T> void insertRows(final String prefix, final List<T> rows, final java.util.function.Function<T,
@@ -69,9 +81,12 @@ final class BenchDatabase implements AutoCloseable {
         }
     }
 
-    /** A generated value as an SQL literal (our own values: letters, digits and {@code @.:$/-} only). */
+    /**
+     * A generated value as an SQL literal (our own values: letters, digits, {@code @.:$/_-}, and the {@code +=} of a
+     * fast hash's base64; nothing that could end the quoted string).
+     */
     private static String q(final String value) {
-        if (!value.matches("[A-Za-z0-9@.:$/_-]*")) {
+        if (!value.matches("[A-Za-z0-9@.:$/+=_-]*")) {
             throw new IllegalArgumentException("unexpected character in " + value);
         }
         return "'" + value + "'";

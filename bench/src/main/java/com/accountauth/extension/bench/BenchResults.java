@@ -2,7 +2,7 @@ package com.accountauth.extension.bench;
 
 /** What every scenario of one {@code bench/run.sh} returned, for {@link BenchReport}. */
 record BenchResults(ColdStorm.Result cold, FirstStorm.Result allowAllFirst, MqttLoad.Storm allowAllAfterRestart,
-                    WarmStorms.Result warm, Crowd.Result crowd, QosThroughput.Result qosAccountAuth,
+                    WarmStorms.Result warm, FastSchemeStorm.Result fast, Crowd.Result crowd, QosThroughput.Result qosAccountAuth,
                     QosThroughput.Result qosAllowAll, QosThroughput.Result qosFloor,
                     PermissionCheckCost.Result permissionCheck, double bcryptMillisFirst, double bcryptMillisLast) {
 

@@ -27,7 +27,7 @@ import java.util.Map;
  * nothing. The clients, the MariaDB and this driver share the machine with them.
  * <p>
  * This class only runs the scenarios in order, each returning its result: {@link ColdStorm}, {@link FirstStorm},
- * {@link WarmStorms}, {@link Crowd}, {@link QosThroughput}, {@link RestartStorm}; {@link PhaseMeter} measures their
+ * {@link WarmStorms}, {@link FastSchemeStorm}, {@link Crowd}, {@link QosThroughput}, {@link RestartStorm}; {@link PhaseMeter} measures their
  * phases alike and {@link BenchReport} writes the table and the results file.
  */
 public final class Benchmark {
@@ -104,6 +104,7 @@ public final class Benchmark {
         final ColdStorm.Result cold;
         final FirstStorm.Result allowAllFirst;
         final WarmStorms.Result warm;
+        final FastSchemeStorm.Result fast;
         final Crowd.Result crowd;
         final Map<String, QosThroughput.Result> qos;
         final MqttLoad.Storm allowAllAfterRestart;
@@ -128,6 +129,7 @@ public final class Benchmark {
                 allowAllFirst = new FirstStorm(meter, settings.coldInFlight(), settings.warmInFlight()).run(al);
                 warm = new WarmStorms(meter, settings.warmInFlight(), settings.warmRounds(),
                         settings.warmupStorms()).run(aa, al, fl, db);
+                fast = new FastSchemeStorm(meter, settings.coldInFlight()).run(aa, population.fastLogins(), db);
                 crowd = new Crowd(population).run(aa, db);
                 // the floor's receivers are subscribed server-side like account-auth's, without permissions to check
                 qos = new QosThroughput(meter, population, settings).run(List.of(
@@ -153,7 +155,7 @@ public final class Benchmark {
         final double bcryptMillisLast = BcryptTiming.millis(userHash);
         say(String.format("bcrypt cost %d, measured again: %.1f ms", bcryptCost, bcryptMillisLast));
 
-        final BenchResults results = new BenchResults(cold, allowAllFirst, allowAllAfterRestart, warm, crowd,
+        final BenchResults results = new BenchResults(cold, allowAllFirst, allowAllAfterRestart, warm, fast, crowd,
                 qos.get("account-auth"), qos.get("allow-all"), qos.get("floor"), permissionCheck, bcryptMillisFirst,
                 bcryptMillisLast);
         final BenchReport report = new BenchReport(settings, population, results, meter, notes);

@@ -3,6 +3,7 @@ package com.accountauth.extension.bench;
 import com.accountauth.extension.testsupport.BrokerWithDatabase;
 import com.accountauth.extension.testsupport.FastSchemeHashes;
 import com.accountauth.extension.testsupport.MariaDbServer;
+import com.codahale.metrics.MetricRegistry;
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
@@ -15,6 +16,8 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -28,13 +31,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * tests do), so the figures are rougher than bench/run.sh's, which runs the brokers in JVMs of their own.
  * <p>
  * Run with {@code bench/fast-cold-storm.sh [N] [fast|bcrypt]} (default 2000 fast); -Dbench.inFlight [100],
- * -Dbench.workers [16] ({@code <worker-threads>}).
+ * -Dbench.workers [as shipped: cores + 8] ({@code <worker-threads>}), -Dbench.pool [8] ({@code <pool-size>}),
+ * -Dbench.jdbcParams [none] (driver properties appended to the JDBC URL).
  */
 public final class FastColdStorm {
 
     private static final int IN_FLIGHT = Integer.getInteger("bench.inFlight", 100);
-    /** A cold CONNECT on the fast scheme waits on the DB, not on the CPU: more workers than cores pay off. */
-    private static final int WORKERS = Integer.getInteger("bench.workers", 16);
+    /** {@code <worker-threads>}; 0: as shipped (cores + 8: a cold CONNECT on the fast scheme waits on the DB). */
+    private static final int WORKERS = Integer.getInteger("bench.workers", 0);
+    /** {@code <database><pool-size>}, as shipped unless set. */
+    private static final int POOL = Integer.getInteger("bench.pool", 8);
+    /** Driver properties added to the JDBC URL (e.g. {@code cachePrepStmts=true}), to try the driver's own knobs. */
+    private static final String JDBC_PARAMS = System.getProperty("bench.jdbcParams", "");
 
     private FastColdStorm() {
     }
@@ -49,20 +57,51 @@ public final class FastColdStorm {
             secrets.add("secret-" + i + "-" + Long.toHexString(Double.doubleToLongBits(Math.random())));
         }
         try (BrokerWithDatabase env = BrokerWithDatabase.start(db -> seed(db, fast, secrets),
-                config -> config.replace("<!-- <worker-threads>2</worker-threads> -->",
-                        "<worker-threads>" + WORKERS + "</worker-threads>"))) {
+                config -> config.replace("<!-- <worker-threads>2</worker-threads> -->", WORKERS == 0 ? "" :
+                        "<worker-threads>" + WORKERS + "</worker-threads>")
+                        .replace("<pool-size>8</pool-size>", "<pool-size>" + POOL + "</pool-size>")
+                        .replaceFirst("(<jdbc-url>[^<]*)</jdbc-url>", JDBC_PARAMS.isEmpty() ? "$1</jdbc-url>" :
+                                "$1&amp;" + JDBC_PARAMS.replace("&", "&amp;") + "</jdbc-url>"))) {
             final int port = env.broker().port();
             storm(port, secrets, 0, n);
             storm(port, secrets, 0, n);
+            final Map<String, Long> before = timerCounts(env.broker().metricRegistry());
             final double cold = storm(port, secrets, n, 2 * n);
+            final String coldTimers = timers(env.broker().metricRegistry(), before, n);
             final double warm = storm(port, secrets, n, 2 * n);
             System.out.printf("fast-cold-storm: %,d devices on %s, <= %d CONNECTs in flight, %d worker threads, " +
-                    "broker in this JVM%n", n, fast ? "the fast scheme ($sha256$)" : "bcrypt cost 10", IN_FLIGHT,
-                    WORKERS);
+                    "pool of %d, broker in this JVM%s%n", n, fast ? "the fast scheme ($sha256$)" : "bcrypt cost 10",
+                    IN_FLIGHT, WORKERS == 0 ? Runtime.getRuntime().availableProcessors() + 8 : WORKERS, POOL,
+                    JDBC_PARAMS.isEmpty() ? "" : ", JDBC " + JDBC_PARAMS);
             System.out.printf("  cold (empty caches): %,.0f CONNECTs/s%n", cold);
             System.out.printf("  warm (cached):       %,.0f CONNECTs/s%n", warm);
             System.out.printf("  cold / warm = %.2f (bar: >= 0.80)%n", cold / warm);
+            System.out.print(coldTimers);
         }
+    }
+
+    private static Map<String, Long> timerCounts(final MetricRegistry registry) {
+        final Map<String, Long> counts = new TreeMap<>();
+        registry.getTimers((name, metric) -> name.startsWith("com.accountauth."))
+                .forEach((name, timer) -> counts.put(name, timer.getCount()));
+        return counts;
+    }
+
+    /**
+     * Where the cold storm's CONNECTs spent their time: per timer of the extension, runs per CONNECT and the mean of
+     * its recent runs (the registry's reservoir), so statements per connect and their cost show side by side.
+     */
+    private static String timers(final MetricRegistry registry, final Map<String, Long> before, final int connects) {
+        final StringBuilder out = new StringBuilder("  cold storm, per CONNECT (the extension's timers):\n");
+        registry.getTimers((name, metric) -> name.startsWith("com.accountauth.")).forEach((name, timer) -> {
+            final long runs = timer.getCount() - before.getOrDefault(name, 0L);
+            if (runs > 0) {
+                out.append(String.format("    %-55s %5.2f runs, mean %7.2f ms, p95 %7.2f ms%n",
+                        name.substring("com.accountauth.".length()), (double) runs / connects,
+                        timer.getSnapshot().getMean() / 1e6, timer.getSnapshot().get95thPercentile() / 1e6));
+            }
+        });
+        return out.toString();
     }
 
     private static void seed(final MariaDbServer db, final boolean fast, final List<String> secrets) {

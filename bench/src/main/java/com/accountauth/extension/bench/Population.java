@@ -1,5 +1,6 @@
 package com.accountauth.extension.bench;
 
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -73,6 +74,12 @@ final class Population {
     final List<User> users;
     final User crowd;
     final int devicesPerUser;
+    /**
+     * N more devices, on the fast scheme for machine secrets, each with a secret of its own ({@code fastSecrets}),
+     * row ids after the others', unpaired: {@link FastSchemeStorm}'s.
+     */
+    final List<Device> fastDevices;
+    final List<String> fastSecrets;
 
     Population(final int n) {
         this(n, 2);
@@ -93,6 +100,17 @@ final class Population {
         }
         devices = List.copyOf(d);
         users = List.copyOf(u);
+        final List<Device> fast = new ArrayList<>(n);
+        final List<String> secrets = new ArrayList<>(n);
+        final String run = Long.toHexString(new SecureRandom().nextLong());
+        for (int i = 0; i < n; i++) {
+            final String hex = String.format("%06X", i);
+            final String mac = "02:FA:00:" + hex.substring(0, 2) + ":" + hex.substring(2, 4) + ":" + hex.substring(4);
+            fast.add(new Device(n + i, mac, String.format("FAST%016d", i), String.format("fst-%06d", i)));
+            secrets.add("fast-secret-" + i + "-" + run); // random enough for a benchmark, unlike a device's real one
+        }
+        fastDevices = List.copyOf(fast);
+        fastSecrets = List.copyOf(secrets);
         crowd = new User(users.size(), CROWD_EMAIL, "crowd", List.of(d.get(0), d.get(1)));
     }
 
@@ -104,6 +122,16 @@ final class Population {
             if (i % devicesPerUser == devicesPerUser - 1 && i / devicesPerUser < users.size()) {
                 logins.add(login(users.get(i / devicesPerUser)));
             }
+        }
+        return logins;
+    }
+
+    /** The fast-scheme devices, each with its own secret. */
+    List<Login> fastLogins() {
+        final List<Login> logins = new ArrayList<>(fastDevices.size());
+        for (int i = 0; i < fastDevices.size(); i++) {
+            final Device device = fastDevices.get(i);
+            logins.add(new Login(device.clientId(), device.mac(), fastSecrets.get(i), device.autoSubscriptions()));
         }
         return logins;
     }
