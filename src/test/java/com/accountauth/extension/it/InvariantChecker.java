@@ -335,6 +335,11 @@ final class InvariantChecker implements AutoCloseable {
                         + (end.isPresent() ? TimeUnit.NANOSECONDS.toMillis(delivery.nanos() - end.getAsLong())
                         + " ms after the DB took the right away" : "without a right in the states kept")
                         + " (bound " + size.boundMillis() + " ms; " + sentAndArrived(delivery) + ")");
+                if (topic.isPresent()) {
+                    final long device = topic.get().deviceId();
+                    timeline.describeDuring(delivery.nanos() - 2 * boundNanos, delivery.nanos(),
+                            s -> s.describe(c.who, c.hash, device)).forEach(line -> counts.example(round, "  " + line));
+                }
             }
         }
         ClientChurner.WillSeen will;
