@@ -304,11 +304,9 @@ final class InvariantChecker implements AutoCloseable {
                         + (will.isPresent() ? " with that Will" : "") + " for more than the bound (sent "
                         + DbTimeline.wallClock(attempt.sentNanos()) + ", answered "
                         + DbTimeline.wallClock(attempt.answeredNanos()) + ")");
-                if (will.isPresent()) {
-                    final long device = will.get().deviceId();
-                    timeline.describeDuring(from - boundNanos, to, s -> s.describe(c.who, c.hash, device))
-                            .forEach(line -> counts.example(round, "  " + line));
-                }
+                final long device = will.map(RandomPopulation.DeviceTopic::deviceId).orElse(-1L);
+                timeline.describeDuring(from - boundNanos, to, s -> s.describe(c.who, c.hash, device))
+                        .forEach(line -> counts.example(round, "  " + line));
             } else if ((code == Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD
                     || code == Mqtt5ConnAckReasonCode.NOT_AUTHORIZED)
                     && !timeline.anyDuring(from, to, allowed.negate())) {
