@@ -94,6 +94,8 @@ public final class Soak {
     private final Path artifacts = project.resolve("target/soak-" +
             LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     private BrokerProcess broker;
+    // the commit the extension was built from: work may land while the soak runs
+    private final String commitAtStart = commit();
     // the command that starts the test broker in a broker process, without its port; and that port
     private String startBroker;
     private int brokerPort;
@@ -371,7 +373,7 @@ public final class Soak {
         // apart, so that the bar is about what else the broker keeps
         final boolean heapFlat = firstRestMb > 0 && lastRestMb <= firstRestMb * 5 / 4 + 32;
         final List<String> lines = new ArrayList<>();
-        lines.add("# Soak, " + LocalDate.now() + " (commit " + commit() + ")");
+        lines.add("# Soak, " + LocalDate.now() + " (commit " + commitAtStart + ")");
         lines.add("");
         lines.add("Settings: " + settings.describe() + ". Run with `bench/soak.sh`; what it does: "
                 + "`bench/README.md`.");
