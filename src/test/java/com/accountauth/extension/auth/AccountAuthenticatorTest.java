@@ -535,6 +535,7 @@ class AccountAuthenticatorTest {
             assertEquals(refusedWith(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD),
                     answer("phone-2", "alice@example.com", "wrong-pass"));
             assertEquals(refusedWith(ConnackReasonCode.NOT_AUTHORIZED), answer("tab-1", "bob@example.com", PASSWORD));
+            audit.awaitLines(3, 5_000);
             assertEquals(List.of(
                     "INFO CONNECT allowed client='phone-1' principal=user 'alice@example.com' (id 1) " +
                             "source=127.0.0.1 listener=<none> method=password publish-permissions=1 " +
@@ -635,7 +636,8 @@ class AccountAuthenticatorTest {
                     .granted());
             connectWithCertificate("devices-pw", "CN=alice@example.com", "cam-2", null, PASSWORD).awaitAnswer();
             // the grant's line is written on the worker just after its answer, the refusal's on this thread: the
-            // two may come in either order
+            // two may come in either order, and the grant's after the refusal's answer
+            audit.awaitLines(2, 5_000);
             assertEquals(Set.of(
                     "INFO CONNECT allowed client='cam-1' principal=device '00:1B:FE:0D:44:21' (id 10) " +
                             "source=127.0.0.1 listener='devices' method=certificate publish-permissions=1 " +

@@ -43,6 +43,20 @@ public final class LogCapture implements AutoCloseable {
         }
     }
 
+    /**
+     * The lines once there are at least {@code count} of them, or as they are after {@code timeoutMillis}: for a line
+     * another thread writes just after the answer the test waited for (the caller asserts what it gets).
+     */
+    public List<String> awaitLines(final int count, final long timeoutMillis) throws InterruptedException {
+        final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        List<String> now = lines();
+        while (now.size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            now = lines();
+        }
+        return now;
+    }
+
     /** True when some line so far contains {@code text}. */
     public boolean contains(final String text) {
         return lines().stream().anyMatch(line -> line.contains(text));
