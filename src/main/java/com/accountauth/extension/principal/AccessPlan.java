@@ -72,9 +72,15 @@ public final class AccessPlan {
     public List<TopicPermission> topicPermissions() {
         List<TopicPermission> built = topicPermissions;
         if (built == null) {
-            // two threads may both build it: equal lists, and either may win
-            built = BrokerPermissions.of(permissions.topicGrants(), permissions.rights());
-            topicPermissions = built;
+            // built once: the broker's permission objects compare by identity, and a connection that showed one
+            // build while the plan kept another could never have them removed (two CONNECTs of one plan at once)
+            synchronized (this) {
+                built = topicPermissions;
+                if (built == null) {
+                    built = BrokerPermissions.of(permissions.topicGrants(), permissions.rights());
+                    topicPermissions = built;
+                }
+            }
         }
         return built;
     }

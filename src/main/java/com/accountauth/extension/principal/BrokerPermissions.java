@@ -68,19 +68,25 @@ public final class BrokerPermissions {
         replace(target, List.of(), plan.topicPermissions());
     }
 
-    /** Replaces {@code previous} (what this connection shows now) by {@code next}; callers serialise per connection. */
+    /**
+     * Replaces what this connection shows now ({@code previous}, as its plan says) by {@code next}; callers serialise
+     * per connection. What goes is read from the connection's own list, not from {@code previous}: the broker's
+     * permission objects compare by identity, so an entry the plan does not hold (any way it got there) would
+     * otherwise stay allowed for as long as the connection lasts.
+     */
     public static void replace(final ModifiableDefaultPermissions target, final List<TopicPermission> previous,
                         final List<TopicPermission> next) {
         if (previous == next) {
             return;
         }
-        if (previous.isEmpty()) {
+        final List<TopicPermission> shown = target.asList();
+        if (shown.isEmpty()) {
             if (!next.isEmpty()) {
                 target.addAll(next); // a new connection: the common case, without the sets below
             }
             return;
         }
-        final Set<TopicPermission> before = identitySet(previous);
+        final Set<TopicPermission> before = identitySet(shown);
         final Set<TopicPermission> after = identitySet(next);
         final List<TopicPermission> added = new ArrayList<>();
         for (final TopicPermission permission : next) {
@@ -91,7 +97,7 @@ public final class BrokerPermissions {
         if (!added.isEmpty()) {
             target.addAll(added);
         }
-        for (final TopicPermission permission : previous) {
+        for (final TopicPermission permission : shown) {
             if (!after.contains(permission)) {
                 target.remove(permission);
             }

@@ -66,4 +66,20 @@ class BrokerPermissionsTest {
         assertEquals(List.of(), target.asList());
         assertEquals(1, target.states.size());
     }
+
+    @Test
+    void whatGoesIsReadFromTheConnectionNotFromThePlanItWasShown() {
+        // two CONNECTs of one cached plan built its broker permissions at once: the connection shows one build,
+        // the plan kept the other; equal filters, other objects (the broker compares them by identity)
+        final List<TopicPermission> shownBuild = List.of(permission("/v/m/+/U1/#"), permission("/v/m/+/U10/#"));
+        final List<TopicPermission> keptBuild = List.of(permission("/v/m/+/U1/#"), permission("/v/m/+/U10/#"));
+        final RecordingPermissions target = new RecordingPermissions();
+        BrokerPermissions.replace(target, List.of(), shownBuild);
+
+        // U10 unpaired: the refresher replaces what the plan says the connection shows
+        final List<TopicPermission> next = List.of(permission("/v/m/+/U1/#"));
+        BrokerPermissions.replace(target, keptBuild, next);
+
+        assertEquals(next, target.asList(), "the unpaired device's permission must not stay behind");
+    }
 }
