@@ -530,10 +530,14 @@ class AccountAuthenticatorTest {
     @Test
     void everyConnectDecisionLeavesOneAuditLineWithoutThePassword() throws Exception {
         try (LogCapture audit = new LogCapture(AuditLog.LOGGER_NAME)) {
+            // each line awaited before the next CONNECT: a grant's line is written just after its answer, on the
+            // worker, and could otherwise come after the next refusal's
             assertEquals(new FakeConnect.Answer(true, ConnackReasonCode.SUCCESS),
                     answer("phone-1", "alice@example.com", PASSWORD));
+            audit.awaitLines(1, 5_000);
             assertEquals(refusedWith(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD),
                     answer("phone-2", "alice@example.com", "wrong-pass"));
+            audit.awaitLines(2, 5_000);
             assertEquals(refusedWith(ConnackReasonCode.NOT_AUTHORIZED), answer("tab-1", "bob@example.com", PASSWORD));
             audit.awaitLines(3, 5_000);
             assertEquals(List.of(
