@@ -100,6 +100,8 @@ final class DbState {
                 + (hashNow == null || hashNow.equals(hash) ? "" : " other hash")
                 + ", role with device " + deviceId + ": " + (who.kind() == Who.Kind.USER ? role(who.id(), deviceId)
                 : "-") + (deviceEnabled(deviceId) ? "" : " (device disabled or gone)")
+                + (who.kind() == Who.Kind.USER ? ", pairings " + new java.util.TreeMap<>(
+                        pairings.getOrDefault(who.id(), Map.of())) : "")
                 + ", admits " + admits(who, hash);
     }
 
@@ -123,6 +125,22 @@ final class DbState {
             case SERVICE -> true;
             case DEVICE -> who.id() == deviceId;
             case USER -> role(who.id(), deviceId) != null && deviceEnabled(deviceId);
+        };
+    }
+
+    /**
+     * May the principal publish to the device's topic with this event level by its row's and pairings' rights alone,
+     * whatever password it logged in with: its row is enabled, and (users) it owns the enabled device.
+     */
+    boolean mayPublishAsPaired(final Who who, final long deviceId, final String event) {
+        if (!enabled(who)) {
+            return false;
+        }
+        return switch (who.kind()) {
+            case SERVICE -> true;
+            case DEVICE -> who.id() == deviceId;
+            case USER -> "command".equals(event) && "owner".equals(role(who.id(), deviceId))
+                    && deviceEnabled(deviceId);
         };
     }
 

@@ -70,19 +70,34 @@ final class DbTimeline {
 
     /**
      * The states that may have been in force at some time in [from, to], one line each with the wall-clock times of
-     * their COMMIT and read-back and what {@code describe} says of them: for tracing a failure against the broker's
-     * log.
+     * their COMMIT and read-back and what {@code describe} says of them, a run of states it says the same of in one
+     * line: for tracing a failure against the broker's log.
      */
     synchronized List<String> describeDuring(final long fromNanos, final long toNanos,
                                              final java.util.function.Function<DbState, String> describe) {
         final List<String> lines = new ArrayList<>();
+        String previous = null;
+        int repeated = 0;
+        String firstOfRun = null;
         for (int i = 0; i < entries.size(); i++) {
             final Entry entry = entries.get(i);
             if (end(i) >= fromNanos && entry.committingNanos() <= toNanos) {
-                lines.add("committed " + (entry.committingNanos() == Long.MIN_VALUE ? "at start" :
-                        wallClock(entry.committingNanos())) + ", read " + wallClock(entry.readNanos()) + ": "
-                        + describe.apply(entry.state()));
+                final String said = describe.apply(entry.state());
+                if (said.equals(previous)) {
+                    repeated++;
+                    continue;
+                }
+                if (previous != null) {
+                    lines.add(firstOfRun + (repeated > 0 ? " (and " + repeated + " later states alike)" : ""));
+                }
+                previous = said;
+                repeated = 0;
+                firstOfRun = "committed " + (entry.committingNanos() == Long.MIN_VALUE ? "at start" :
+                        wallClock(entry.committingNanos())) + ", read " + wallClock(entry.readNanos()) + ": " + said;
             }
+        }
+        if (previous != null) {
+            lines.add(firstOfRun + (repeated > 0 ? " (and " + repeated + " later states alike)" : ""));
         }
         return lines;
     }

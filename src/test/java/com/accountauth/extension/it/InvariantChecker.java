@@ -282,9 +282,13 @@ final class InvariantChecker implements AutoCloseable {
     }
 
     /**
-     * Every CONNECT since the last call: accepted only if the DB admitted the password (and allowed the Will) at some
-     * time from the bound before it was sent until it was answered; refused for the password or as not authorized
-     * only if the DB did not admit them throughout that span.
+     * Every CONNECT since the last call: accepted only if the DB admitted the password at some time from the bound
+     * before it was sent until it was answered, and (with a Will) let the principal publish to the Will's topic at
+     * some time in that span; refused for the password or as not authorized only if the DB did not admit them (in
+     * one state) throughout that span. The two facts are judged each on its own: the extension reads a principal's
+     * row and its pairings with separate statements and applies the changes of each within the bound, so a CONNECT
+     * may combine a password from one state with a pairing from a later one, both inside the bound (counted, and
+     * printed in the totals, but not a failure).
      */
     private void judgeConnects(final int round) {
         ClientChurner.ConnectAttempt attempt;
@@ -294,18 +298,26 @@ final class InvariantChecker implements AutoCloseable {
             final long to = attempt.answeredNanos();
             final Optional<RandomPopulation.DeviceTopic> will = c.willTopic == null ? Optional.empty() :
                     population.parse(c.willTopic);
-            final Predicate<DbState> allowed = s -> s.admits(c.who, c.hash) && (will.isEmpty()
-                    || s.mayPublish(c.who, c.hash, will.get().deviceId(), will.get().event()));
+            final Predicate<DbState> admitted = s -> s.admits(c.who, c.hash);
+            final Predicate<DbState> willAllowed = s -> will.isEmpty()
+                    || s.mayPublishAsPaired(c.who, will.get().deviceId(), will.get().event());
+            final Predicate<DbState> allowed = admitted.and(willAllowed);
             final Mqtt5ConnAckReasonCode code = attempt.code();
             counts.probes.incrementAndGet();
             if (code == Mqtt5ConnAckReasonCode.SUCCESS && !timeline.anyDuring(from, to, allowed)) {
+                final boolean passwordHeld = timeline.anyDuring(from, to, admitted);
+                final boolean willHeld = timeline.anyDuring(from, to, willAllowed);
+                if (passwordHeld && willHeld) {
+                    counts.connectsOnMixedStates.incrementAndGet();
+                    continue;
+                }
                 counts.staleConnects.incrementAndGet();
-                counts.example(round, c + " was accepted, but the DB had not admitted it"
-                        + (will.isPresent() ? " with that Will" : "") + " for more than the bound (sent "
+                counts.example(round, c + " was accepted, but the DB had not admitted "
+                        + (passwordHeld ? "its Will" : "its password") + " for more than the bound (sent "
                         + DbTimeline.wallClock(attempt.sentNanos()) + ", answered "
                         + DbTimeline.wallClock(attempt.answeredNanos()) + ")");
                 final long device = will.map(RandomPopulation.DeviceTopic::deviceId).orElse(-1L);
-                timeline.describeDuring(from - boundNanos, to, s -> s.describe(c.who, c.hash, device))
+                timeline.describeDuring(from, to, s -> s.describe(c.who, c.hash, device))
                         .forEach(line -> counts.example(round, "  " + line));
             } else if ((code == Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD
                     || code == Mqtt5ConnAckReasonCode.NOT_AUTHORIZED)
