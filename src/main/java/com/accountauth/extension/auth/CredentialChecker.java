@@ -9,6 +9,7 @@ import com.accountauth.extension.cache.ClientIdUses;
 import com.accountauth.extension.config.ClientIdSettings;
 import com.accountauth.extension.db.AccountStore;
 import com.accountauth.extension.db.AccountStoreUnavailableException;
+import com.accountauth.extension.db.ClientIdOwner;
 import com.accountauth.extension.db.DbHealth;
 import com.accountauth.extension.identity.ClientIdPattern;
 import com.accountauth.extension.identity.LoginMode;
@@ -337,7 +338,6 @@ public final class CredentialChecker {
     }
 
     /** Whether the client id is the device's own MAC (in any form a MAC username may take) or uid. */
-    /** Whether the client id is the device's own MAC (in any form a MAC username may take) or uid. */
     public static boolean isOwnDeviceId(final PrincipalRecord record, final String clientId) {
         if (!record.isDevice()) {
             return false;
@@ -438,8 +438,15 @@ public final class CredentialChecker {
             final boolean[] loaded = {false};
             final Optional<CachedPrincipal> found = caches.principal(login, readAt -> {
                 loaded[0] = true;
-                return loader.find(login, clientId).map(row -> caches.entry(row.record(),
-                        clientIds.bindToPrincipal() ? row.clientIdOwner() : Optional.empty(), readAt));
+                return loader.find(login, clientId).map(row -> {
+                    // only when this CONNECT asks for it: a device's own id needs no reservation, nor its entry
+                    if (clientIds.reserveDeviceIds() && !isOwnDeviceId(row.record(), clientId)) {
+                        row.clientIdOwner().flatMap(ClientIdOwner::reservation)
+                                .ifPresent(device -> caches.reserved(clientId, device, readAt));
+                    }
+                    return caches.entry(row.record(),
+                            clientIds.bindToPrincipal() ? row.clientIdOwner() : Optional.empty(), readAt);
+                });
             });
             principalHits.count(!loaded[0]);
             return found;

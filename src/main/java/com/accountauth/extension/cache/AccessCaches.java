@@ -306,6 +306,17 @@ public final class AccessCaches {
     }
 
     /**
+     * Remembers the device a client id is reserved to as a principal's statement read it (see {@link #reservation}),
+     * unless any change came after the read: a reservation depends on every device row, so only a read that no
+     * change overtook is trusted; otherwise the CONNECT's check asks the DB on its own.
+     */
+    public void reserved(final String clientId, final Optional<String> device, final long readAt) {
+        if (clock.now() == readAt) {
+            reservations.asMap().putIfAbsent(clientId, device.orElse(UNBOUND));
+        }
+    }
+
+    /**
      * What {@link #reservation} would answer, if cached: empty when not known, else the device (or empty for none).
      */
     public Optional<Optional<String>> reservationIfCached(final String clientId) {

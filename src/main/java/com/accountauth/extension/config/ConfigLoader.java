@@ -187,9 +187,9 @@ public final class ConfigLoader {
         final String accountByEmail = principalQuery(section, "account-by-email",
                 QuerySettings.DEFAULT_ACCOUNT_BY_EMAIL, problems);
         return new QuerySettings(
-                deviceByMac, SqlParameters.count(deviceByMac) == 2,
+                deviceByMac, SqlParameters.count(deviceByMac) >= 2,
                 query(section, "device-by-id", QuerySettings.DEFAULT_DEVICE_BY_ID, 1, problems),
-                accountByEmail, SqlParameters.count(accountByEmail) == 2,
+                accountByEmail, SqlParameters.count(accountByEmail) >= 2,
                 query(section, "account-by-id", QuerySettings.DEFAULT_ACCOUNT_BY_ID, 1, problems),
                 query(section, "devices-paired-to-account", QuerySettings.DEFAULT_DEVICES_PAIRED_TO_ACCOUNT, 1,
                         problems),
@@ -221,16 +221,18 @@ public final class ConfigLoader {
     }
 
     /**
-     * A statement that finds a principal by its login: 1 parameter (the login), or 2 when it also reads the owner
-     * of the CONNECT's client id (the login, then the client id).
+     * A statement that finds a principal by its login: 1 parameter (the login), 2 when it also reads the owner of
+     * the CONNECT's client id (the login, then the client id), 4 when it also reads the device the client id is
+     * reserved to (then the client id as {@code <device-reserving-client-id>} takes it, twice).
      */
     private static String principalQuery(final Section section, final String name, final String fallback,
                                          final List<String> problems) {
         final String sql = section.text(name).orElse(fallback);
         final int parameters = SqlParameters.count(sql);
-        if (parameters != 1 && parameters != 2) {
-            problems.add(section.path(name) + ": the statement must take 1 or 2 '?' parameters (the second is " +
-                    "the client id), it has " + parameters);
+        if (parameters != 1 && parameters != 2 && parameters != QuerySettings.READS_RESERVATION) {
+            problems.add(section.path(name) + ": the statement must take 1, 2 or 4 '?' parameters (the second is " +
+                    "the client id, the third and fourth those of <device-reserving-client-id>), it has " +
+                    parameters);
         }
         return sql;
     }

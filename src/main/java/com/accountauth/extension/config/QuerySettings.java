@@ -3,16 +3,20 @@ package com.accountauth.extension.config;
 /**
  * {@code <queries>}: every SQL statement the extension runs. Each value reaches the DB as a bound '?' parameter.
  *
- * @param deviceByMac            {@code <device-by-mac>} (? = MAC, optionally a second ? = client id): columns id,
- *                               mac, uid, vendor, model, password_hash, enabled, and with the client id
- *                               client_id_account_id, client_id_device_id (its owner, both NULL when unbound)
- * @param deviceByMacReadsClientIdOwner whether {@code deviceByMac} takes the client id (2 parameters, not 1), so a
- *                               cold CONNECT learns the client id's owner without a client-id-owner query
+ * @param deviceByMac            {@code <device-by-mac>} (? = MAC, optionally a second ? = client id, optionally then
+ *                               the two parameters of {@code <device-reserving-client-id>}): columns id, mac, uid,
+ *                               vendor, model, password_hash, enabled, with the client id client_id_account_id,
+ *                               client_id_device_id (its owner, both NULL when unbound), and with all four
+ *                               client_id_reserved_device_id (the device whose MAC or uid the client id is, NULL
+ *                               when none)
+ * @param deviceByMacReadsClientIdOwner whether {@code deviceByMac} takes the client id (2 or 4 parameters, not 1),
+ *                               so a cold CONNECT learns the client id's owner without a client-id-owner query
  * @param deviceById             {@code <device-by-id>} (? = devices.id): columns id, mac, uid, vendor, model,
  *                               password_hash, enabled
- * @param accountByEmail         {@code <account-by-email>} (? = email, optionally a second ? = client id): columns
- *                               id, email, password_hash, role, enabled, and with the client id client_id_account_id,
- *                               client_id_device_id as for devices
+ * @param accountByEmail         {@code <account-by-email>} (? = email, optionally a second ? = client id, optionally
+ *                               then the reservation's two): columns id, email, password_hash, role, enabled, and
+ *                               client_id_account_id, client_id_device_id, client_id_reserved_device_id as for
+ *                               devices
  * @param accountByEmailReadsClientIdOwner the same for {@code accountByEmail}
  * @param accountById            {@code <account-by-id>} (? = accounts.id): columns id, email, password_hash, role,
  *                               enabled
@@ -56,14 +60,21 @@ public record QuerySettings(String deviceByMac, boolean deviceByMacReadsClientId
     private static final String CLIENT_ID_OWNER_COLUMNS =
             "c.account_id AS client_id_account_id, c.device_id AS client_id_device_id";
     private static final String JOIN_CLIENT_ID_OWNER = " LEFT JOIN client_ids c ON c.client_id = ?";
+    // the device the client id is reserved to, as <device-reserving-client-id> reads it: an aggregate without GROUP
+    // BY is always one row (NULL for none), so the join never loses the principal's row
+    private static final String RESERVATION_COLUMN = ", r.id AS client_id_reserved_device_id";
+    private static final String JOIN_RESERVATION =
+            " CROSS JOIN (SELECT MIN(id) AS id FROM devices WHERE mac = ? OR uid = ?) r";
 
     public static final String DEFAULT_DEVICE_BY_MAC =
             "SELECT d.id, d.mac, d.uid, d.vendor, d.model, d.password_hash, d.enabled, " + CLIENT_ID_OWNER_COLUMNS +
-                    " FROM (" + DEVICE_COLUMNS + " WHERE mac = ?) d" + JOIN_CLIENT_ID_OWNER;
+                    RESERVATION_COLUMN + " FROM (" + DEVICE_COLUMNS + " WHERE mac = ?) d" + JOIN_CLIENT_ID_OWNER +
+                    JOIN_RESERVATION;
     public static final String DEFAULT_DEVICE_BY_ID = DEVICE_COLUMNS + " WHERE id = ?";
     public static final String DEFAULT_ACCOUNT_BY_EMAIL =
             "SELECT a.id, a.email, a.password_hash, a.role, a.enabled, " + CLIENT_ID_OWNER_COLUMNS +
-                    " FROM (" + ACCOUNT_COLUMNS + " WHERE email = ?) a" + JOIN_CLIENT_ID_OWNER;
+                    RESERVATION_COLUMN + " FROM (" + ACCOUNT_COLUMNS + " WHERE email = ?) a" + JOIN_CLIENT_ID_OWNER +
+                    JOIN_RESERVATION;
     public static final String DEFAULT_ACCOUNT_BY_ID = ACCOUNT_COLUMNS + " WHERE id = ?";
     public static final String DEFAULT_DEVICES_PAIRED_TO_ACCOUNT =
             "SELECT d.id, d.uid, d.vendor, d.model, d.enabled, p.role FROM pairings p " +
@@ -93,4 +104,17 @@ public record QuerySettings(String deviceByMac, boolean deviceByMacReadsClientId
                     "WHERE p.device_id = ? ORDER BY a.email";
     public static final String DEFAULT_CLIENT_IDS_OF =
             "SELECT client_id FROM client_ids WHERE account_id = ? OR device_id = ? ORDER BY client_id";
+
+    /** The parameters a principal query takes when it also reads the device its client id is reserved to. */
+    public static final int READS_RESERVATION = 4;
+
+    /** Whether {@code deviceByMac} also reads the device the client id is reserved to (4 parameters). */
+    public boolean deviceByMacReadsReservation() {
+        return SqlParameters.count(deviceByMac) == READS_RESERVATION;
+    }
+
+    /** Whether {@code accountByEmail} also reads the device the client id is reserved to (4 parameters). */
+    public boolean accountByEmailReadsReservation() {
+        return SqlParameters.count(accountByEmail) == READS_RESERVATION;
+    }
 }

@@ -38,6 +38,8 @@ public final class AccountRepository implements AccountStore, ChangeSource {
     private final ExtensionMetrics metrics;
     private final ConcurrentHashMap<String, StatementMetrics> statements = new ConcurrentHashMap<>();
     private final boolean bindCountsInserts;
+    private final boolean deviceByMacReadsReservation;
+    private final boolean accountByEmailReadsReservation;
 
     public AccountRepository(final DataSource dataSource, final QuerySettings queries,
                              final int queryTimeoutSeconds, final DbHealth health) {
@@ -56,23 +58,28 @@ public final class AccountRepository implements AccountStore, ChangeSource {
         this.queryTimeoutSeconds = queryTimeoutSeconds;
         this.health = health;
         this.bindCountsInserts = countsInserts(queries.bindClientId());
+        this.deviceByMacReadsReservation = queries.deviceByMacReadsReservation();
+        this.accountByEmailReadsReservation = queries.accountByEmailReadsReservation();
     }
 
     /**
      * The device with this MAC (upper case with colons). When device-by-mac takes the client id as its second
-     * parameter, the row also says who owns {@code clientId}: one statement instead of two on a cold CONNECT.
+     * parameter, the row also says who owns {@code clientId}, and with four parameters the device it is reserved to:
+     * one statement instead of three on a cold CONNECT.
      */
     @Override
     public Optional<DeviceRow> findDevice(final String mac, final String clientId)
             throws AccountStoreUnavailableException {
         final String ownerOf = queries.deviceByMacReadsClientIdOwner() ? clientId : null;
-        return query("device-by-mac", queries.deviceByMac(), rs -> device(rs, ownerOf), byLogin(mac, ownerOf));
+        final boolean reservation = ownerOf != null && deviceByMacReadsReservation;
+        return query("device-by-mac", queries.deviceByMac(), rs -> device(rs, ownerOf, reservation),
+                byLogin(mac, ownerOf, reservation));
     }
 
     /** The device with this id. */
     @Override
     public Optional<DeviceRow> findDevice(final long id) throws AccountStoreUnavailableException {
-        return query("device-by-id", queries.deviceById(), rs -> device(rs, null), id);
+        return query("device-by-id", queries.deviceById(), rs -> device(rs, null, false), id);
     }
 
     /**
@@ -83,19 +90,33 @@ public final class AccountRepository implements AccountStore, ChangeSource {
     public Optional<AccountRow> findAccount(final String email, final String clientId)
             throws AccountStoreUnavailableException {
         final String ownerOf = queries.accountByEmailReadsClientIdOwner() ? clientId : null;
-        return query("account-by-email", queries.accountByEmail(), rs -> account(rs, ownerOf),
-                byLogin(email, ownerOf));
+        final boolean reservation = ownerOf != null && accountByEmailReadsReservation;
+        return query("account-by-email", queries.accountByEmail(), rs -> account(rs, ownerOf, reservation),
+                byLogin(email, ownerOf, reservation));
     }
 
     /** The account with this id. */
     @Override
     public Optional<AccountRow> findAccount(final long id) throws AccountStoreUnavailableException {
-        return query("account-by-id", queries.accountById(), rs -> account(rs, null), id);
+        return query("account-by-id", queries.accountById(), rs -> account(rs, null, false), id);
     }
 
-    /** The parameters of a principal query: the login, then the client id if the query reads its owner. */
-    private static Object[] byLogin(final String login, final String ownerOf) {
-        return ownerOf == null ? new Object[]{login} : new Object[]{login, ownerOf};
+    /**
+     * The parameters of a principal query: the login, then the client id if the query reads its owner, then the
+     * reservation's parameters if it reads that too.
+     */
+    private static Object[] byLogin(final String login, final String ownerOf, final boolean reservation) {
+        if (ownerOf == null) {
+            return new Object[]{login};
+        }
+        return reservation ? new Object[]{login, ownerOf, clientIdAsMac(ownerOf), ownerOf} :
+                new Object[]{login, ownerOf};
+    }
+
+    /** The client id as an upper-case MAC with colons when it is a MAC in any form a username may take, else as is. */
+    private static String clientIdAsMac(final String clientId) {
+        return UsernameParser.parse(clientId).filter(login -> login.kind() == LoginName.Kind.DEVICE)
+                .map(LoginName::lookupKey).orElse(clientId);
     }
 
     /**
@@ -140,11 +161,9 @@ public final class AccountRepository implements AccountStore, ChangeSource {
      */
     @Override
     public Optional<String> deviceReservingClientId(final String clientId) throws AccountStoreUnavailableException {
-        final String asMac = UsernameParser.parse(clientId).filter(login -> login.kind() == LoginName.Kind.DEVICE)
-                .map(LoginName::lookupKey).orElse(clientId);
         return query("device-reserving-client-id", queries.deviceReservingClientId(),
                 rs -> rs.next() ? Optional.of("device:" + rs.getLong("id")) : Optional.<String>empty(),
-                asMac, clientId);
+                clientIdAsMac(clientId), clientId);
     }
 
     /** Marks these bindings used now, in one batch (a missing binding is no error). */
@@ -211,11 +230,22 @@ public final class AccountRepository implements AccountStore, ChangeSource {
         return rs.wasNull() ? Optional.empty() : Optional.of("device:" + deviceId);
     }
 
-    /** The owner columns of a principal query that read them, for {@code clientId}; empty when it did not. */
-    private static Optional<ClientIdOwner> clientIdOwner(final ResultSet rs, final String clientId)
-            throws SQLException {
-        return clientId == null ? Optional.empty() : Optional.of(new ClientIdOwner(clientId,
-                ownerKey(rs, "client_id_account_id", "client_id_device_id")));
+    /**
+     * The owner columns of a principal query that read them, for {@code clientId}, with the reservation's column if
+     * it read that too; empty when it read neither.
+     */
+    private static Optional<ClientIdOwner> clientIdOwner(final ResultSet rs, final String clientId,
+                                                         final boolean reservation) throws SQLException {
+        if (clientId == null) {
+            return Optional.empty();
+        }
+        final Optional<String> owner = ownerKey(rs, "client_id_account_id", "client_id_device_id");
+        if (!reservation) {
+            return Optional.of(new ClientIdOwner(clientId, owner));
+        }
+        final long reservedTo = rs.getLong("client_id_reserved_device_id");
+        return Optional.of(new ClientIdOwner(clientId, owner,
+                Optional.of(rs.wasNull() ? Optional.empty() : Optional.of("device:" + reservedTo))));
     }
 
     @Override
@@ -239,16 +269,18 @@ public final class AccountRepository implements AccountStore, ChangeSource {
         return query("latest-change", queries.latestChange(), rs -> rs.next() ? rs.getLong("seq") : 0L);
     }
 
-    private static Optional<DeviceRow> device(final ResultSet rs, final String clientId) throws SQLException {
+    private static Optional<DeviceRow> device(final ResultSet rs, final String clientId, final boolean reservation)
+            throws SQLException {
         return rs.next() ? Optional.of(new DeviceRow(rs.getLong("id"), rs.getString("mac"), rs.getString("uid"),
                 rs.getString("vendor"), rs.getString("model"), Optional.ofNullable(rs.getString("password_hash")),
-                rs.getBoolean("enabled"), clientIdOwner(rs, clientId))) : Optional.empty();
+                rs.getBoolean("enabled"), clientIdOwner(rs, clientId, reservation))) : Optional.empty();
     }
 
-    private static Optional<AccountRow> account(final ResultSet rs, final String clientId) throws SQLException {
+    private static Optional<AccountRow> account(final ResultSet rs, final String clientId, final boolean reservation)
+            throws SQLException {
         return rs.next() ? Optional.of(new AccountRow(rs.getLong("id"), rs.getString("email"),
                 Optional.ofNullable(rs.getString("password_hash")), rs.getString("role"),
-                rs.getBoolean("enabled"), clientIdOwner(rs, clientId))) : Optional.empty();
+                rs.getBoolean("enabled"), clientIdOwner(rs, clientId, reservation))) : Optional.empty();
     }
 
     /** The devices paired to the account, with the pairing's role. */

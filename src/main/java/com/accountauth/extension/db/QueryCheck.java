@@ -32,6 +32,7 @@ public final class QueryCheck {
             "enabled");
     private static final List<String> ACCOUNT = List.of("id", "email", "password_hash", "role", "enabled");
     private static final List<String> OWNER = List.of("client_id_account_id", "client_id_device_id");
+    private static final List<String> RESERVATION = List.of("client_id_reserved_device_id");
 
     private QueryCheck() {
     }
@@ -68,13 +69,13 @@ public final class QueryCheck {
 
     static List<Probe> probes(final QuerySettings q) {
         return List.of(
-                new Probe("device-by-mac", q.deviceByMac(), q.deviceByMacReadsClientIdOwner() ?
-                        List.of(MAC, CLIENT_ID) : List.of(MAC), withOwner(DEVICE, q.deviceByMacReadsClientIdOwner()),
-                        false),
+                new Probe("device-by-mac", q.deviceByMac(), byLogin(MAC, q.deviceByMacReadsClientIdOwner(),
+                        q.deviceByMacReadsReservation()), withOwner(DEVICE, q.deviceByMacReadsClientIdOwner(),
+                        q.deviceByMacReadsReservation()), false),
                 new Probe("device-by-id", q.deviceById(), List.of(NO_ID), DEVICE, false),
-                new Probe("account-by-email", q.accountByEmail(), q.accountByEmailReadsClientIdOwner() ?
-                        List.of(EMAIL, CLIENT_ID) : List.of(EMAIL),
-                        withOwner(ACCOUNT, q.accountByEmailReadsClientIdOwner()), false),
+                new Probe("account-by-email", q.accountByEmail(), byLogin(EMAIL, q.accountByEmailReadsClientIdOwner(),
+                        q.accountByEmailReadsReservation()), withOwner(ACCOUNT, q.accountByEmailReadsClientIdOwner(),
+                        q.accountByEmailReadsReservation()), false),
                 new Probe("account-by-id", q.accountById(), List.of(NO_ID), ACCOUNT, false),
                 new Probe("devices-paired-to-account", q.devicesPairedToAccount(), List.of(NO_ID),
                         List.of("id", "uid", "vendor", "model", "enabled", "role"), false),
@@ -89,12 +90,24 @@ public final class QueryCheck {
                 new Probe("client-ids-of", q.clientIdsOf(), List.of(NO_ID, NO_ID), List.of("client_id"), false));
     }
 
-    private static List<String> withOwner(final List<String> columns, final boolean readsOwner) {
+    /** A principal query's parameters: the login, the client id if it reads its owner, the reservation's two. */
+    private static List<Object> byLogin(final String login, final boolean readsOwner, final boolean readsReservation) {
+        if (!readsOwner) {
+            return List.of(login);
+        }
+        return readsReservation ? List.of(login, CLIENT_ID, CLIENT_ID, CLIENT_ID) : List.of(login, CLIENT_ID);
+    }
+
+    private static List<String> withOwner(final List<String> columns, final boolean readsOwner,
+                                          final boolean readsReservation) {
         if (!readsOwner) {
             return columns;
         }
         final List<String> all = new ArrayList<>(columns);
         all.addAll(OWNER);
+        if (readsReservation) {
+            all.addAll(RESERVATION);
+        }
         return all;
     }
 

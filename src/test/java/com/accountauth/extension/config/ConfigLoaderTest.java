@@ -179,6 +179,17 @@ class ConfigLoaderTest {
         assertEquals(defaults, shippedQueries);
         assertTrue(shippedQueries.deviceByMacReadsClientIdOwner());
         assertTrue(shippedQueries.accountByEmailReadsClientIdOwner());
+        assertTrue(shippedQueries.deviceByMacReadsReservation());
+        assertTrue(shippedQueries.accountByEmailReadsReservation());
+    }
+
+    @Test
+    void twoPrincipalQueryParametersReadTheOwnerButNotTheReservation() throws Exception {
+        final QuerySettings queries = load(minimal("<queries><device-by-mac>SELECT d.*, c.account_id AS " +
+                "client_id_account_id, c.device_id AS client_id_device_id FROM (SELECT * FROM devices WHERE mac = ?) d " +
+                "LEFT JOIN client_ids c ON c.client_id = ?</device-by-mac></queries>")).queries();
+        assertTrue(queries.deviceByMacReadsClientIdOwner());
+        assertFalse(queries.deviceByMacReadsReservation());
     }
 
     @Test
@@ -217,17 +228,19 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void principalQueriesTakeOneOrTwoParametersAndEachBadOneIsNamed() throws IOException {
+    void principalQueriesTakeOneTwoOrFourParametersAndEachBadOneIsNamed() throws IOException {
         final InvalidConfigException e = fails(minimal("<queries>" +
                 "<device-by-mac>SELECT * FROM devices WHERE mac = ? AND uid = ? AND vendor = ?</device-by-mac>" +
                 "<account-by-email>SELECT * FROM accounts WHERE email = 'x?'</account-by-email>" +
                 "<client-id-owner>SELECT account_id, device_id FROM client_ids WHERE client_id = ? OR ?" +
                 "</client-id-owner></queries>"));
         final String all = String.join("\n", e.problems());
-        assertTrue(all.contains("<queries>/<device-by-mac>: the statement must take 1 or 2 '?' parameters " +
-                "(the second is the client id), it has 3"), all);
-        assertTrue(all.contains("<queries>/<account-by-email>: the statement must take 1 or 2 '?' parameters " +
-                "(the second is the client id), it has 0"), all);
+        assertTrue(all.contains("<queries>/<device-by-mac>: the statement must take 1, 2 or 4 '?' parameters " +
+                "(the second is the client id, the third and fourth those of <device-reserving-client-id>), it has 3"),
+                all);
+        assertTrue(all.contains("<queries>/<account-by-email>: the statement must take 1, 2 or 4 '?' parameters " +
+                "(the second is the client id, the third and fourth those of <device-reserving-client-id>), it has 0"),
+                all);
         assertTrue(all.contains("<queries>/<client-id-owner>: the statement must take exactly 1 '?' parameter, " +
                 "it has 2"), all);
         assertEquals(3, e.problems().size(), all);

@@ -95,6 +95,11 @@ abstract class ColdConnectQueries {
     /** How many client-id-owner statements 100 CONNECTs of one cold account with new client ids run. */
     abstract long crowdOwnerLookUps();
 
+    /** Of the 100, how many read their client id's reservation on their own (the loading one may read it with the row). */
+    long crowdReservationLookUps() {
+        return 100;
+    }
+
     @Test
     void coldDeviceConnect() {
         assertAsks(coldDevice(), () -> assertConnects("cam-1", CAM1));
@@ -153,7 +158,7 @@ abstract class ColdConnectQueries {
         clients.forEach(client -> client.disconnect().join());
         assertEquals(Map.of(StatementKind.ACCOUNT_BY_EMAIL, 1L, StatementKind.PAIRED_DEVICES, 1L,
                 StatementKind.BIND_CLIENT_ID, 100L, StatementKind.CLIENT_ID_OWNER, crowdOwnerLookUps(),
-                StatementKind.DEVICE_RESERVING_CLIENT_ID, 100L), asked);
+                StatementKind.DEVICE_RESERVING_CLIENT_ID, crowdReservationLookUps()), asked);
     }
 
     private static Mqtt5ConnAckReasonCode connect(final String clientId, final String username) {

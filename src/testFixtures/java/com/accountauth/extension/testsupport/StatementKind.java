@@ -30,11 +30,18 @@ public enum StatementKind {
         if (s.contains("account_changes")) {
             return CHANGE_FEED;
         }
+        // the shipped device-by-mac and account-by-email also read the client id's owner and reservation
+        // (... FROM (SELECT ... WHERE mac = ?) d LEFT JOIN client_ids c ... CROSS JOIN (SELECT MIN(id) FROM devices
+        // WHERE mac = ? OR uid = ?) r), one statement: recognised by the owner's column before the client-id kinds
+        if (s.contains("client_id_account_id") && s.contains("from accounts where email")) {
+            return ACCOUNT_BY_EMAIL;
+        }
+        if (s.contains("client_id_account_id") && s.contains("from devices where mac")) {
+            return DEVICE_BY_MAC;
+        }
         if (s.contains("from devices where mac") && s.contains(" or uid")) {
             return DEVICE_RESERVING_CLIENT_ID;
         }
-        // before the client-id kinds: the shipped device-by-mac and account-by-email also read the client id's
-        // owner (... FROM (SELECT ... FROM devices WHERE mac = ?) d LEFT JOIN client_ids c ...), one statement
         if (s.contains("from devices where mac")) {
             return DEVICE_BY_MAC;
         }

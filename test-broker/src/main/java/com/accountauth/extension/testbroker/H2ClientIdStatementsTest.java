@@ -11,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -53,6 +54,27 @@ class H2ClientIdStatementsTest {
     }
 
     @Test
+    void theShippedPrincipalStatementsReadTheOwnerAndReservationOfTheClientIdInOneRow(@TempDir final Path folder)
+            throws Exception {
+        DemoDatabase.prepareH2(folder, SCHEMA);
+        try (Connection connection = open(folder); Statement statement = connection.createStatement()) {
+            statement.execute("INSERT INTO devices (id, mac, uid, vendor, model) VALUES " +
+                    "(900, 'AA:BB:CC:DD:EE:FF', 'UID900', 'v', 'm'), (901, 'AA:BB:CC:DD:EE:01', 'UID901', 'v', 'm')");
+            statement.execute("INSERT INTO accounts (id, email, role) VALUES (800, 'h2@example.com', 'user')");
+            statement.execute("INSERT INTO client_ids (client_id, account_id) VALUES ('h2-phone', 800)");
+            // owner, then reservation: a bound id reserved to none; another device's uid, unbound; no such device
+            assertEquals(Arrays.asList("800", null, null), principal(connection, QuerySettings.DEFAULT_ACCOUNT_BY_EMAIL,
+                    "h2@example.com", "h2-phone", "h2-phone"));
+            assertEquals(Arrays.asList(null, null, "901"), principal(connection, QuerySettings.DEFAULT_DEVICE_BY_MAC,
+                    "AA:BB:CC:DD:EE:FF", "UID901", "UID901"));
+            assertEquals(Arrays.asList(null, null, "900"), principal(connection, QuerySettings.DEFAULT_ACCOUNT_BY_EMAIL,
+                    "h2@example.com", "aa-bb-cc-dd-ee-ff", "AA:BB:CC:DD:EE:FF"));
+            assertEquals(List.of(), principal(connection, QuerySettings.DEFAULT_DEVICE_BY_MAC,
+                    "AA:BB:CC:DD:EE:99", "UID901", "UID901"));
+        }
+    }
+
+    @Test
     void aDemoDbFromBeforeLastUsedAtGetsTheColumn(@TempDir final Path folder) throws Exception {
         try (Connection connection = open(folder); Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE client_ids (client_id VARCHAR(191) NOT NULL, account_id BIGINT NULL, " +
@@ -79,6 +101,27 @@ class H2ClientIdStatementsTest {
             query.setString(1, asMac);
             query.setString(2, clientId);
             return read(query);
+        }
+    }
+
+    /** The owner and reservation columns of a principal statement's row; empty when there is no row. */
+    private static List<String> principal(final Connection connection, final String sql, final String login,
+                                          final String clientId, final String clientIdAsMac) throws Exception {
+        try (PreparedStatement query = connection.prepareStatement(sql)) {
+            query.setString(1, login);
+            query.setString(2, clientId);
+            query.setString(3, clientIdAsMac);
+            query.setString(4, clientId);
+            try (ResultSet rs = query.executeQuery()) {
+                if (!rs.next()) {
+                    return List.of();
+                }
+                final List<String> values = new ArrayList<>();
+                values.add(rs.getString("client_id_account_id"));
+                values.add(rs.getString("client_id_device_id"));
+                values.add(rs.getString("client_id_reserved_device_id"));
+                return values;
+            }
         }
     }
 
