@@ -333,4 +333,18 @@ class AccessCachesTest {
         });
         assertEquals(2, loads.get());
     }
+
+    @Test
+    void aReservationReadWithARowIsCachedOnlyIfNoChangeCameDuringTheRead() throws Exception {
+        final long quiet = caches.now();
+        caches.reserved("UID7", Optional.of("device:7"), quiet);
+        assertEquals(Optional.of(Optional.of("device:7")), caches.reservationIfCached("UID7"));
+
+        // a device added while the row was read may be the one whose uid the client id is: not trusted, asked again
+        final long overtaken = caches.now();
+        caches.invalidate(new ChangeSet(Set.of("device:8"), Set.of(8L), true, false));
+        caches.reserved("UID8", Optional.empty(), overtaken);
+        assertEquals(Optional.empty(), caches.reservationIfCached("UID8"));
+        assertEquals(Optional.of("device:8"), caches.reservation("UID8", () -> Optional.of("device:8")));
+    }
 }
