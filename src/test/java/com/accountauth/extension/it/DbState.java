@@ -129,13 +129,11 @@ final class DbState {
     }
 
     /**
-     * May the principal publish to the device's topic with this event level by its row's and pairings' rights alone,
-     * whatever password it logged in with: its row is enabled, and (users) it owns the enabled device.
+     * May the principal publish to the device's topic with this event level by its pairings alone (what the
+     * extension reads with the pairings statement, apart from the row it checks the password and enabled flag
+     * against): a user owns the enabled device; a device is that device; a service may.
      */
     boolean mayPublishAsPaired(final Who who, final long deviceId, final String event) {
-        if (!enabled(who)) {
-            return false;
-        }
         return switch (who.kind()) {
             case SERVICE -> true;
             case DEVICE -> who.id() == deviceId;
