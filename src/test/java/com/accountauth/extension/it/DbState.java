@@ -128,6 +128,15 @@ final class DbState {
         };
     }
 
+    /** May the principal receive the device's topics by its pairings alone (see {@link #mayPublishAsPaired}). */
+    boolean mayReceiveAsPaired(final Who who, final long deviceId) {
+        return switch (who.kind()) {
+            case SERVICE -> true;
+            case DEVICE -> who.id() == deviceId;
+            case USER -> role(who.id(), deviceId) != null && deviceEnabled(deviceId);
+        };
+    }
+
     /**
      * May the principal publish to the device's topic with this event level by its pairings alone (what the
      * extension reads with the pairings statement, apart from the row it checks the password and enabled flag

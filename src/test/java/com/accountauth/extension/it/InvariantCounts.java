@@ -31,6 +31,7 @@ final class InvariantCounts {
     final AtomicLong staleConnects = new AtomicLong();
     // accepted on facts that each held within the span, but in no one state together (not a failure: see checker)
     final AtomicLong connectsOnMixedStates = new AtomicLong();
+    final AtomicLong deliveriesOnMixedStates = new AtomicLong();
     final AtomicLong missingConnects = new AtomicLong();
     final AtomicLong staleSubscribe = new AtomicLong();
     final AtomicLong stalePublish = new AtomicLong();
@@ -105,6 +106,8 @@ final class InvariantCounts {
                         + lateWills.get() + ")",
                 "[live-invariant] Wills seen:          " + willsSeen.get(),
                 "[live-invariant] CONNECTs accepted on facts of different states within the bound (password in one,"
-                        + " Will topic in another; not counted as stale): " + connectsOnMixedStates.get());
+                        + " Will topic in another; not counted as stale): " + connectsOnMixedStates.get(),
+                "[live-invariant] deliveries on facts of different states within the bound (password in one, pairing"
+                        + " in another; not counted as late): " + deliveriesOnMixedStates.get());
     }
 }
