@@ -34,6 +34,7 @@ import com.accountauth.extension.sync.AccessRefresher;
 import com.accountauth.extension.sync.ChangeApplier;
 import com.accountauth.extension.sync.ChangeFeed;
 import com.accountauth.extension.sync.ConfigReloader;
+import com.accountauth.extension.sync.DevicePreload;
 import com.accountauth.extension.sync.ClientIdUpkeep;
 import com.accountauth.extension.sync.HiveMqSessionStore;
 import com.accountauth.extension.sync.PendingWills;
@@ -184,6 +185,11 @@ public final class AccountAuthMain implements ExtensionMain {
             thread.setDaemon(true);
             return thread;
         });
+        // first on the upkeep thread: the reconnect storm after a restart then finds its devices cached
+        final long preload = config.cache().devicesToPreload();
+        if (preload > 0) {
+            upkeep.execute(new DevicePreload(repository::devicesToPreload, loader, caches, preload));
+        }
         // an outage ends with the first statement that reaches the DB; without a CONNECT or feed poll, this one
         final RenewablePool pool = dataSource;
         upkeep.scheduleWithFixedDelay(() -> {

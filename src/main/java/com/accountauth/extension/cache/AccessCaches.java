@@ -142,6 +142,29 @@ public final class AccessCaches {
     }
 
     /**
+     * Caches a device read at start, with its plan and the client ids bound to it, as a CONNECT's load would have
+     * (stamped {@code readAt}, taken before the read); false, and nothing cached, when a change touched the device
+     * since then or the caches know it already (a CONNECT's load came first: it is at least as new).
+     */
+    public boolean preloaded(final LoginName login, final PrincipalRecord record, final AccessPlan plan,
+                             final List<String> clientIds, final long readAt) {
+        final String key = record.principal().key();
+        if (clock.principalChangedSince(key, readAt)) {
+            return false;
+        }
+        final CachedPrincipal entry = new CachedPrincipal(record, readAt);
+        entry.plan(plan, readAt);
+        for (final String clientId : clientIds) {
+            if (!entry.bind(clientId)) {
+                clientIdOwners.asMap().putIfAbsent(clientId, key);
+            }
+        }
+        // a change recorded between the check above and this put makes the entry stale at its first use
+        // (isCurrent), and the change's second invalidation after the horizon removes it
+        return principals.asMap().putIfAbsent(login.lookupKey(), entry) == null;
+    }
+
+    /**
      * The principal for a login name, loaded once however many ask at the same time; empty when there is none. An
      * entry that a change overtook while it was loading (it may hold the row from before) is loaded again.
      */

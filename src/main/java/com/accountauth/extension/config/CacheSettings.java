@@ -14,9 +14,23 @@ package com.accountauth.extension.config;
  * @param maxClientIds         {@code <max-client-ids>}: known owners of client ids besides the one each cached
  *                             principal keeps with its row, and as many answers to whether a client id is a
  *                             device's MAC or uid. Default 400000
+ * @param preloadDevices       {@code <preload-devices>}: device rows (with their bound client ids) read into the
+ *                             caches at start, so that the reconnect storm after a restart costs no DB statement per
+ *                             device; at most {@code maxPrincipals}; 0 reads none. Default 100000
  */
 public record CacheSettings(long maxPrincipals, long principalTtlSeconds, long unknownTtlSeconds,
-                            long maxCredentials, long maxClientIds) {
+                            long maxCredentials, long maxClientIds, long preloadDevices) {
+
+    /** Settings that preload nothing (tests of the caches alone). */
+    public CacheSettings(final long maxPrincipals, final long principalTtlSeconds, final long unknownTtlSeconds,
+                         final long maxCredentials, final long maxClientIds) {
+        this(maxPrincipals, principalTtlSeconds, unknownTtlSeconds, maxCredentials, maxClientIds, 0);
+    }
+
+    /** The devices to read at start: {@code <preload-devices>}, never more than the cache holds. */
+    public long devicesToPreload() {
+        return Math.min(preloadDevices, maxPrincipals);
+    }
 
     public static final int DEFAULT_MAX_PRINCIPALS = ConfigElements.MAX_PRINCIPALS.defaultValue();
     public static final int DEFAULT_PRINCIPAL_TTL_SECONDS = ConfigElements.PRINCIPAL_TTL_SECONDS.defaultValue();

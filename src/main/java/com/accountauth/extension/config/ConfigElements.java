@@ -133,6 +133,8 @@ public final class ConfigElements {
     public static final IntElement UNKNOWN_TTL_SECONDS = IntElement.of("cache", "unknown-ttl-seconds", 30, 1, 3600);
     public static final IntElement MAX_CREDENTIALS = IntElement.of("cache", "max-credentials", 200_000, 0, 100_000_000);
     public static final IntElement MAX_CLIENT_IDS = IntElement.of("cache", "max-client-ids", 400_000, 0, 100_000_000);
+    public static final IntElement PRELOAD_DEVICES =
+            IntElement.of("cache", "preload-devices", 100_000, 0, 100_000_000);
 
     public static final BoolElement THROTTLING_ENABLED = new BoolElement("throttling", "enabled", true);
     public static final IntElement ADDRESS_FAILURE_BURST =
@@ -185,7 +187,7 @@ public final class ConfigElements {
             LIVE_CHANGES_ENABLED, POLL_INTERVAL_MILLIS, GAP_TIMEOUT_SECONDS, ERROR_AFTER_SECONDS,
             BIND_TO_PRINCIPAL, RESERVE_DEVICE_IDS, CLIENT_ID_MAX_LENGTH, EXPIRE_UNUSED_AFTER_SECONDS,
             LAST_USED_INTERVAL_SECONDS,
-            MAX_PRINCIPALS, PRINCIPAL_TTL_SECONDS, UNKNOWN_TTL_SECONDS, MAX_CREDENTIALS, MAX_CLIENT_IDS,
+            MAX_PRINCIPALS, PRINCIPAL_TTL_SECONDS, UNKNOWN_TTL_SECONDS, MAX_CREDENTIALS, MAX_CLIENT_IDS, PRELOAD_DEVICES,
             THROTTLING_ENABLED, ADDRESS_FAILURE_BURST, ADDRESS_FAILURES_PER_MINUTE, ADDRESS_MAX_IN_FLIGHT,
             USERNAME_FAILURE_BURST, USERNAME_FAILURES_PER_MINUTE, MAX_PBKDF2_ITERATIONS, MAX_ARGON2_MEMORY_KIB,
             MAX_ARGON2_ITERATIONS, MAX_ARGON2_PARALLELISM, PBKDF2_ITERATIONS, ARGON2_MEMORY_KIB, ARGON2_ITERATIONS,

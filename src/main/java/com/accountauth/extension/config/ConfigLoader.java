@@ -181,7 +181,7 @@ public final class ConfigLoader {
         section.allow("device-by-mac", "device-by-id", "account-by-email", "account-by-id",
                 "devices-paired-to-account", "bind-client-id", "client-id-owner", "device-reserving-client-id",
                 "touch-client-id", "expire-client-ids", "changes-since", "latest-change", "update-device-password",
-                "update-account-password", "accounts-paired-to-device", "client-ids-of");
+                "update-account-password", "accounts-paired-to-device", "client-ids-of", "devices-to-preload");
         final String deviceByMac = principalQuery(section, "device-by-mac", QuerySettings.DEFAULT_DEVICE_BY_MAC,
                 problems);
         final String accountByEmail = principalQuery(section, "account-by-email",
@@ -206,7 +206,8 @@ public final class ConfigLoader {
                         problems),
                 query(section, "accounts-paired-to-device", QuerySettings.DEFAULT_ACCOUNTS_PAIRED_TO_DEVICE, 1,
                         problems),
-                query(section, "client-ids-of", QuerySettings.DEFAULT_CLIENT_IDS_OF, 2, problems));
+                query(section, "client-ids-of", QuerySettings.DEFAULT_CLIENT_IDS_OF, 2, problems),
+                query(section, "devices-to-preload", QuerySettings.DEFAULT_DEVICES_TO_PRELOAD, 2, problems));
     }
 
     private static String query(final Section section, final String name, final String fallback,
@@ -361,7 +362,8 @@ public final class ConfigLoader {
                 section.integer(ConfigElements.PRINCIPAL_TTL_SECONDS),
                 section.integer(ConfigElements.UNKNOWN_TTL_SECONDS),
                 section.integer(ConfigElements.MAX_CREDENTIALS),
-                section.integer(ConfigElements.MAX_CLIENT_IDS));
+                section.integer(ConfigElements.MAX_CLIENT_IDS),
+                section.integer(ConfigElements.PRELOAD_DEVICES));
     }
 
     private static ClientIdSettings clientIds(final Section section, final List<String> problems) {

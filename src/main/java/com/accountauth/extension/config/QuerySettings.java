@@ -46,13 +46,18 @@ package com.accountauth.extension.config;
  *                               pairing), enabled; only the admin CLI's {@code list} runs it
  * @param clientIdsOf            {@code <client-ids-of>} (? = account id or NULL, ? = device id or NULL): column
  *                               client_id, the client ids bound to the principal; only the admin CLI runs it
+ * @param devicesToPreload       {@code <devices-to-preload>} (? = the devices.id to read after, ? = how many
+ *                               devices): columns id, mac, uid, vendor, model, password_hash, enabled, client_id (one
+ *                               row per client id bound to the device, NULL when none), in id order; read in pages
+ *                               at start ({@code <cache><preload-devices>})
  */
 public record QuerySettings(String deviceByMac, boolean deviceByMacReadsClientIdOwner, String deviceById,
                             String accountByEmail, boolean accountByEmailReadsClientIdOwner, String accountById,
                             String devicesPairedToAccount, String bindClientId, String clientIdOwner,
                             String deviceReservingClientId, String touchClientId, String expireClientIds,
                             String changesSince, String latestChange, String updateDevicePassword,
-                            String updateAccountPassword, String accountsPairedToDevice, String clientIdsOf) {
+                            String updateAccountPassword, String accountsPairedToDevice, String clientIdsOf,
+                            String devicesToPreload) {
 
     private static final String DEVICE_COLUMNS = "SELECT id, mac, uid, vendor, model, password_hash, enabled FROM devices";
     private static final String ACCOUNT_COLUMNS = "SELECT id, email, password_hash, role, enabled FROM accounts";
@@ -104,6 +109,13 @@ public record QuerySettings(String deviceByMac, boolean deviceByMacReadsClientId
                     "WHERE p.device_id = ? ORDER BY a.email";
     public static final String DEFAULT_CLIENT_IDS_OF =
             "SELECT client_id FROM client_ids WHERE account_id = ? OR device_id = ? ORDER BY client_id";
+
+    // a page of devices (the LIMIT inside, so that a device's client ids never straddle two pages), each with the
+    // client ids bound to it
+    public static final String DEFAULT_DEVICES_TO_PRELOAD =
+            "SELECT d.id, d.mac, d.uid, d.vendor, d.model, d.password_hash, d.enabled, c.client_id FROM (" +
+                    DEVICE_COLUMNS + " WHERE id > ? ORDER BY id LIMIT ?) d " +
+                    "LEFT JOIN client_ids c ON c.device_id = d.id ORDER BY d.id";
 
     /** The parameters a principal query takes when it also reads the device its client id is reserved to. */
     public static final int READS_RESERVATION = 4;

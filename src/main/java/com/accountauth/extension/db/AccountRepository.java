@@ -297,6 +297,39 @@ public final class AccountRepository implements AccountStore, ChangeSource {
         }, accountId);
     }
 
+    /**
+     * Up to {@code limit} devices with an id above {@code afterId}, in id order, each with the client ids bound to it
+     * ({@code <devices-to-preload>}, at start).
+     */
+    public List<PreloadedDevice> devicesToPreload(final long afterId, final int limit)
+            throws AccountStoreUnavailableException {
+        return query("devices-to-preload", queries.devicesToPreload(), rs -> {
+            final List<PreloadedDevice> devices = new ArrayList<>();
+            DeviceRow row = null;
+            List<String> clientIds = new ArrayList<>();
+            while (rs.next()) {
+                final long id = rs.getLong("id");
+                if (row == null || row.id() != id) {
+                    if (row != null) {
+                        devices.add(new PreloadedDevice(row, List.copyOf(clientIds)));
+                    }
+                    row = new DeviceRow(id, rs.getString("mac"), rs.getString("uid"), rs.getString("vendor"),
+                            rs.getString("model"), Optional.ofNullable(rs.getString("password_hash")),
+                            rs.getBoolean("enabled"), Optional.empty());
+                    clientIds = new ArrayList<>();
+                }
+                final String clientId = rs.getString("client_id");
+                if (clientId != null) {
+                    clientIds.add(clientId);
+                }
+            }
+            if (row != null) {
+                devices.add(new PreloadedDevice(row, List.copyOf(clientIds)));
+            }
+            return devices;
+        }, afterId, limit);
+    }
+
     /** The accounts paired to the device, with the pairing's role (for the admin CLI). */
     public List<PairedAccount> accountsPairedToDevice(final long deviceId) throws AccountStoreUnavailableException {
         return query("accounts-paired-to-device", queries.accountsPairedToDevice(), rs -> {

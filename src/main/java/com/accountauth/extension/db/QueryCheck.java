@@ -87,7 +87,9 @@ public final class QueryCheck {
                 new Probe("latest-change", q.latestChange(), List.of(), List.of("seq"), false),
                 new Probe("accounts-paired-to-device", q.accountsPairedToDevice(), List.of(NO_ID),
                         List.of("id", "email", "role", "enabled"), false),
-                new Probe("client-ids-of", q.clientIdsOf(), List.of(NO_ID, NO_ID), List.of("client_id"), false));
+                new Probe("client-ids-of", q.clientIdsOf(), List.of(NO_ID, NO_ID), List.of("client_id"), false),
+                new Probe("devices-to-preload", q.devicesToPreload(), List.of(Long.MAX_VALUE, 1),
+                        List.of("id", "mac", "uid", "vendor", "model", "password_hash", "enabled", "client_id"), false));
     }
 
     /** A principal query's parameters: the login, the client id if it reads its owner, the reservation's two. */

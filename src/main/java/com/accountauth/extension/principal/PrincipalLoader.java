@@ -60,6 +60,14 @@ public final class PrincipalLoader {
                 repository.findAccount(principal.id()).map(row -> account(row, principal.name()));
     }
 
+    /**
+     * A device row read without a login (the preload at start), as {@link #find(LoginName, String)} would make it for
+     * a CONNECT whose username is {@code login}.
+     */
+    public PrincipalRecord device(final DeviceRow row, final LoginName login) {
+        return device(row, login.lookupKey());
+    }
+
     /** What the principal may do now (reads its pairings for a user). */
     public AccessPlan plan(final PrincipalRecord record) throws AccountStoreUnavailableException {
         if (record.roleProblem().isPresent()) {

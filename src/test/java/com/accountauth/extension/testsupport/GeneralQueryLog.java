@@ -7,6 +7,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * MariaDB's general query log (log_output=TABLE), read as root: every statement a DB user sent, as the server
@@ -14,6 +16,10 @@ import java.util.List;
  * prepare by default), so each execution is one row of command type 'Query'.
  */
 public final class GeneralQueryLog implements AutoCloseable {
+
+    // the driver's own set-up of a new pool connection: not a query of the extension
+    private static final Pattern CONNECTION_SETUP =
+            Pattern.compile("(/\\*.*?\\*/)?\\s*(set\\s|show\\s|select\\s+@@).*", Pattern.DOTALL);
 
     private final Connection root;
 
@@ -58,6 +64,22 @@ public final class GeneralQueryLog implements AutoCloseable {
             }
         } catch (final SQLException e) {
             throw new IllegalStateException("cannot read the general query log: " + e.getMessage(), e);
+        }
+        return statements;
+    }
+
+    /**
+     * What {@code user} asked of the DB since the last {@link #clear()} for the extension's own work: change-feed
+     * polls and the driver's set-up of a new pool connection are left out; anything else counts.
+     */
+    public List<String> extensionStatementsOf(final String user) {
+        final List<String> statements = new ArrayList<>();
+        for (final String sql : statementsOf(user)) {
+            final StatementKind kind = StatementKind.of(sql);
+            if (kind != StatementKind.CHANGE_FEED && !(kind == StatementKind.OTHER
+                    && CONNECTION_SETUP.matcher(sql.toLowerCase(Locale.ROOT)).matches())) {
+                statements.add(sql);
+            }
         }
         return statements;
     }

@@ -15,6 +15,7 @@ public enum StatementKind {
     CLIENT_ID_OWNER("client-id-owner"),
     DEVICE_RESERVING_CLIENT_ID("device-reserving-client-id"),
     BY_ID("device-by-id / account-by-id (live changes)"),
+    PRELOAD("devices-to-preload (at start)"),
     CHANGE_FEED("change feed poll"),
     OTHER("other (driver/pool)");
 
@@ -56,6 +57,9 @@ public enum StatementKind {
         }
         if (s.contains("from client_ids where client_id")) {
             return CLIENT_ID_OWNER;
+        }
+        if (s.contains("left join client_ids c on c.device_id")) {
+            return PRELOAD;
         }
         if (s.contains("from devices where id") || s.contains("from accounts where id")) {
             return BY_ID;

@@ -127,51 +127,104 @@ public final class QosAsUser {
         }
     }
 
-    /** One subscription style: lead-in parts, then rounds of account-auth, allow-all, allow-all, account-auth. */
+    /**
+     * One subscription style: lead-in parts, then rounds of account-auth, allow-all, allow-all, account-auth. The
+     * style 'both' adds a reference between them: allow-all whose app subscribes itself to the server-side filters and
+     * its own, the two overlapping subscriptions per device that account-auth's broker then holds, with none of the
+     * extension (rounds of account-auth, allow-all, reference, reference, allow-all, account-auth).
+     */
     private String style(final Population population, final String style, final Broker aa, final Broker al)
             throws Exception {
         final Function<Population.User, List<String>> app = Population.User::appSubscriptions;
-        final Function<Population.User, List<String>> aaFilters = switch (style) {
-            case "server" -> null;
-            case "both" -> app;
+        final Function<Population.User, List<String>> aaFilters;
+        final Function<Population.User, List<String>> twoFilters;
+        switch (style) {
+            case "server" -> {
+                aaFilters = null;
+                twoFilters = null;
+            }
+            case "both" -> {
+                aaFilters = app;
+                twoFilters = user -> {
+                    final List<String> filters = new ArrayList<>(user.autoSubscriptions());
+                    filters.addAll(user.appSubscriptions());
+                    return filters;
+                };
+            }
             default -> throw new IllegalArgumentException("qos.styles: 'server' or 'both', not '" + style + "'");
-        };
+        }
         say("style '" + style + "': account-auth's app " + (aaFilters == null ? "relies on the server-side " +
                 "subscriptions alone" : "also subscribes itself to " + population.users.get(0).appSubscriptions()) +
-                "; allow-all's app subscribes itself to the same app filters");
+                "; allow-all's app subscribes itself to the same app filters" + (twoFilters == null ? "" :
+                "; reference: allow-all's app subscribing itself to " + twoFilters.apply(population.users.get(0))));
         for (int i = 0; i < leadIns; i++) {
             part(population, aa, aaFilters, "lead-in");
             part(population, al, app, "lead-in");
+            if (twoFilters != null) {
+                part(population, al, twoFilters, "lead-in, two filters");
+            }
         }
         final List<Part> aaParts = new ArrayList<>();
         final List<Part> alParts = new ArrayList<>();
+        final List<Part> refParts = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
-            aaParts.add(part(population, aa, aaFilters, "round " + (round + 1)));
-            alParts.add(part(population, al, app, "round " + (round + 1)));
-            alParts.add(part(population, al, app, "round " + (round + 1)));
-            aaParts.add(part(population, aa, aaFilters, "round " + (round + 1)));
+            final String label = "round " + (round + 1);
+            aaParts.add(part(population, aa, aaFilters, label));
+            alParts.add(part(population, al, app, label));
+            if (twoFilters != null) {
+                refParts.add(part(population, al, twoFilters, label + ", two filters"));
+                refParts.add(part(population, al, twoFilters, label + ", two filters"));
+            }
+            alParts.add(part(population, al, app, label));
+            aaParts.add(part(population, aa, aaFilters, label));
         }
         final Part a = sum(aaParts);
         final Part l = sum(alParts);
+        final Part r = refParts.isEmpty() ? null : sum(refParts);
         final StringBuilder out = new StringBuilder();
-        out.append(String.format("| %s | account-auth | allow-all | ratio |%n|---|---|---|---|%n", style));
-        out.append(String.format("| throughput (msgs/s) | %,.0f | %,.0f | %.2f |%n", a.qos().rate(), l.qos().rate(),
-                a.qos().rate() / l.qos().rate()));
-        out.append(String.format("| latency p99 (p50), ms | %.1f (%.1f) | %.1f (%.1f) | %.2f |%n", a.qos().p99Millis(),
-                a.qos().p50Millis(), l.qos().p99Millis(), l.qos().p50Millis(),
-                a.qos().p99Millis() / l.qos().p99Millis()));
-        out.append(String.format("| broker CPU per message, us | %.1f | %.1f | %.2f |%n", a.cpuMicrosPerMessage(),
-                l.cpuMicrosPerMessage(), a.cpuMicrosPerMessage() / l.cpuMicrosPerMessage()));
-        out.append(String.format("| broker GC time per 1000 messages, ms | %.2f | %.2f | - |%n",
-                a.gcSeconds() * 1e6 / a.qos().delivered(), l.gcSeconds() * 1e6 / l.qos().delivered()));
-        out.append(String.format("| part rates (msgs/s) | %s | %s | - |%n", rates(aaParts), rates(alParts)));
-        out.append(String.format("| delivered / duplicates / publish failures | %,d / %,d / %d | %,d / %,d / %d | - " +
-                        "|%n", a.qos().delivered(), a.qos().duplicates(), a.qos().publishFailures(),
-                l.qos().delivered(), l.qos().duplicates(), l.qos().publishFailures()));
-        out.append(String.format("| other processes' CPU during the parts, max | %.0f %% | %.0f %% | - |%n%n",
-                aaParts.stream().mapToDouble(Part::othersPercent).max().orElse(0),
-                alParts.stream().mapToDouble(Part::othersPercent).max().orElse(0)));
+        if (r == null) {
+            out.append(String.format("| %s | account-auth | allow-all | ratio |%n|---|---|---|---|%n", style));
+        } else {
+            out.append(String.format("| %s | account-auth | allow-all | ratio | reference: allow-all, app " +
+                    "subscribing to both filters | account-auth / reference |%n|---|---|---|---|---|---|%n", style));
+        }
+        out.append(row("throughput (msgs/s)", a, l, r, p -> p.qos().rate(), "%,.0f"));
+        out.append(String.format("| latency p50, ms | %.1f | %.1f | - |%s%n", a.qos().p50Millis(),
+                l.qos().p50Millis(), r == null ? "" : String.format(" %.1f | - |", r.qos().p50Millis())));
+        out.append(row("latency p99, ms", a, l, r, p -> p.qos().p99Millis(), "%.1f"));
+        out.append(row("broker CPU per message, us", a, l, r, Part::cpuMicrosPerMessage, "%.1f"));
+        out.append(String.format("| broker GC time per 1000 messages, ms | %.2f | %.2f | - |%s%n",
+                a.gcSeconds() * 1e6 / a.qos().delivered(), l.gcSeconds() * 1e6 / l.qos().delivered(),
+                r == null ? "" : String.format(" %.2f | - |", r.gcSeconds() * 1e6 / r.qos().delivered())));
+        out.append(String.format("| part rates (msgs/s) | %s | %s | - |%s%n", rates(aaParts), rates(alParts),
+                r == null ? "" : " " + rates(refParts) + " | - |"));
+        out.append(String.format("| delivered / duplicates / publish failures | %s | %s | - |%s%n", counts(a),
+                counts(l), r == null ? "" : " " + counts(r) + " | - |"));
+        out.append(String.format("| other processes' CPU during the parts, max | %.0f %% | %.0f %% | - |%s%n%n",
+                maxOthers(aaParts), maxOthers(alParts), r == null ? "" : String.format(" %.0f %% | - |",
+                        maxOthers(refParts))));
         return out.toString();
+    }
+
+    /** A table row of one figure: account-auth, allow-all, their ratio, and the reference with its ratio if any. */
+    private static String row(final String name, final Part a, final Part l, final Part r,
+                              final java.util.function.ToDoubleFunction<Part> figure, final String format) {
+        final double av = figure.applyAsDouble(a);
+        final double lv = figure.applyAsDouble(l);
+        String line = String.format("| %s | " + format + " | " + format + " | %.2f |", name, av, lv, av / lv);
+        if (r != null) {
+            final double rv = figure.applyAsDouble(r);
+            line += String.format(" " + format + " | %.2f |", rv, av / rv);
+        }
+        return line + System.lineSeparator();
+    }
+
+    private static String counts(final Part p) {
+        return String.format("%,d / %,d / %d", p.qos().delivered(), p.qos().duplicates(), p.qos().publishFailures());
+    }
+
+    private static double maxOthers(final List<Part> parts) {
+        return parts.stream().mapToDouble(Part::othersPercent).max().orElse(0);
     }
 
     private static String rates(final List<Part> parts) {

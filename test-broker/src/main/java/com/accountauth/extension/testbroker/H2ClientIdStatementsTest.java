@@ -75,6 +75,40 @@ class H2ClientIdStatementsTest {
     }
 
     @Test
+    void theShippedPreloadStatementReadsPagesOfDevicesWithTheirClientIds(@TempDir final Path folder)
+            throws Exception {
+        DemoDatabase.prepareH2(folder, SCHEMA);
+        try (Connection connection = open(folder); Statement statement = connection.createStatement()) {
+            statement.execute("INSERT INTO devices (id, mac, uid, vendor, model) VALUES " +
+                    "(900, 'AA:BB:CC:DD:EE:00', 'UID900', 'v', 'm'), (901, 'AA:BB:CC:DD:EE:01', 'UID901', 'v', 'm'), " +
+                    "(902, 'AA:BB:CC:DD:EE:02', 'UID902', 'v', 'm')");
+            statement.execute("INSERT INTO client_ids (client_id, device_id) VALUES ('cam-901-a', 901), " +
+                    "('cam-901-b', 901), ('cam-902', 902)");
+            // a page is two devices, however many client ids each has; the next page starts after the last id (the
+            // schema's demo devices have lower ids)
+            assertEquals(List.of("900:null", "901:cam-901-a", "901:cam-901-b"), preloadPage(connection, 899, 2));
+            assertEquals(List.of("902:cam-902"), preloadPage(connection, 901, 2));
+            assertEquals(List.of(), preloadPage(connection, 902, 2));
+        }
+    }
+
+    private static List<String> preloadPage(final Connection connection, final long afterId, final int devices)
+            throws Exception {
+        try (PreparedStatement query = connection.prepareStatement(QuerySettings.DEFAULT_DEVICES_TO_PRELOAD)) {
+            query.setLong(1, afterId);
+            query.setInt(2, devices);
+            final List<String> rows = new ArrayList<>();
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(rs.getLong("id") + ":" + rs.getString("client_id"));
+                }
+            }
+            rows.sort(null); // the statement orders by device id only
+            return rows;
+        }
+    }
+
+    @Test
     void aDemoDbFromBeforeLastUsedAtGetsTheColumn(@TempDir final Path folder) throws Exception {
         try (Connection connection = open(folder); Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE client_ids (client_id VARCHAR(191) NOT NULL, account_id BIGINT NULL, " +
