@@ -40,7 +40,10 @@ final class BenchBrokers {
         this.youngMb = youngMb;
     }
 
-    /** The test broker with the shipped config.xml against {@code server}, restarted once: its caches are empty. */
+    /**
+     * The test broker with the shipped config.xml against {@code server}, restarted once: its caches hold only the
+     * device rows the shipped {@code <preload-devices>} read at the restart (no verified password, no user).
+     */
     BrokerSide accountAuth(final MariaDbServer server, final List<Population.Login> everyone) throws Exception {
         final String name = "account-auth";
         final Path zip = benchZip(server);
@@ -60,7 +63,7 @@ final class BenchBrokers {
             throw e;
         }
         say("account-auth: test broker (pid " + broker.pid() + ") listening on 127.0.0.1:" + port +
-                ", restarted once: its caches are empty");
+                ", restarted once: its caches hold only the device rows preloaded at start");
         final MqttLoad load = new MqttLoad(port, Benchmark::say);
         return new ForkedBrokerSide(name, broker, load, load.clients(everyone));
     }
