@@ -339,12 +339,7 @@ public final class CredentialChecker {
 
     /** Whether the client id is the device's own MAC (in any form a MAC username may take) or uid. */
     public static boolean isOwnDeviceId(final PrincipalRecord record, final String clientId) {
-        if (!record.isDevice()) {
-            return false;
-        }
-        return clientId.equals(record.device().uid()) || UsernameParser.parse(clientId)
-                .filter(login -> login.kind() == LoginName.Kind.DEVICE)
-                .map(login -> login.lookupKey().equals(record.principal().name())).orElse(false);
+        return record.isOwnDeviceId(clientId);
     }
 
     /** Where the decision gets its facts: the caches backed by the DB and bcrypt, or facts already cached. */

@@ -271,9 +271,15 @@ public final class AccountRepository implements AccountStore, ChangeSource {
 
     private static Optional<DeviceRow> device(final ResultSet rs, final String clientId, final boolean reservation)
             throws SQLException {
-        return rs.next() ? Optional.of(new DeviceRow(rs.getLong("id"), rs.getString("mac"), rs.getString("uid"),
-                rs.getString("vendor"), rs.getString("model"), Optional.ofNullable(rs.getString("password_hash")),
-                rs.getBoolean("enabled"), clientIdOwner(rs, clientId, reservation))) : Optional.empty();
+        return rs.next() ? Optional.of(deviceRow(rs, clientIdOwner(rs, clientId, reservation))) : Optional.empty();
+    }
+
+    /** The device columns of the current row. */
+    private static DeviceRow deviceRow(final ResultSet rs, final Optional<ClientIdOwner> clientIdOwner)
+            throws SQLException {
+        return new DeviceRow(rs.getLong("id"), rs.getString("mac"), rs.getString("uid"), rs.getString("vendor"),
+                rs.getString("model"), Optional.ofNullable(rs.getString("password_hash")), rs.getBoolean("enabled"),
+                clientIdOwner);
     }
 
     private static Optional<AccountRow> account(final ResultSet rs, final String clientId, final boolean reservation)
@@ -313,9 +319,7 @@ public final class AccountRepository implements AccountStore, ChangeSource {
                     if (row != null) {
                         devices.add(new PreloadedDevice(row, List.copyOf(clientIds)));
                     }
-                    row = new DeviceRow(id, rs.getString("mac"), rs.getString("uid"), rs.getString("vendor"),
-                            rs.getString("model"), Optional.ofNullable(rs.getString("password_hash")),
-                            rs.getBoolean("enabled"), Optional.empty());
+                    row = deviceRow(rs, Optional.empty());
                     clientIds = new ArrayList<>();
                 }
                 final String clientId = rs.getString("client_id");

@@ -1,7 +1,9 @@
 package com.accountauth.extension.principal;
 
 import com.accountauth.extension.acl.DeviceTopicValues;
+import com.accountauth.extension.identity.LoginName;
 import com.accountauth.extension.identity.Principal;
+import com.accountauth.extension.identity.UsernameParser;
 
 import java.util.Optional;
 
@@ -21,6 +23,16 @@ public record PrincipalRecord(Principal principal, String passwordHash, boolean 
     /** True for a device's row. */
     public boolean isDevice() {
         return device != null;
+    }
+
+    /** Whether the client id is this device's own MAC (in any form a MAC username may take) or uid. */
+    public boolean isOwnDeviceId(final String clientId) {
+        if (!isDevice()) {
+            return false;
+        }
+        return clientId.equals(device.uid()) || UsernameParser.parse(clientId)
+                .filter(login -> login.kind() == LoginName.Kind.DEVICE)
+                .map(login -> login.lookupKey().equals(principal.name())).orElse(false);
     }
 
     @Override

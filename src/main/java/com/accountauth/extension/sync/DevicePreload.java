@@ -107,8 +107,8 @@ public final class DevicePreload implements Runnable {
                 final AccessPlan plan = loader.plan(record); // a device's plan needs no statement
                 if (caches.preloaded(login.get(), record, plan, device.clientIds(), readAt)) {
                     cached++;
-                    device.clientIds().stream().filter(id -> !isOwnId(login.get(), row, id))
-                            .forEach(boundClientIds::add);
+                    // a CONNECT with its own id asks no reservation (CredentialChecker): only the others are worth it
+                    device.clientIds().stream().filter(id -> !record.isOwnDeviceId(id)).forEach(boundClientIds::add);
                 }
             }
             if (page.size() < limit) {
@@ -127,11 +127,6 @@ public final class DevicePreload implements Runnable {
             }
         }
         return new Outcome(read, cached, boundClientIds.size(), complete, known);
-    }
-
-    private static boolean isOwnId(final LoginName login, final DeviceRow row, final String clientId) {
-        return clientId.equals(row.uid()) || UsernameParser.parse(clientId)
-                .map(name -> name.lookupKey().equals(login.lookupKey())).orElse(false);
     }
 
     /**

@@ -1,6 +1,7 @@
 package com.accountauth.extension.it;
 
 import com.accountauth.extension.testsupport.BrokerWithDatabase;
+import com.accountauth.extension.testsupport.EmbeddedBroker;
 import com.accountauth.extension.testsupport.GeneralQueryLog;
 import com.accountauth.extension.testsupport.MariaDbServer;
 import com.accountauth.extension.testsupport.StatementKind;
@@ -44,17 +45,9 @@ abstract class ColdConnectQueries {
     static MqttClients mqtt;
 
     static void start(final UnaryOperator<String> configEdit) {
-        env = BrokerWithDatabase.start(ColdConnectQueries::seed, config -> noPreload(configEdit.apply(config)));
+        env = BrokerWithDatabase.start(ColdConnectQueries::seed, config -> EmbeddedBroker.withoutPreload(configEdit.apply(config)));
         log = GeneralQueryLog.start(env.db());
         mqtt = new MqttClients(env.broker().port());
-    }
-
-    static String noPreload(final String config) {
-        final String shipped = "<preload-devices>100000</preload-devices>";
-        if (!config.contains(shipped)) {
-            throw new IllegalStateException("the shipped config.xml no longer sets " + shipped);
-        }
-        return config.replace(shipped, "<preload-devices>0</preload-devices>");
     }
 
     @AfterAll

@@ -72,6 +72,18 @@ public final class EmbeddedBroker implements AutoCloseable {
                         "<username-failure-burst>100000</username-failure-burst>");
     }
 
+    /**
+     * A config that preloads no device rows at start ({@code <preload-devices>} 0), for tests that count what a
+     * first CONNECT reads from the DB.
+     */
+    public static String withoutPreload(final String config) {
+        final String shipped = "<preload-devices>100000</preload-devices>";
+        if (!config.contains(shipped)) {
+            throw new IllegalStateException("the shipped config.xml no longer sets " + shipped);
+        }
+        return config.replace(shipped, "<preload-devices>0</preload-devices>");
+    }
+
     /** The shipped conf/config.xml as it is, with the DB's URL and credentials filled in. */
     public static String shippedConfig(final String jdbcUrl, final String user, final String password) {
         try {
